@@ -1,0 +1,49 @@
+"""jupyterlab-mlops: notebook-native MLOps governance for JupyterLab.
+
+This module is imported by ``%load_ext jupyterlab_mlops`` and by Jupyter's extension
+discovery, so it must stay cheap: everything heavy is imported inside the functions below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["__version__", "load_ipython_extension", "unload_ipython_extension"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("jupyterlab-mlops")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(name)
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "../../labextension", "dest": "jupyterlab-mlops"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "jupyterlab_mlops"}]
+
+
+def _load_jupyter_server_extension(server_app: Any) -> None:
+    from .server import load_server_extension
+
+    load_server_extension(server_app)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register ``%mlops`` and ``%%mlops`` (``%load_ext jupyterlab_mlops``)."""
+    from .magics import register
+
+    register(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from .magics import unregister
+
+    unregister(ipython)

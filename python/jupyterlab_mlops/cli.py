@@ -1,0 +1,32 @@
+"""``mlops``: the command-line adapter over the shared subcommands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .commands import HelpShown, Invocation, UsageError, execute
+from .errors import MlopsError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``mlops`` command; returns the process exit code."""
+    where = Invocation(surface="cli", cwd=Path.cwd())
+    try:
+        outcome = execute(sys.argv[1:] if argv is None else argv, where)
+    except HelpShown:
+        return 0
+    except MlopsError as exc:
+        print(f"mlops: error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return 2 if isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt:
+        return 130
+    print(outcome.view.dumps() if outcome.as_json else outcome.view.to_text())
+    return outcome.view.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

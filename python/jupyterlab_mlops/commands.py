@@ -1,0 +1,251 @@
+"""The subcommands shared by ``%mlops`` and ``mlops``: one parser, one dispatcher.
+
+Each handler parses nothing itself: it takes the parsed arguments and where the command
+runs (an :class:`Invocation`), calls one core function and wraps the result in a view.
+The magic and the CLI differ only in how they find the notebook and how they show the view.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NoReturn
+
+from .config import MODEL_TEMPLATES, RISK_TIERS
+from .errors import MlopsError
+from .views import DecisionRecordedView, DecisionsView, InitView, StatusView, VerifyView, View
+
+if TYPE_CHECKING:
+    from .project import Project
+
+
+class UsageError(MlopsError):
+    """The command line itself is wrong (unknown option, missing argument)."""
+
+
+class HelpShown(Exception):
+    """``--help`` was asked for and has been printed."""
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Where a command runs."""
+
+    surface: Literal["cli", "magic"]
+    cwd: Path
+    notebook: Path | None = None  # the notebook the kernel runs (magic only)
+    notebook_problem: str | None = None  # why the kernel's notebook is unknown, if it is
+    cell_id: str | None = None
+    cell_body: str | None = None  # body of a ``%%mlops`` cell
+    actor: str | None = None
+
+    @property
+    def prog(self) -> str:
+        return "%mlops" if self.surface == "magic" else "mlops"
+
+    def who(self) -> str:
+        from .identity import current_actor
+
+        return self.actor or current_actor(self.cwd)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    view: View
+    as_json: bool
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so a kernel never sees ``SystemExit``."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, f"see `{self.prog} --help`")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if status:
+            raise UsageError((message or "invalid arguments").strip(), f"see `{self.prog} --help`")
+        raise HelpShown
+
+
+def build_parser(prog: str) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=prog,
+        description="Record and check the governance facts of a notebook project.",
+        epilog=f"`{prog} SUBCOMMAND --help` explains a subcommand.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def add(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=description)
+        command.add_argument("--json", action="store_true", help="print the result as JSON")
+        return command
+
+    init = add(
+        "init",
+        "create .mlops/ (config and ledger) in a project's root folder",
+        "Make FOLDER (default: the current folder) an MLOps project: creates .mlops/ with the "
+        "config and the ledger. Commit .mlops/ to git.",
+    )
+    init.add_argument("folder", nargs="?", default=".", metavar="FOLDER")
+    init.add_argument("--name", help="project name (default: the folder's name)")
+    init.add_argument(
+        "--template",
+        choices=MODEL_TEMPLATES,
+        default="classification",
+        help="model type (default: classification)",
+    )
+    init.add_argument(
+        "--risk-tier",
+        choices=RISK_TIERS,
+        default="limited",
+        help="EU AI Act risk tier (default: limited)",
+    )
+
+    decide = add(
+        "decide",
+        "record a key decision and why it was taken",
+        "Record a key decision in the ledger, bound to the notebook version (and, in a notebook, "
+        "the cell) it was taken in. In a %%mlops cell the cell body can carry the reasoning.",
+    )
+    decide.add_argument("title", metavar="TITLE", help="what was decided, in one line")
+    decide.add_argument("--why", help="the reasoning (required)")
+    decide.add_argument("--alternatives", help="what else was considered")
+    decide.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="a topic, e.g. data, privacy (repeatable)",
+    )
+    decide.add_argument(
+        "--link",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a ledger entry id or MLflow run id it rests on (repeatable)",
+    )
+    decide.add_argument("--notebook", metavar="PATH", help="the notebook the decision belongs to")
+
+    decisions = add("decisions", "list recorded decisions", "List key decisions, oldest first.")
+    decisions.add_argument("--notebook", metavar="PATH", help="only this notebook's decisions")
+    decisions.add_argument(
+        "--all",
+        action="store_true",
+        help="every decision in the project (in a notebook, the default is this notebook's)",
+    )
+
+    status = add(
+        "status",
+        "show the project, a notebook's fingerprint and entry counts",
+        "Show the project, the notebook's fingerprint and ledger entry counts.",
+    )
+    status.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
+
+    add(
+        "verify",
+        "check the ledger has not been altered",
+        "Recompute every hash and link in the ledger; exit 1 naming the first altered, removed or reordered entry.",
+    )
+
+    helper = sub.add_parser("help", help="show this help, or a subcommand's")
+    helper.add_argument("topic", nargs="?", metavar="SUBCOMMAND")
+    return parser
+
+
+def execute(argv: Sequence[str], where: Invocation) -> Outcome:
+    """Parse ``argv`` and run the subcommand; raises :class:`MlopsError` or :class:`HelpShown`."""
+    parser = build_parser(where.prog)
+    args = parser.parse_args(list(argv) or ["help"])
+    if args.command == "help":
+        target = [args.topic, "--help"] if args.topic else ["--help"]
+        parser.parse_args(target)  # prints the help and raises HelpShown
+    return Outcome(_HANDLERS[args.command](args, where), bool(getattr(args, "json", False)))
+
+
+def _path(where: Invocation, value: str | None) -> Path | None:
+    return None if value is None else where.cwd / Path(value).expanduser()
+
+
+def _project(where: Invocation, start: Path | None = None) -> Project:
+    from .project import find_project
+
+    return find_project(start or where.notebook or where.cwd)
+
+
+def _init(args: argparse.Namespace, where: Invocation) -> View:
+    from .project import init_project
+
+    project = init_project(
+        _path(where, args.folder) or where.cwd,
+        name=args.name,
+        template=args.template,
+        risk_tier=args.risk_tier,
+        actor=where.who(),
+    )
+    return InitView(project)
+
+
+def _decide(args: argparse.Namespace, where: Invocation) -> View:
+    from .decisions import record_decision
+
+    why = args.why or (where.cell_body or "").strip() or None
+    if not why:
+        raise MlopsError(
+            "a decision needs its reasoning",
+            'add --why "..." (or put it in the body of a %%mlops cell)',
+        )
+    notebook = _path(where, args.notebook) or where.notebook
+    if notebook is None and where.surface == "magic":
+        raise MlopsError(
+            where.notebook_problem or "cannot tell which notebook this kernel runs",
+            "set it with %config MlopsMagics.notebook = 'NAME.ipynb'",
+        )
+    project = _project(where, notebook)
+    decision = record_decision(
+        project,
+        title=args.title,
+        why=why,
+        alternatives=args.alternatives,
+        tags=args.tag,
+        links=args.link,
+        notebook=notebook,
+        cell_id=where.cell_id if notebook == where.notebook else None,
+        actor=where.who(),
+    )
+    return DecisionRecordedView(decision)
+
+
+def _decisions(args: argparse.Namespace, where: Invocation) -> View:
+    from .decisions import list_decisions
+
+    notebook = None if args.all else (_path(where, args.notebook) or where.notebook)
+    project = _project(where, notebook)
+    scope = project.relpath(notebook) if notebook else f"project {project.config.name}"
+    return DecisionsView(list_decisions(project, notebook), scope)
+
+
+def _status(args: argparse.Namespace, where: Invocation) -> View:
+    from .status import project_status
+
+    notebook = _path(where, args.notebook) or where.notebook
+    return StatusView(project_status(_project(where, notebook), notebook))
+
+
+def _verify(args: argparse.Namespace, where: Invocation) -> View:
+    from .ledger import verify_ledger
+
+    project = _project(where)
+    repaired = project.ledger.repair()
+    return VerifyView(verify_ledger(project.ledger_path), repaired)
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
+    "init": _init,
+    "decide": _decide,
+    "decisions": _decisions,
+    "status": _status,
+    "verify": _verify,
+}

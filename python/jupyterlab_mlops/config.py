@@ -1,0 +1,76 @@
+"""The project configuration kept in ``.mlops/config`` (YAML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import MlopsError
+
+ModelTemplate = Literal["classification", "regression", "forecasting", "unsupervised", "llm"]
+RiskTier = Literal["minimal", "limited", "high"]
+
+MODEL_TEMPLATES: tuple[str, ...] = get_args(ModelTemplate)
+RISK_TIERS: tuple[str, ...] = get_args(RiskTier)
+DEFAULT_ROLES = ("business", "risk", "it-ops")
+
+
+class ProjectConfig(BaseModel):
+    """What ``mlops init`` writes and every command reads."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    name: str = Field(min_length=1, max_length=100)
+    template: ModelTemplate = "classification"
+    risk_tier: RiskTier = "limited"
+    #: sign-off role -> identities allowed to act in it (filled in by the team)
+    roles: dict[str, list[str]] = Field(default_factory=lambda: {r: [] for r in DEFAULT_ROLES})
+    #: allow sign-offs by Jupyter's "Anonymous" user (local single-user mode only)
+    allow_anonymous: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value or any(not ch.isprintable() for ch in value):
+            raise ValueError("must be printable text")
+        return value
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read and validate ``.mlops/config``; any problem is one clear error."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise MlopsError(
+            f"{path} is missing", "restore it from git or run `mlops init` again"
+        ) from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise MlopsError(f"{path} cannot be read: {exc}", "fix the YAML syntax") from exc
+    if not isinstance(raw, dict):
+        raise MlopsError(
+            f"{path} must hold a YAML mapping", "see `mlops init --help` for the fields"
+        )
+    try:
+        return ProjectConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "config"
+        raise MlopsError(
+            f"{path}: {where}: {first['msg']}", "fix the value in .mlops/config"
+        ) from exc
+
+
+def dump_config(config: ProjectConfig) -> str:
+    import yaml
+
+    header = (
+        "# jupyterlab-mlops project configuration. Commit this file.\n"
+        '# roles: who may sign off in each role, e.g. risk: ["Ada Lovelace <ada@example.com>"]\n'
+    )
+    return header + yaml.safe_dump(config.model_dump(), sort_keys=False, allow_unicode=True)

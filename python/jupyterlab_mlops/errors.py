@@ -1,0 +1,42 @@
+"""The one error type every surface knows how to show."""
+
+from __future__ import annotations
+
+
+class MlopsError(Exception):
+    """A problem the user can fix: a short message and a hint saying how.
+
+    Magics show it as one line (no traceback), the CLI prints it and exits non-zero,
+    REST handlers answer with a 4xx JSON body ``{"error": message, "hint": hint}``.
+    """
+
+    status = 400
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+    def to_json(self) -> dict[str, str]:
+        return {"error": self.message, "hint": self.hint}
+
+
+class NotFoundError(MlopsError):
+    """Something named by the user does not exist."""
+
+    status = 404
+
+
+class ForbiddenError(MlopsError):
+    """The request is understood but not allowed (e.g. a path outside the server root)."""
+
+    status = 403
+
+
+class LedgerBusyError(MlopsError):
+    """Another process held the ledger lock for too long."""
+
+    status = 409

@@ -1,0 +1,131 @@
+"""One ledger entry and its canonical hash."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..canonical import sha256_hex
+
+FORMAT_VERSION = 1
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_BODY_KEYS = ("v", "kind", "time", "actor", "parents", "n", "notebook", "payload", "links")
+
+
+class MalformedEntry(ValueError):
+    """A ledger line that is not a well-formed entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A governance fact. ``hash`` identifies it; ``line`` is where it sits in the file."""
+
+    hash: str
+    kind: str
+    time: str
+    actor: str
+    parents: tuple[str, ...]
+    n: int
+    notebook: dict[str, str] | None
+    payload: dict[str, Any]
+    links: tuple[str, ...]
+    line: int = field(default=0, compare=False)
+
+    @property
+    def short_id(self) -> str:
+        return self.hash[:12]
+
+    @property
+    def notebook_path(self) -> str | None:
+        return self.notebook["path"] if self.notebook else None
+
+    def body(self) -> dict[str, Any]:
+        """The hashed part of the entry (everything but the hash itself)."""
+        return {
+            "v": FORMAT_VERSION,
+            "kind": self.kind,
+            "time": self.time,
+            "actor": self.actor,
+            "parents": list(self.parents),
+            "n": self.n,
+            "notebook": self.notebook,
+            "payload": self.payload,
+            "links": list(self.links),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.hash, **self.body()}
+
+    def encode(self) -> bytes:
+        """The line written to the ledger file (newline-terminated)."""
+        record = {**self.body(), "hash": self.hash}
+        text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return text.encode("utf-8") + b"\n"
+
+
+def make_entry(
+    *,
+    kind: str,
+    time: str,
+    actor: str,
+    parents: tuple[str, ...],
+    n: int,
+    notebook: dict[str, str] | None,
+    payload: dict[str, Any],
+    links: tuple[str, ...],
+) -> Entry:
+    """Build an entry and compute its hash over the canonical encoding of its body."""
+    draft = Entry("", kind, time, actor, parents, n, notebook, payload, links)
+    return Entry(sha256_hex(draft.body()), kind, time, actor, parents, n, notebook, payload, links)
+
+
+def decode(raw: bytes, line: int) -> Entry:
+    """Parse one ledger line. Structure is checked here; the hash is checked by ``verify``."""
+    try:
+        record = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedEntry(f"not valid JSON ({exc.__class__.__name__})") from exc
+    if not isinstance(record, dict):
+        raise MalformedEntry("not a JSON object")
+    missing = [k for k in (*_BODY_KEYS, "hash") if k not in record]
+    extra = sorted(set(record) - {*_BODY_KEYS, "hash"})
+    if missing or extra:
+        raise MalformedEntry(f"unexpected fields (missing {missing}, extra {extra})")
+    if record["v"] != FORMAT_VERSION:
+        raise MalformedEntry(f"unknown format version {record['v']!r}")
+    hash_, parents, links = record["hash"], record["parents"], record["links"]
+    notebook, n = record["notebook"], record["n"]
+    if not (isinstance(hash_, str) and _HEX64.match(hash_)):
+        raise MalformedEntry("hash is not 64 hex digits")
+    if not (
+        isinstance(parents, list) and all(isinstance(p, str) and _HEX64.match(p) for p in parents)
+    ):
+        raise MalformedEntry("parents must be a list of entry hashes")
+    if not (isinstance(n, int) and not isinstance(n, bool) and n >= 0):
+        raise MalformedEntry("n must be a non-negative integer")
+    if notebook is not None and not (
+        isinstance(notebook, dict)
+        and isinstance(notebook.get("path"), str)
+        and isinstance(notebook.get("fingerprint"), str)
+    ):
+        raise MalformedEntry("notebook must be null or {path, fingerprint}")
+    if not all(isinstance(record[k], str) for k in ("kind", "time", "actor")):
+        raise MalformedEntry("kind, time and actor must be strings")
+    if not isinstance(record["payload"], dict):
+        raise MalformedEntry("payload must be an object")
+    if not (isinstance(links, list) and all(isinstance(link, str) for link in links)):
+        raise MalformedEntry("links must be a list of strings")
+    return Entry(
+        hash_,
+        record["kind"],
+        record["time"],
+        record["actor"],
+        tuple(parents),
+        n,
+        notebook,
+        record["payload"],
+        tuple(links),
+        line,
+    )

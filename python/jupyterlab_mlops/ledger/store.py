@@ -1,0 +1,294 @@
+"""Reading and appending the ledger file safely from many processes.
+
+* Appends hold an exclusive file lock (``.mlops/ledger.lock``), write one newline-terminated
+  line with a single ``write`` and ``fsync`` it before returning: an acknowledged entry is on disk.
+* A process killed mid-append can leave a torn last line. Readers ignore bytes after the last
+  newline; the next writer (holding the lock, so nobody else can be writing) repairs it: a
+  complete entry that only lacks its newline is kept, anything else is moved to
+  ``.mlops/cache/torn/`` and cut off. A torn tail is never reported as tampering.
+* Reads are incremental: a ``Ledger`` remembers how many bytes it has parsed, the file's
+  inode and the last line it parsed, so a refresh parses only what was appended since. It
+  starts over when the file was replaced (git checkout, merge) or that last line is no longer
+  where it was (the file was rewritten). Catching every in-place edit is ``verify``'s job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..errors import LedgerBusyError, MlopsError, NotFoundError
+from .entry import Entry, MalformedEntry, decode, make_entry
+
+_LOCK_TIMEOUT_S = 30.0
+
+
+def utc_now() -> str:
+    """Current UTC time, ISO 8601 with microseconds and a ``Z``."""
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Ledger:
+    """An incrementally read, lock-protected view of one ledger file.
+
+    Use :func:`open_ledger` to share one instance per file within a process.
+    """
+
+    def __init__(self, path: Path, lock_path: Path, torn_dir: Path) -> None:
+        self.path = path
+        self.lock_path = lock_path
+        self.torn_dir = torn_dir
+        self._mutex = threading.RLock()
+        self._file_lock: Any = None
+        self._reset()
+
+    # ----------------------------------------------------------------- reading
+    def _reset(self) -> None:
+        self._entries: list[Entry] = []
+        self._by_hash: dict[str, Entry] = {}
+        self._by_notebook: dict[str, list[Entry]] = {}
+        self._heads: dict[str, None] = {}  # insertion-ordered set of entries nobody builds on
+        self._problems: list[str] = []
+        self._lines = 0  # complete lines parsed
+        self._offset = 0  # bytes parsed (always just after a newline)
+        self._anchor = b""  # the last line parsed, which must still end at _offset
+        self._stat_key: tuple[int, int, int] | None = None
+        self._torn_bytes = 0
+
+    def refresh(self) -> None:
+        """Parse whatever was appended since the last read (cheap when nothing changed)."""
+        with self._mutex:
+            try:
+                st = os.stat(self.path)
+            except FileNotFoundError as exc:
+                raise NotFoundError(
+                    f"ledger file missing: {self.path}", "restore .mlops/ledger.jsonl from git"
+                ) from exc
+            key = (st.st_ino, st.st_size, st.st_mtime_ns)
+            if key == self._stat_key:
+                return
+            with open(self.path, "rb") as stream:
+                if self._offset and not self._prefix_intact(stream, st):
+                    self._reset()  # replaced or rewritten (checkout, merge, edit): start over
+                stream.seek(self._offset)
+                data = stream.read()
+            end = data.rfind(b"\n") + 1
+            self._ingest(data[:end])
+            self._torn_bytes = len(data) - end
+            self._stat_key = key
+
+    def _prefix_intact(self, stream: BinaryIO, st: os.stat_result) -> bool:
+        if self._stat_key is None or st.st_ino != self._stat_key[0] or st.st_size < self._offset:
+            return False
+        stream.seek(self._offset - len(self._anchor))
+        return stream.read(len(self._anchor)) == self._anchor
+
+    def _ingest(self, chunk: bytes) -> None:
+        lines = chunk.split(b"\n")[:-1]
+        for raw in lines:
+            self._lines += 1
+            try:
+                entry = decode(raw, self._lines)
+            except MalformedEntry as exc:
+                self._problems.append(f"line {self._lines}: {exc}")
+                continue
+            self._add(entry)
+        self._offset += len(chunk)
+        if lines:
+            self._anchor = lines[-1] + b"\n"
+
+    def _add(self, entry: Entry) -> None:
+        if entry.hash in self._by_hash:
+            self._problems.append(
+                f"line {entry.line}: duplicates line {self._by_hash[entry.hash].line}"
+            )
+            return
+        missing = [p for p in entry.parents if p not in self._by_hash]
+        if missing:
+            self._problems.append(f"line {entry.line}: builds on unknown entry {missing[0][:12]}")
+        self._entries.append(entry)
+        self._by_hash[entry.hash] = entry
+        if entry.notebook:
+            self._by_notebook.setdefault(entry.notebook["path"], []).append(entry)
+        for parent in entry.parents:
+            self._heads.pop(parent, None)
+        self._heads[entry.hash] = None
+
+    def entries(self, kind: str | None = None, notebook: str | None = None) -> list[Entry]:
+        """Entries in file order, optionally only one kind and/or one notebook (project-relative)."""
+        with self._mutex:
+            self.refresh()
+            pool: Iterable[Entry] = (
+                self._entries if notebook is None else self._by_notebook.get(notebook, ())
+            )
+            return [e for e in pool if kind is None or e.kind == kind]
+
+    def get(self, entry_id: str) -> Entry:
+        """Find an entry by its hash or a unique prefix of at least 6 hex digits."""
+        with self._mutex:
+            self.refresh()
+            entry_id = entry_id.strip().lower()
+            if entry_id in self._by_hash:
+                return self._by_hash[entry_id]
+            if len(entry_id) >= 6:
+                found = [h for h in self._by_hash if h.startswith(entry_id)]
+                if len(found) == 1:
+                    return self._by_hash[found[0]]
+                if len(found) > 1:
+                    raise MlopsError(
+                        f"entry id {entry_id} is ambiguous", "give more characters of the id"
+                    )
+            raise NotFoundError(f"no ledger entry {entry_id}", "list ids with `mlops decisions`")
+
+    @property
+    def heads(self) -> list[str]:
+        with self._mutex:
+            self.refresh()
+            return list(self._heads)
+
+    @property
+    def problems(self) -> list[str]:
+        """Structural problems met while reading (run ``mlops verify`` for the full check)."""
+        with self._mutex:
+            self.refresh()
+            return list(self._problems)
+
+    @property
+    def torn_bytes(self) -> int:
+        """Bytes after the last newline: an append in progress or one cut short by a crash."""
+        with self._mutex:
+            self.refresh()
+            return self._torn_bytes
+
+    def __len__(self) -> int:
+        with self._mutex:
+            self.refresh()
+            return len(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries())
+
+    # ---------------------------------------------------------------- writing
+    def append(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        actor: str,
+        notebook: dict[str, str] | None = None,
+        links: Iterable[str] = (),
+    ) -> Entry:
+        """Append one entry durably and return it (it builds on every current head)."""
+        with self._mutex, self._locked():
+            self._repair_torn_tail()
+            parents = tuple(sorted(self._heads))
+            n = max((self._by_hash[p].n for p in parents), default=-1) + 1
+            entry = make_entry(
+                kind=kind,
+                time=utc_now(),
+                actor=actor,
+                parents=parents,
+                n=n,
+                notebook=notebook,
+                payload=payload,
+                links=tuple(links),
+            )
+            line = entry.encode()
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            try:
+                _write_all(fd, line)
+                os.fsync(fd)
+                st = os.fstat(fd)
+            finally:
+                os.close(fd)
+            self._lines += 1
+            entry = dataclasses.replace(entry, line=self._lines)
+            self._add(entry)
+            self._offset += len(line)
+            self._anchor = line
+            self._stat_key = (st.st_ino, st.st_size, st.st_mtime_ns)
+            return entry
+
+    def _locked(self) -> Any:
+        import filelock
+
+        if self._file_lock is None:
+            self._file_lock = filelock.FileLock(self.lock_path, thread_local=False)
+        lock = self._file_lock
+
+        class _Guard:
+            def __enter__(self_inner) -> None:
+                try:
+                    lock.acquire(timeout=_LOCK_TIMEOUT_S, poll_interval=0.001)
+                except filelock.Timeout as exc:
+                    raise LedgerBusyError(
+                        "the ledger stayed locked by another process",
+                        f"try again; if no mlops command is running, delete {self.lock_path}",
+                    ) from exc
+
+            def __exit__(self_inner, *exc: object) -> None:
+                lock.release()
+
+        return _Guard()
+
+    def repair(self) -> int:
+        """Repair a torn tail now, under the lock; returns how many bytes were cut off."""
+        with self._mutex, self._locked():
+            return self._repair_torn_tail()
+
+    def _repair_torn_tail(self) -> int:
+        """Under the lock: finish or cut off a line left incomplete by a killed writer.
+
+        Returns the number of bytes cut off (they are kept in ``.mlops/cache/torn/``).
+        """
+        self.refresh()
+        if not self._torn_bytes:
+            return 0
+        with open(self.path, "r+b") as stream:
+            stream.seek(self._offset)
+            tail = stream.read()
+            try:
+                decode(tail, 0)
+            except MalformedEntry:
+                self.torn_dir.mkdir(parents=True, exist_ok=True)
+                saved = self.torn_dir / f"{utc_now().replace(':', '')}-{os.getpid()}.bin"
+                saved.write_bytes(tail)
+                stream.truncate(self._offset)
+                cut = len(tail)
+            else:  # a whole entry that only lacks its newline: keep it
+                stream.seek(0, os.SEEK_END)
+                stream.write(b"\n")
+                cut = 0
+            stream.flush()
+            os.fsync(stream.fileno())
+        self.refresh()
+        return cut
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+_OPEN: dict[Path, Ledger] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_ledger(mlops_dir: Path) -> Ledger:
+    """The process-wide ``Ledger`` for a project's ``.mlops`` folder."""
+    mlops_dir = mlops_dir.resolve()
+    with _OPEN_LOCK:
+        ledger = _OPEN.get(mlops_dir)
+        if ledger is None:
+            ledger = Ledger(
+                mlops_dir / "ledger.jsonl", mlops_dir / "ledger.lock", mlops_dir / "cache" / "torn"
+            )
+            _OPEN[mlops_dir] = ledger
+        return ledger

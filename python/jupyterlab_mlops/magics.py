@@ -1,0 +1,114 @@
+"""``%mlops`` / ``%%mlops``: the IPython adapter over the shared subcommands.
+
+It works out which notebook and cell the kernel is running, runs the command, and shows the
+result: queries are returned (so ``df = %mlops decisions`` gives a DataFrame), actions are
+displayed. Errors are one ``UsageError`` line with a hint, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+from traitlets import Bool, Unicode
+
+
+@magics_class
+class MlopsMagics(Magics):
+    """Record data versions, runs and key decisions from a notebook. ``%mlops help`` lists all."""
+
+    notebook = Unicode(
+        "",
+        help="Path of the notebook this kernel runs, if it cannot be detected "
+        "(by default: MLOPS_NOTEBOOK, else the path Jupyter gave the kernel).",
+    ).tag(config=True)
+    debug = Bool(False, help="Show full tracebacks for unexpected errors.").tag(config=True)
+
+    @line_cell_magic
+    def mlops(self, line: str, cell: str | None = None) -> Any:
+        """Run an mlops subcommand: ``%mlops help`` lists them, ``%mlops SUB --help`` explains one."""
+        from .commands import HelpShown, Invocation, execute
+        from .errors import MlopsError
+
+        try:
+            argv = shlex.split(line)
+        except ValueError as exc:
+            raise UsageError(
+                f"cannot parse the command line: {exc}. Hint: check the quotes"
+            ) from None
+        notebook, problem = self._notebook()
+        where = Invocation(
+            surface="magic",
+            cwd=Path.cwd(),
+            notebook=notebook,
+            notebook_problem=problem,
+            cell_id=self._cell_id(),
+            cell_body=cell,
+        )
+        try:
+            outcome = execute(argv, where)
+        except HelpShown:
+            return None
+        except MlopsError as exc:
+            raise UsageError(
+                f"{exc.message}. Hint: {exc.hint}" if exc.hint else exc.message
+            ) from None
+        except Exception as exc:
+            if self.debug:
+                raise
+            raise UsageError(
+                f"unexpected {type(exc).__name__}: {exc}. "
+                "Hint: %config MlopsMagics.debug = True shows the traceback for a bug report"
+            ) from None
+        if outcome.as_json:
+            print(outcome.view.dumps())
+            return None
+        if outcome.view.returns_value:
+            return outcome.view.value()
+        from IPython.display import display
+
+        display(outcome.view)
+        return None
+
+    def _notebook(self) -> tuple[Path | None, str | None]:
+        """The notebook this kernel runs, or why it is unknown."""
+        explicit = self.notebook or os.environ.get("MLOPS_NOTEBOOK", "")
+        if explicit:
+            return Path(explicit).expanduser().absolute(), None
+        session = self.shell.user_ns.get("__session__") or os.environ.get("JPY_SESSION_NAME", "")
+        if not session:
+            return None, "cannot tell which notebook this kernel runs"
+        path = Path(session).expanduser()
+        candidates = [path] if path.is_absolute() else [Path.cwd() / path, Path.cwd() / path.name]
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate, None
+        return None, f"this kernel was started for {session}, which no longer exists (renamed?)"
+
+    def _cell_id(self) -> str | None:
+        """JupyterLab sends the id of the executing cell in the request metadata."""
+        kernel = getattr(self.shell, "kernel", None)
+        try:
+            parent = (
+                kernel.get_parent()
+                if kernel is not None
+                else getattr(self.shell, "parent_header", {})
+            )
+        except Exception:
+            return None
+        cell_id = (parent or {}).get("metadata", {}).get("cellId")
+        return str(cell_id) if cell_id else None
+
+
+def register(ipython: Any) -> None:
+    ipython.register_magics(MlopsMagics(shell=ipython))  # also makes it a %config target
+
+
+def unregister(ipython: Any) -> None:
+    for kind in ("line", "cell"):
+        ipython.magics_manager.magics[kind].pop("mlops", None)
+    ipython.configurables[:] = [c for c in ipython.configurables if not isinstance(c, MlopsMagics)]

@@ -1,0 +1,22 @@
+"""The Jupyter server extension: REST handlers under ``<base_url>/mlops/api/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def load_server_extension(server_app: Any) -> None:
+    from jupyter_server.utils import url_path_join
+
+    from .handlers import handlers
+
+    web_app = server_app.web_app
+    base_url = web_app.settings["base_url"]
+    web_app.add_handlers(
+        ".*$",
+        [
+            (url_path_join(base_url, "mlops", "api", route), handler)
+            for route, handler in handlers()
+        ],
+    )
+    server_app.log.info("jupyterlab_mlops: REST API at %smlops/api/", base_url)

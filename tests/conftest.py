@@ -1,0 +1,62 @@
+"""Shared fixtures: real projects in temporary folders, real notebooks, a real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_mlops.project import Project, find_project, init_project
+
+from .helpers import ACTOR, make_notebook
+
+
+@pytest.fixture(autouse=True)
+def _identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLOPS_USER", ACTOR)
+    monkeypatch.delenv("MLOPS_NOTEBOOK", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A freshly initialised project."""
+    init_project(tmp_path, name="credit", template="classification", risk_tier="high", actor=ACTOR)
+    return find_project(tmp_path)
+
+
+@pytest.fixture
+def notebook(project: Project) -> Path:
+    return make_notebook(project.root / "train.ipynb", ["import math", "x = math.pi"])
+
+
+@pytest.fixture
+def mlops(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the real ``mlops`` CLI in a subprocess (cwd defaults to the test's tmp folder)."""
+
+    def run(
+        *args: str, cwd: Path | None = None, check: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "MLOPS_USER": ACTOR}
+        done = subprocess.run(
+            [sys.executable, "-m", "jupyterlab_mlops.cli", *args],
+            cwd=cwd or tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if check and done.returncode:
+            raise AssertionError(f"mlops {' '.join(args)} failed: {done.stderr}")
+        return done
+
+    return run
+
+
+def ledger_lines(project: Project) -> list[dict]:
+    return [json.loads(line) for line in project.ledger_path.read_text().splitlines()]

@@ -1,0 +1,168 @@
+"""The ledger: append/read, tamper evidence, torn tails and the incremental read path."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_mlops.canonical import sha256_hex
+from jupyterlab_mlops.ledger import Ledger, verify_ledger
+from jupyterlab_mlops.ledger import store as store_module
+from jupyterlab_mlops.project import Project
+
+from .helpers import ACTOR
+
+
+def fill(project: Project, count: int) -> list[str]:
+    return [project.ledger.append("test.note", {"i": i}, actor=ACTOR).hash for i in range(count)]
+
+
+def rewrite(path: Path, edit) -> None:  # edit(list[str]) -> list[str]
+    lines = path.read_text().splitlines()
+    path.write_text("".join(f"{line}\n" for line in edit(lines)))
+
+
+def rehash(line: str, **changes) -> str:
+    record = json.loads(line)
+    record["payload"].update(changes)
+    record.pop("hash")
+    record["hash"] = sha256_hex(record)
+    return json.dumps(record, sort_keys=True)
+
+
+def test_entries_chain_and_read_back(project: Project) -> None:
+    hashes = fill(project, 5)
+    fresh = Ledger(
+        project.ledger_path, project.mlops_dir / "ledger.lock", project.mlops_dir / "cache"
+    )
+    entries = fresh.entries()
+    assert [e.hash for e in entries[1:]] == hashes
+    assert entries[0].kind == "project.created" and entries[0].parents == ()
+    for parent, child in itertools.pairwise(entries):
+        assert child.parents == (parent.hash,) and child.n == parent.n + 1
+    assert fresh.heads == [hashes[-1]]
+    assert all(e.actor == ACTOR and e.time.endswith("Z") for e in entries)
+    report = verify_ledger(project.ledger_path)
+    assert report.ok and report.entries == 6
+
+
+def test_each_line_is_one_canonically_hashed_entry(project: Project) -> None:
+    fill(project, 2)
+    for line in project.ledger_path.read_text().splitlines():
+        record = json.loads(line)
+        stored = record.pop("hash")
+        assert stored == sha256_hex(record)
+
+
+@pytest.mark.parametrize(
+    ("edit", "kind", "line"),
+    [
+        # a payload edited in place: the hash no longer matches
+        (lambda ls: [*ls[:2], ls[2].replace('"i":1', '"i":7'), *ls[3:]], "altered", 3),
+        # edited and re-hashed: the next entry's link no longer matches, the edited line is named
+        (lambda ls: [*ls[:2], rehash(ls[2], i=7), *ls[3:]], "altered", 3),
+        # an entry deleted from the middle
+        (lambda ls: [*ls[:2], *ls[3:]], "removed", 3),
+        # the first entry deleted
+        (lambda ls: ls[1:], "removed", 1),
+        # two entries swapped
+        (lambda ls: [*ls[:2], ls[3], ls[2], *ls[4:]], "reordered", 3),
+        # an entry copied (replayed)
+        (lambda ls: [*ls, ls[2]], "duplicated", 6),
+        # garbage in the middle
+        (lambda ls: [*ls[:2], "{oops", *ls[2:]], "altered", 3),
+    ],
+    ids=[
+        "altered",
+        "altered-rehashed",
+        "removed",
+        "removed-first",
+        "reordered",
+        "duplicated",
+        "garbage",
+    ],
+)
+def test_verify_names_the_first_problem(project: Project, edit, kind: str, line: int) -> None:
+    fill(project, 4)
+    assert verify_ledger(project.ledger_path).ok
+    rewrite(project.ledger_path, edit)
+    report = verify_ledger(project.ledger_path)
+    assert not report.ok
+    assert (report.first_problem.kind, report.first_problem.line) == (kind, line), report.problems
+
+
+def test_torn_tail_is_repaired_not_reported_as_tampering(project: Project) -> None:
+    hashes = fill(project, 3)
+    full = project.ledger.append("test.note", {"i": 99}, actor=ACTOR).encode()
+    data = project.ledger_path.read_bytes()
+    project.ledger_path.write_bytes(data[: -len(full)] + full[: len(full) // 2])  # killed mid-write
+
+    reader = Ledger(
+        project.ledger_path, project.mlops_dir / "ledger.lock", project.mlops_dir / "cache" / "torn"
+    )
+    assert [e.hash for e in reader.entries()[1:]] == hashes  # readers ignore the torn bytes
+    assert reader.torn_bytes == len(full) // 2
+    assert verify_ledger(project.ledger_path).ok  # not tampering
+
+    after = reader.append("test.note", {"i": 4}, actor=ACTOR)  # the next writer repairs
+    assert after.parents == (hashes[-1],)
+    assert (
+        verify_ledger(project.ledger_path).ok
+        and verify_ledger(project.ledger_path).torn_tail_bytes == 0
+    )
+    saved = list((project.mlops_dir / "cache" / "torn").iterdir())
+    assert (
+        len(saved) == 1 and saved[0].read_bytes() == full[: len(full) // 2]
+    )  # nothing thrown away
+
+
+def test_whole_entry_missing_only_its_newline_is_kept(project: Project) -> None:
+    hashes = fill(project, 2)
+    project.ledger_path.write_bytes(project.ledger_path.read_bytes().rstrip(b"\n"))
+    reader = Ledger(
+        project.ledger_path, project.mlops_dir / "ledger.lock", project.mlops_dir / "cache" / "torn"
+    )
+    assert reader.repair() == 0
+    assert [e.hash for e in reader.entries()[1:]] == hashes
+
+
+def test_incremental_reads_parse_only_new_lines(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(project, 50)
+    calls: list[int] = []
+    real_decode = store_module.decode
+    monkeypatch.setattr(
+        store_module, "decode", lambda raw, line: calls.append(line) or real_decode(raw, line)
+    )
+
+    reader = Ledger(
+        project.ledger_path, project.mlops_dir / "ledger.lock", project.mlops_dir / "cache"
+    )
+    assert len(reader.entries()) == 51 and len(calls) == 51  # first read parses everything
+    calls.clear()
+    assert len(reader.entries()) == 51 and calls == []  # unchanged file: nothing parsed
+    writer = Ledger(
+        project.ledger_path, project.mlops_dir / "ledger.lock", project.mlops_dir / "cache"
+    )
+    writer.append("test.note", {"i": "new"}, actor=ACTOR)  # another writer appends
+    calls.clear()
+    assert reader.entries()[-1].payload == {"i": "new"} and calls == [52]  # only the new line
+
+    rewrite(project.ledger_path, lambda ls: [*ls[:10], rehash(ls[10], i="changed"), *ls[11:]])
+    calls.clear()
+    assert reader.entries()[10].payload == {"i": "changed"}  # a changed prefix is noticed ...
+    assert len(calls) == 52  # ... and the file is read again from the start
+
+
+def test_notebook_index(project: Project) -> None:
+    ref = {"path": "train.ipynb", "fingerprint": "sha256:" + "0" * 64}
+    project.ledger.append("test.note", {}, actor=ACTOR, notebook=ref)
+    project.ledger.append("test.note", {}, actor=ACTOR)
+    project.ledger.append("other.kind", {}, actor=ACTOR, notebook=ref)
+    assert len(project.ledger.entries(notebook="train.ipynb")) == 2
+    assert len(project.ledger.entries("test.note", notebook="train.ipynb")) == 1
+    assert project.ledger.entries(notebook="other.ipynb") == []
