@@ -37,7 +37,8 @@ class Invocation:
     cwd: Path
     notebook: Path | None = None  # the notebook the kernel runs (magic only)
     notebook_problem: str | None = None  # why the kernel's notebook is unknown, if it is
-    cell_id: str | None = None
+    cell_id: str | None = None  # the cell being run (JupyterLab sends its id) ...
+    cell_source: str | None = None  # ... and its code, which may be newer than the saved file
     cell_body: str | None = None  # body of a ``%%mlops`` cell
     actor: str | None = None
 
@@ -213,6 +214,7 @@ def _decide(args: argparse.Namespace, where: Invocation) -> View:
         links=args.link,
         notebook=notebook,
         cell_id=where.cell_id if notebook == where.notebook else None,
+        cell_source=where.cell_source if notebook == where.notebook else None,
         actor=where.who(),
     )
     return DecisionRecordedView(decision)

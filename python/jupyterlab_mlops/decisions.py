@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import MlopsError, NotFoundError
 from .ledger import Entry
-from .notebooks import notebook_state
+from .notebooks import NotebookState, notebook_state
 from .project import Project
 
 DECISION = "decision.recorded"
@@ -61,13 +61,14 @@ def record_decision(
     links: Sequence[str] = (),
     notebook: str | Path | None = None,
     cell_id: str | None = None,
+    cell_source: str | None = None,
 ) -> Decision:
     """Validate and append a decision; bound to ``notebook`` (and its cell) when given."""
     title, why = _text("title", title, _MAX_TITLE), _text("--why", why, _MAX_TEXT)
     alternatives = _text("--alternatives", alternatives, _MAX_TEXT) if alternatives else None
     clean_tags = _tags(tags)
     resolved_links = [_resolve_link(project, link) for link in links]
-    state = notebook_state(project, notebook, cell_id) if notebook is not None else None
+    state = notebook_state(project, notebook) if notebook is not None else None
     payload: dict[str, Any] = {
         "title": title,
         "why": why,
@@ -75,7 +76,7 @@ def record_decision(
         "tags": clean_tags,
     }
     if state is not None:
-        payload["cell"] = state.cell
+        payload["cell"] = state.cell_binding(cell_id, cell_source) if cell_id else None
     entry = project.ledger.append(
         DECISION,
         payload,
@@ -87,23 +88,23 @@ def record_decision(
 
 
 def list_decisions(
-    project: Project, notebook: str | Path | None = None, current_fingerprint: str | None = None
+    project: Project, notebook: str | Path | None = None, state: NotebookState | None = None
 ) -> list[Decision]:
-    """Decisions of one notebook (or of the whole project), oldest first."""
+    """Decisions of one notebook (or of the whole project), oldest first.
+
+    For one notebook each decision says whether it still describes the saved notebook
+    (``state``, read here when not given).
+    """
     relative = project.relpath(notebook) if notebook is not None else None
     entries = project.ledger.entries(DECISION, notebook=relative)
-    if relative is not None and current_fingerprint is None:
+    if relative is None:
+        return [Decision(e) for e in entries]
+    if state is None:
         try:
-            current_fingerprint = notebook_state(project, project.root / relative).fingerprint
+            state = notebook_state(project, project.root / relative)
         except NotFoundError:
-            current_fingerprint = None
-    return [_with_currency(e, current_fingerprint if relative else None) for e in entries]
-
-
-def _with_currency(entry: Entry, fingerprint: str | None) -> Decision:
-    if entry.notebook is None or fingerprint is None:
-        return Decision(entry, None)
-    return Decision(entry, entry.notebook["fingerprint"] == fingerprint)
+            return [Decision(e) for e in entries]
+    return [Decision(e, state.is_current(e)) for e in entries]
 
 
 def _text(name: str, value: str | None, limit: int) -> str:

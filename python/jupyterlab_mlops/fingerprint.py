@@ -45,7 +45,8 @@ def read_notebook(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def _source(cell: dict[str, Any]) -> str:
+def cell_source(cell: dict[str, Any]) -> str:
+    """A cell's source as one string with ``\\n`` line endings."""
     source = cell.get("source", "")
     text = "".join(source) if isinstance(source, list) else str(source)
     return text.replace("\r\n", "\n")
@@ -63,7 +64,11 @@ def fingerprint_of(notebook: dict[str, Any]) -> str:
         metadata.get("language_info", {}) or {}
     ).get("name", "")
     cells = [
-        {"type": cell.get("cell_type", ""), "source": _source(cell), "tags": _behaviour_tags(cell)}
+        {
+            "type": cell.get("cell_type", ""),
+            "source": cell_source(cell),
+            "tags": _behaviour_tags(cell),
+        }
         for cell in notebook.get("cells", [])
     ]
     return "sha256:" + sha256_hex(
@@ -74,11 +79,3 @@ def fingerprint_of(notebook: dict[str, Any]) -> str:
 def notebook_fingerprint(path: str | Path) -> str:
     """Fingerprint of the notebook saved at ``path``."""
     return fingerprint_of(read_notebook(path))
-
-
-def cell_index(notebook: dict[str, Any], cell_id: str) -> int | None:
-    """Position of the cell with ``cell_id`` in the saved notebook, if it is there."""
-    for index, cell in enumerate(notebook.get("cells", [])):
-        if cell.get("id") == cell_id:
-            return index
-    return None

@@ -41,12 +41,14 @@ class MlopsMagics(Magics):
                 f"cannot parse the command line: {exc}. Hint: check the quotes"
             ) from None
         notebook, problem = self._notebook()
+        cell_id, cell_source = self._running_cell()
         where = Invocation(
             surface="magic",
             cwd=Path.cwd(),
             notebook=notebook,
             notebook_problem=problem,
-            cell_id=self._cell_id(),
+            cell_id=cell_id,
+            cell_source=cell_source,
             cell_body=cell,
         )
         try:
@@ -89,19 +91,17 @@ class MlopsMagics(Magics):
                 return candidate, None
         return None, f"this kernel was started for {session}, which no longer exists (renamed?)"
 
-    def _cell_id(self) -> str | None:
-        """JupyterLab sends the id of the executing cell in the request metadata."""
+    def _running_cell(self) -> tuple[str | None, str | None]:
+        """Id and code of the cell being run (JupyterLab sends the id in the request metadata)."""
         kernel = getattr(self.shell, "kernel", None)
         try:
-            parent = (
-                kernel.get_parent()
-                if kernel is not None
-                else getattr(self.shell, "parent_header", {})
-            )
+            parent = kernel.get_parent() if kernel is not None else self.shell.parent_header
         except Exception:
-            return None
-        cell_id = (parent or {}).get("metadata", {}).get("cellId")
-        return str(cell_id) if cell_id else None
+            return None, None
+        parent = parent or {}
+        cell_id = parent.get("metadata", {}).get("cellId")
+        code = parent.get("content", {}).get("code")
+        return (str(cell_id), code if isinstance(code, str) else None) if cell_id else (None, None)
 
 
 def register(ipython: Any) -> None:

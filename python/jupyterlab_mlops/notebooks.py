@@ -1,12 +1,20 @@
-"""Binding ledger entries to a notebook: its project-relative path and current fingerprint."""
+"""Binding ledger entries to a notebook: its project-relative path, fingerprint and cells."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .fingerprint import cell_index, fingerprint_of, read_notebook
+from .fingerprint import cell_source, fingerprint_of, read_notebook
+from .ledger import Entry
 from .project import Project
+
+
+def source_digest(source: str) -> str:
+    """Digest of one cell's source (line endings normalised as in the fingerprint)."""
+    return hashlib.sha256(source.replace("\r\n", "\n").encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -15,20 +23,46 @@ class NotebookState:
 
     path: str  # relative to the project root, POSIX
     fingerprint: str
-    cell: dict[str, object] | None = (
-        None  # {"id": ..., "index": position in the saved file or None}
-    )
+    cells: dict[str, str] = field(default_factory=dict)  # cell id -> source digest, in order
 
     def ref(self) -> dict[str, str]:
         """The ``notebook`` field of a ledger entry."""
         return {"path": self.path, "fingerprint": self.fingerprint}
 
+    def cell_binding(self, cell_id: str, source: str | None = None) -> dict[str, Any]:
+        """The ``cell`` an entry was recorded from: id, position in the saved file, source digest.
 
-def notebook_state(project: Project, path: str | Path, cell_id: str | None = None) -> NotebookState:
+        ``source`` is what the kernel ran, which may be newer than the saved file.
+        """
+        ids = list(self.cells)
+        return {
+            "id": cell_id,
+            "index": ids.index(cell_id) if cell_id in self.cells else None,
+            "source_sha256": source_digest(source)
+            if source is not None
+            else self.cells.get(cell_id),
+        }
+
+    def is_current(self, entry: Entry) -> bool:
+        """Does ``entry`` still describe this notebook?
+
+        An entry recorded from a cell is current while that cell is still there unchanged (so
+        saving the notebook after running the cell does not make it stale); any other entry
+        is current while the notebook's fingerprint is the one it recorded.
+        """
+        cell = entry.payload.get("cell") or {}
+        if cell.get("id") and cell.get("source_sha256"):
+            return self.cells.get(cell["id"]) == cell["source_sha256"]
+        return entry.notebook is not None and entry.notebook.get("fingerprint") == self.fingerprint
+
+
+def notebook_state(project: Project, path: str | Path) -> NotebookState:
     """Read the saved notebook at ``path`` (inside ``project``) and fingerprint it."""
     relative = project.relpath(path)
     notebook = read_notebook(project.root / relative)
-    cell = None
-    if cell_id:
-        cell = {"id": cell_id, "index": cell_index(notebook, cell_id)}
-    return NotebookState(relative, fingerprint_of(notebook), cell)
+    cells = {
+        str(cell["id"]): source_digest(cell_source(cell))
+        for cell in notebook.get("cells", [])
+        if cell.get("id")
+    }
+    return NotebookState(relative, fingerprint_of(notebook), cells)

@@ -65,9 +65,7 @@ def project_status(project: Project, notebook: str | Path | None = None) -> Stat
         scope = ledger.entries(notebook=status.notebook_path)
         status.notebook_entries = len(scope)
         status.decisions = list_decisions(
-            project,
-            project.root / status.notebook_path,
-            current_fingerprint=status.notebook.fingerprint if status.notebook else None,
+            project, project.root / status.notebook_path, status.notebook
         )
     else:
         status.decisions = list_decisions(project)

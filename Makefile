@@ -1,0 +1,76 @@
+# jupyterlab-mlops: two commands matter.
+#   make lab   set everything up and open JupyterLab on examples/ (local only, with a token)
+#   make test  set everything up and run every test (ruff, pytest, jest, browser)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+EXAMPLE := examples/credit-risk
+PORT ?= 8888
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
+PYTEST_ARGS ?=
+# the build hooks call jlpm and jupyter from the environment
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: help install build lab example lint pytest jest browser-deps test bench clean
+
+help:
+	@echo "make lab    - install and open JupyterLab on examples/ with the MLOps panel"
+	@echo "make test   - install and run ruff, pytest (incl. browser tests) and jest"
+	@echo "make bench  - run the benchmarks in bench/"
+
+# A virtual environment with the package installed in editable mode: the build hook runs
+# jlpm install + a development build of the labextension, which is then linked into the
+# environment so `jlpm build` changes show up on reload.
+$(STAMP): pyproject.toml package.json yarn.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "hatchling>=1.33,<2" "hatch-jupyter-builder>=0.10,<0.11" "hatch-nodejs-version>=0.3.2,<0.5" "jupyterlab>=4.6,<5" "editables>=0.5"
+	$(PY) -m pip install --quiet --no-build-isolation -e ".[test,bench]"
+	$(BIN)/jupyter-builder develop --overwrite . >/dev/null
+	touch $@
+
+install: $(STAMP)
+
+build: install
+	$(BIN)/jlpm build
+
+example: install
+	test -f $(EXAMPLE)/data/applications.csv || (cd $(EXAMPLE) && ../../$(PY) make_data.py)
+	test -d $(EXAMPLE)/.mlops || (cd $(EXAMPLE) && ../../$(BIN)/mlops init --name credit-risk --template classification --risk-tier high)
+
+lab: build example
+	$(BIN)/jupyter lab --ServerApp.root_dir=examples --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
+		--LabApp.default_url=/lab/tree/credit-risk/train.ipynb
+
+lint: install
+	$(BIN)/ruff check python tests bench examples
+	$(BIN)/ruff format --check python tests bench examples
+	$(BIN)/jlpm typecheck
+
+jest: install
+	$(BIN)/jlpm test
+
+# Browser tests drive Debian's Chromium (no browser download); installed here when missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium is missing: sudo apt-get install chromium" >&2; exit 1; fi; \
+	fi
+
+pytest: build browser-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint jest pytest
+
+bench: install
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules labextension lib test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,35 @@
+"""Run every benchmark and save the figures to bench/results/<UTC time>.json.
+
+usage: python -m bench.run        (``make bench``, from the repository root)
+Set BENCH_DIR to put temporary projects on another disk (default: the system temp folder).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import platform
+from pathlib import Path
+
+from . import bench_ledger, bench_load_ext
+
+
+def main() -> None:
+    results = {
+        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+    print("== %load_ext")
+    results["load_ext"] = bench_load_ext.run()
+    print("== ledger")
+    results["ledger"] = bench_ledger.run()
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    path = out / f"{results['when'].replace(':', '')}.json"
+    path.write_text(json.dumps(results, indent=2))
+    print(f"saved {path}")
+
+
+if __name__ == "__main__":
+    main()

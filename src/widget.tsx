@@ -1,0 +1,58 @@
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
+import * as React from 'react';
+
+import { PanelView } from './components/PanelView';
+import { mlopsIcon } from './icons';
+import { MlopsModel } from './model';
+
+/** The widget's id in the shell (also the sidebar tab's `data-id`). */
+export const PANEL_ID = 'jupyterlab-mlops:panel';
+
+/**
+ * The right-sidebar panel: renders the model and tells it when the panel is
+ * on screen (polling only runs then).
+ */
+export class MlopsPanel extends ReactWidget {
+  constructor(readonly model: MlopsModel) {
+    super();
+    this.id = PANEL_ID;
+    this.addClass('jp-mlops-sidebar');
+    this.title.icon = mlopsIcon;
+    this.title.caption = 'MLOps governance';
+    this.title.label = ''; // sidebar tabs show the icon; the label would be rotated text
+    this.node.setAttribute('aria-label', 'MLOps');
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <UseSignal signal={this.model.changed}>
+        {() => <PanelView state={this.model.state} onRefresh={this._onRefresh} />}
+      </UseSignal>
+    );
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.model.setVisible(true);
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this.model.setVisible(false);
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this.model.setVisible(this.isVisible);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this.model.setVisible(false);
+    super.onBeforeDetach(msg);
+  }
+
+  private _onRefresh = (): void => {
+    void this.model.refresh();
+  };
+}

@@ -1,0 +1,129 @@
+"""A real JupyterLab (auth on) and a real headless Chromium for browser tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@dataclass
+class Lab:
+    url: str  # base URL, ends with '/'
+    token: str
+    root: Path
+    log: Path
+
+    def page_url(self, path: str) -> str:
+        return f"{self.url}{path}?token={self.token}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _write_settings(settings: Path, theme: str) -> None:
+    quiet = settings / "@jupyterlab" / "apputils-extension"
+    quiet.mkdir(parents=True, exist_ok=True)
+    (quiet / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    (quiet / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
+
+
+@pytest.fixture
+def start_lab(tmp_path: Path) -> Iterator:
+    """Start JupyterLab on a prepared root folder; stops it after the test."""
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(root: Path, theme: str = "JupyterLab Light") -> Lab:
+        token = secrets.token_hex(16)
+        port = _free_port()
+        settings, workspaces = tmp_path / "settings", tmp_path / "workspaces"
+        _write_settings(settings, theme)
+        workspaces.mkdir(exist_ok=True)
+        log = ARTIFACTS / f"jupyterlab-{port}.log"
+        ARTIFACTS.mkdir(exist_ok=True)
+        env = {
+            **os.environ,
+            "MLOPS_USER": "Grace Hopper <grace@example.com>",
+            "JUPYTER_PLATFORM_DIRS": "1",
+        }
+        args = [
+            sys.executable, "-m", "jupyterlab", "--no-browser",
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workspaces}",
+            "--ServerApp.allow_root=True", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]  # fmt: skip
+        proc = subprocess.Popen(
+            args, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=root
+        )
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited: {log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}api/status?token={token}", timeout=2):
+                    return Lab(url, token, root, log)
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"JupyterLab did not start: {log.read_text()[-2000:]}")
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            "Chromium is missing: run `make test` (it installs Debian's chromium) or apt-get install chromium"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

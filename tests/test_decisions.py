@@ -1,0 +1,74 @@
+"""Whether a decision still describes the saved notebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from jupyterlab_mlops.decisions import list_decisions, record_decision
+from jupyterlab_mlops.project import Project
+
+from .helpers import ACTOR, make_notebook
+
+DECIDE = '%mlops decide "Use GBM" --why "AUC"'
+
+
+def save_with_cell(path: Path, source: str, cell_id: str = "decide-cell") -> None:
+    nb = nbformat.read(path, as_version=4)
+    cell = nbformat.v4.new_code_cell(source)
+    cell.id = cell_id
+    nb.cells.append(cell)
+    nbformat.write(nb, path)
+
+
+def only_decision(project: Project, notebook: Path):
+    (decision,) = list_decisions(project, notebook)
+    return decision
+
+
+def test_recorded_from_an_unsaved_cell_stays_current_after_saving(
+    project: Project, notebook: Path
+) -> None:
+    # the kernel runs a new cell the browser has not saved yet
+    record_decision(
+        project,
+        title="Use GBM",
+        why="AUC",
+        actor=ACTOR,
+        notebook=notebook,
+        cell_id="decide-cell",
+        cell_source=DECIDE,
+    )
+    entry = project.ledger.entries("decision.recorded")[0]
+    assert entry.payload["cell"]["id"] == "decide-cell" and entry.payload["cell"]["index"] is None
+    assert only_decision(project, notebook).current is False  # that cell is not in the saved file
+
+    save_with_cell(notebook, DECIDE)  # the user saves
+    assert only_decision(project, notebook).current is True
+
+    other = nbformat.read(notebook, as_version=4)
+    other.cells.insert(0, nbformat.v4.new_markdown_cell("# Notes"))  # editing elsewhere is fine
+    nbformat.write(other, notebook)
+    assert only_decision(project, notebook).current is True
+
+    other.cells[-1].source = DECIDE.replace("AUC", "speed")  # the decision's own cell changed
+    nbformat.write(other, notebook)
+    assert only_decision(project, notebook).current is False
+
+    other.cells.pop()  # ... or was deleted
+    nbformat.write(other, notebook)
+    assert only_decision(project, notebook).current is False
+
+
+def test_without_a_cell_the_notebook_fingerprint_decides(project: Project, notebook: Path) -> None:
+    record_decision(project, title="From the CLI", why="policy", actor=ACTOR, notebook=notebook)
+    assert only_decision(project, notebook).current is True
+    make_notebook(notebook, ["import math", "x = math.tau"])
+    assert only_decision(project, notebook).current is False
+
+
+def test_project_wide_listing_makes_no_currency_claim(project: Project, notebook: Path) -> None:
+    record_decision(project, title="A", why="a", actor=ACTOR, notebook=notebook)
+    record_decision(project, title="B", why="b", actor=ACTOR)
+    assert [d.current for d in list_decisions(project)] == [None, None]
