@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # the build hooks call jlpm and jupyter from the environment
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install build lab example lint pytest jest browser-deps test bench clean
+.PHONY: help install build dist lab example lint pytest jest browser-deps test bench clean
 
 help:
 	@echo "make lab    - install and open JupyterLab on examples/ with the MLOps panel"
@@ -38,6 +38,11 @@ install: $(STAMP)
 
 build: install
 	$(BIN)/jlpm build
+
+# A wheel with the production build of the labextension (installing it needs no Node.js).
+dist: install
+	$(BIN)/jlpm build:prod
+	$(PY) -m pip wheel --no-deps --no-build-isolation -w dist .
 
 example: install
 	test -f $(EXAMPLE)/data/applications.csv || (cd $(EXAMPLE) && ../../$(PY) make_data.py)

@@ -105,8 +105,10 @@ def start_lab(tmp_path: Path) -> Iterator:
             proc.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator:
+    """One browser per test: Playwright's sync API must not outlive the test that uses it,
+    or the asyncio loop it leaves running breaks later async (pytest-jupyter) tests."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

@@ -1,0 +1,63 @@
+"""The example project runs top to bottom in a fresh kernel (papermill), and leaves a verified record."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_mlops.decisions import list_decisions
+from jupyterlab_mlops.ledger import verify_ledger
+from jupyterlab_mlops.project import find_project, init_project
+
+from .helpers import ACTOR
+
+pytestmark = pytest.mark.slow
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "credit-risk"
+
+
+def test_credit_risk_notebook_runs_and_records_its_decisions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill
+
+    root = tmp_path / "credit-risk"
+    shutil.copytree(
+        EXAMPLE, root, ignore=shutil.ignore_patterns("data", ".mlops", ".ipynb_checkpoints")
+    )
+    init_project(root, name="credit-risk", template="classification", risk_tier="high", actor=ACTOR)
+    monkeypatch.setenv(
+        "MLOPS_NOTEBOOK", str(root / "train.ipynb")
+    )  # a batch run names its notebook
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+
+    executed = papermill.execute_notebook(
+        str(root / "train.ipynb"),
+        str(tmp_path / "executed.ipynb"),
+        cwd=str(root),
+        kernel_name="python3",
+        progress_bar=False,
+        parameters={"seed": 11},
+    )
+    assert (root / "data" / "applications.csv").is_file()  # generated on first run
+    errors = [
+        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert not errors
+    stderr = "".join(
+        o.get("text", "")
+        for c in executed.cells
+        for o in c.get("outputs", [])
+        if o.get("name") == "stderr"
+    )
+    assert "UsageError" not in stderr
+
+    project = find_project(root)
+    decisions = list_decisions(project, root / "train.ipynb")
+    assert len(decisions) >= 4
+    assert all(d.entry.actor == ACTOR and d.current for d in decisions)
+    assert {tag for d in decisions for tag in d.entry.payload["tags"]} >= {"data", "privacy"}
+    assert verify_ledger(project.ledger_path).ok
+    assert os.environ["MLOPS_NOTEBOOK"].endswith("train.ipynb")
