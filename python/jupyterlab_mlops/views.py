@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -22,7 +23,7 @@ _CELL = 'style="padding:3px 8px;vertical-align:top;text-align:left;border-bottom
 _MUTED = 'style="color:var(--jp-ui-font-color2,#666)"'
 
 
-class View:
+class View(ABC):
     """Base: ``to_json`` for machines, ``to_text`` for terminals, ``to_html`` for notebooks."""
 
     #: query results are returned by the magic (so ``x = %mlops ...`` works); actions are displayed
@@ -32,11 +33,11 @@ class View:
     def exit_code(self) -> int:
         return 0
 
-    def to_json(self) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def to_json(self) -> Any: ...
 
-    def to_text(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def to_text(self) -> str: ...
 
     def to_html(self) -> str:
         return f"<pre>{escape(self.to_text())}</pre>"
