@@ -72,3 +72,25 @@ def test_project_wide_listing_makes_no_currency_claim(project: Project, notebook
     record_decision(project, title="A", why="a", actor=ACTOR, notebook=notebook)
     record_decision(project, title="B", why="b", actor=ACTOR)
     assert [d.current for d in list_decisions(project)] == [None, None]
+
+
+def test_recording_the_same_decision_again_adds_nothing(project: Project, notebook: Path) -> None:
+    def decide(why: str = "AUC", **kwargs):
+        return record_decision(
+            project, title="Use GBM", why=why, actor=ACTOR, notebook=notebook, **kwargs
+        )
+
+    first = decide(cell_id="decide-cell", cell_source=DECIDE)  # run before the notebook was saved
+    save_with_cell(notebook, DECIDE)
+    again = decide(
+        cell_id="decide-cell", cell_source=DECIDE
+    )  # saved, run again: the cell's position is known now
+    assert again.repeated and again.entry.hash == first.entry.hash and again.current is True
+    changed = decide(cell_id="decide-cell", cell_source=DECIDE.replace("AUC", "speed"), why="speed")
+    assert not changed.repeated
+
+    from_cli = decide(why="stated in a review")  # no cell: same notebook version is a repeat
+    assert decide(why="stated in a review").repeated
+    make_notebook(notebook, ["x = 2"])
+    assert not decide(why="stated in a review").repeated and not from_cli.repeated
+    assert len(project.ledger.entries("decision.recorded")) == 4

@@ -61,47 +61,49 @@ def errors_of(cell: nbformat.NotebookNode) -> list[str]:
 
 
 def test_decide_list_and_status_from_a_kernel(project: Project) -> None:
-    nb = run_cells(
-        project.root / "train.ipynb",
-        [
-            "%load_ext jupyterlab_mlops",
-            '%mlops decide "Drop identifiers" --why "No signal, privacy risk" --tag data --tag privacy',
-            '%%mlops decide "Use gradient boosting" --alternatives "logistic regression"\n'
-            "Better AUC on the validation folds;\nmonotone constraints keep it explainable.",
-            "df = %mlops decisions\nprint(type(df).__mro__[1].__name__, list(df['title']), df.loc[1, 'why'])",
-            "%mlops decisions",
-            "%mlops status",
-            "%config MlopsMagics",
-        ],
-    )
+    cells = [
+        "%load_ext jupyterlab_mlops",
+        '%mlops decide "Drop identifiers" --why "No signal, privacy risk" --tag data --tag privacy',
+        'x = 5\n%mlops decide "Cost is $x per {x}" --why "literal text, never expanded"',
+        '%%mlops decide "Use gradient boosting" --alternatives "logistic regression"\n'
+        "Better AUC on the validation folds;\nmonotone constraints keep it explainable.",
+        "df = %mlops decisions\nprint(type(df).__mro__[1].__name__, list(df['title']), df.loc[2, 'why'])",
+        "%mlops decisions",
+        "%mlops status",
+        "%config MlopsMagics",
+    ]
+    nb = run_cells(project.root / "train.ipynb", cells)
     assert all(not errors_of(cell) for cell in nb.cells), [errors_of(c) for c in nb.cells]
-    assert "Recorded decision" in text_of(nb.cells[1]) and "Drop identifiers" in text_of(
-        nb.cells[1]
+    out = [text_of(cell) for cell in nb.cells]
+    assert "Recorded decision" in out[1] and "Drop identifiers" in out[1]
+    assert "Cost is $x per {x}" in out[2]  # IPython did not expand $x or {x}
+    assert (
+        "DataFrame ['Drop identifiers', 'Cost is $x per {x}', 'Use gradient boosting'] Better AUC"
+        in out[4]
     )
-    assert "DataFrame ['Drop identifiers', 'Use gradient boosting'] Better AUC" in text_of(
-        nb.cells[3]
+    assert (
+        "<table" in nb.cells[5].outputs[0].data["text/html"] and "No signal, privacy risk" in out[5]
     )
-    html = nb.cells[4].outputs[0].data["text/html"]
-    assert "<table" in html and "No signal, privacy risk" in html
-    assert "Fingerprint" in text_of(nb.cells[5]) and "train.ipynb" in text_of(nb.cells[5])
-    assert "MlopsMagics.notebook" in text_of(nb.cells[6]) and "MlopsMagics.debug" in text_of(
-        nb.cells[6]
-    )
+    assert "Fingerprint" in out[6] and "train.ipynb" in out[6]
+    assert "MlopsMagics.notebook" in out[7] and "MlopsMagics.debug" in out[7]
 
     decisions = [json.loads(line) for line in project.ledger_path.read_text().splitlines()][1:]
-    assert [d["payload"]["title"] for d in decisions] == [
-        "Drop identifiers",
-        "Use gradient boosting",
-    ]
-    first, second = decisions
+    titles = [d["payload"]["title"] for d in decisions]
+    assert titles == ["Drop identifiers", "Cost is $x per {x}", "Use gradient boosting"]
+    first, _, third = decisions
     assert first["actor"] == ACTOR and first["notebook"]["path"] == "train.ipynb"
     assert first["notebook"]["fingerprint"].startswith("sha256:")
     assert first["payload"]["tags"] == ["data", "privacy"]
     assert (
-        second["payload"]["why"].startswith("Better AUC")
-        and "explainable" in second["payload"]["why"]
+        third["payload"]["why"].startswith("Better AUC")
+        and "explainable" in third["payload"]["why"]
     )
-    assert second["payload"]["alternatives"] == "logistic regression"
+    assert third["payload"]["alternatives"] == "logistic regression"
+
+    # running the same notebook again (Run All, a papermill run) records nothing twice
+    again = run_cells(project.root / "train.ipynb", cells)
+    assert "Already recorded decision" in text_of(again.cells[1])
+    assert len(project.ledger_path.read_text().splitlines()) == 4
 
 
 def test_errors_are_one_line_with_a_hint_and_write_nothing(

@@ -25,6 +25,7 @@ class Decision:
 
     entry: Entry
     current: bool | None = None  # None: not bound to a notebook, or the notebook is gone
+    repeated: bool = False  # recording it again found this identical decision already there
 
     @property
     def title(self) -> str:
@@ -77,6 +78,11 @@ def record_decision(
     }
     if state is not None:
         payload["cell"] = state.cell_binding(cell_id, cell_source) if cell_id else None
+    earlier = _same_decision(project, payload, state, resolved_links)
+    if earlier is not None:  # e.g. the notebook was run again: nothing new to record
+        return Decision(
+            earlier, current=state.is_current(earlier) if state else None, repeated=True
+        )
     entry = project.ledger.append(
         DECISION,
         payload,
@@ -105,6 +111,32 @@ def list_decisions(
         except NotFoundError:
             return [Decision(e) for e in entries]
     return [Decision(e, state.is_current(e)) for e in entries]
+
+
+def _same_decision(
+    project: Project, payload: dict[str, Any], state: NotebookState | None, links: list[str]
+) -> Entry | None:
+    """An earlier entry recording exactly this decision, from the same cell (same code) or,
+    without a cell, from the same notebook version (or project-wide)."""
+    key = _decision_key(payload)
+    for entry in project.ledger.entries(DECISION, notebook=state.path if state else None):
+        if (entry.notebook is None) != (state is None):
+            continue
+        if _decision_key(entry.payload) != key or list(entry.links) != links:
+            continue
+        if (
+            state is None
+            or payload.get("cell")
+            or entry.notebook["fingerprint"] == state.fingerprint
+        ):
+            return entry
+    return None
+
+
+def _decision_key(payload: dict[str, Any]) -> tuple[Any, ...]:
+    cell = payload.get("cell") or {}
+    rest = {k: v for k, v in payload.items() if k != "cell"}
+    return rest, cell.get("id"), cell.get("source_sha256")
 
 
 def _text(name: str, value: str | None, limit: int) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from traitlets import Bool, Unicode
 
 
@@ -28,6 +28,7 @@ class MlopsMagics(Magics):
     ).tag(config=True)
     debug = Bool(False, help="Show full tracebacks for unexpected errors.").tag(config=True)
 
+    @no_var_expand  # decision text is recorded as written: "$x" or "{x}" stay literal
     @line_cell_magic
     def mlops(self, line: str, cell: str | None = None) -> Any:
         """Run an mlops subcommand: ``%mlops help`` lists them, ``%mlops SUB --help`` explains one."""

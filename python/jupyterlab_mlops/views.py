@@ -77,18 +77,21 @@ class DecisionRecordedView(View):
     decision: Decision
 
     def to_json(self) -> dict[str, Any]:
-        return self.decision.to_json()
+        return {**self.decision.to_json(), "repeated": self.decision.repeated}
 
     def to_text(self) -> str:
         d = self.decision.to_json()
         where = f" for {d['notebook']}" if d["notebook"] else " (project-wide)"
-        return f"Recorded decision {d['short_id']}{where}: {d['title']}"
+        return f"{self._verb()} decision {d['short_id']}{where}: {d['title']}"
+
+    def _verb(self) -> str:
+        return "Already recorded" if self.decision.repeated else "Recorded"
 
     def to_html(self) -> str:
         d = self.decision.to_json()
         where = f" for <code>{escape(d['notebook'])}</code>" if d["notebook"] else " (project-wide)"
         return (
-            f"<div>✓ Recorded decision <code>{escape(d['short_id'])}</code>{where}: "
+            f"<div>✓ {self._verb()} decision <code>{escape(d['short_id'])}</code>{where}: "
             f"<b>{escape(d['title'])}</b></div>"
         )
 
