@@ -165,3 +165,29 @@ def test_help_everywhere(mlops) -> None:
     assert "usage: mlops decide" in mlops("help", "decide").stdout
     unknown = mlops("frobnicate")
     assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
+
+
+def test_broken_projects_and_file_errors_are_one_line(mlops, tmp_path: Path) -> None:
+    (tmp_path / ".mlops" / "cache").mkdir(parents=True)  # a leftover folder, no config
+    done = mlops("init")
+    assert (
+        done.returncode == 1 and "holds no config" in done.stderr and "Traceback" not in done.stderr
+    )
+    (tmp_path / ".mlops" / "cache").rmdir()
+    (tmp_path / ".mlops").rmdir()
+    mlops("init", check=True)
+    ledger = tmp_path / ".mlops" / "ledger.jsonl"
+    ledger.unlink()
+    ledger.mkdir()  # something odd where the ledger should be
+    done = mlops("decide", "T", "--why", "W")
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "hint:" in done.stderr
+
+
+def test_verify_only_reads(mlops, tmp_path: Path) -> None:
+    mlops("init", check=True)
+    ledger = tmp_path / ".mlops" / "ledger.jsonl"
+    ledger.write_bytes(ledger.read_bytes() + b'{"half an ent')  # a writer died mid-append
+    before = ledger.read_bytes()
+    done = mlops("verify")
+    assert done.returncode == 0 and "unfinished write" in done.stdout
+    assert ledger.read_bytes() == before and not (tmp_path / ".mlops" / "cache").exists()

@@ -31,6 +31,14 @@ def test_outputs_counts_ids_and_metadata_do_not_matter(nb: dict) -> None:
         cell["metadata"]["collapsed"] = True
         cell["metadata"]["execution"] = {"iopub.status.busy": "2026-11-22T10:00:00Z"}
     ran["metadata"]["widgets"] = {"state": {}}
+    ran["metadata"]["language_info"] = {
+        "name": "python",
+        "version": "3.11.7",
+    }  # written by execution
+    assert fingerprint_of(ran) == fingerprint_of(nb)
+    del nb["metadata"]["kernelspec"]["language"]  # e.g. a notebook written by a tool
+    ran = copy.deepcopy(nb)
+    ran["metadata"]["language_info"] = {"name": "python"}
     assert fingerprint_of(ran) == fingerprint_of(nb)
 
 

@@ -27,7 +27,6 @@ HEAVY = [
 PROBE = """
 import json, sys
 from IPython.core.interactiveshell import InteractiveShell
-before = set(sys.modules)
 shell = InteractiveShell.instance()
 before = set(sys.modules)
 shell.run_line_magic("load_ext", "jupyterlab_mlops")

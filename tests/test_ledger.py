@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -62,8 +63,8 @@ def test_each_line_is_one_canonically_hashed_entry(project: Project) -> None:
     [
         # a payload edited in place: the hash no longer matches
         (lambda ls: [*ls[:2], ls[2].replace('"i":1', '"i":7'), *ls[3:]], "altered", 3),
-        # edited and re-hashed: the next entry's link no longer matches, the edited line is named
-        (lambda ls: [*ls[:2], rehash(ls[2], i=7), *ls[3:]], "altered", 3),
+        # edited and re-hashed: the next entry's link breaks; both readings are named
+        (lambda ls: [*ls[:2], rehash(ls[2], i=7), *ls[3:]], "removed", 4),
         # an entry deleted from the middle
         (lambda ls: [*ls[:2], *ls[3:]], "removed", 3),
         # the first entry deleted
@@ -92,6 +93,11 @@ def test_verify_names_the_first_problem(project: Project, edit, kind: str, line:
     report = verify_ledger(project.ledger_path)
     assert not report.ok
     assert (report.first_problem.kind, report.first_problem.line) == (kind, line), report.problems
+    if kind == "removed" and line == 4:
+        assert (
+            "or line 3" in report.first_problem.message
+            and "re-hashed" in report.first_problem.message
+        )
 
 
 def test_torn_tail_is_repaired_not_reported_as_tampering(project: Project) -> None:
@@ -166,3 +172,25 @@ def test_notebook_index(project: Project) -> None:
     assert len(project.ledger.entries(notebook="train.ipynb")) == 2
     assert len(project.ledger.entries("test.note", notebook="train.ipynb")) == 1
     assert project.ledger.entries(notebook="other.ipynb") == []
+
+
+def test_a_writer_never_trusts_a_stale_view_of_the_file(project: Project) -> None:
+    """A reader saw a torn tail; meanwhile another writer repaired it and appended a line of
+    exactly the same length, keeping the file's size and mtime. The next append must still be right."""
+    fill(project, 2)
+    ledger_dir = project.mlops_dir
+    a = Ledger(project.ledger_path, ledger_dir / "ledger.lock", ledger_dir / "cache" / "torn")
+    b = Ledger(project.ledger_path, ledger_dir / "ledger.lock", ledger_dir / "cache" / "torn")
+    b.entries()
+    probe = b.append("test.note", {"i": "probe"}, actor=ACTOR)  # learn the length of b's next line
+    length = len(probe.encode())
+    project.ledger_path.write_bytes(project.ledger_path.read_bytes() + b"x" * length)  # a torn tail
+    a.entries()
+    seen = project.ledger_path.stat()
+    b.append("test.note", {"i": "probe"}, actor=ACTOR)  # repairs the tail, appends `length` bytes
+    assert project.ledger_path.stat().st_size == seen.st_size
+    os.utime(project.ledger_path, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+    a.append("test.note", {"i": "after"}, actor=ACTOR)
+    report = verify_ledger(project.ledger_path)
+    assert report.ok and report.entries == 6, report.problems
+    assert [e.payload["i"] for e in a.entries()[-3:]] == ["probe", "probe", "after"]

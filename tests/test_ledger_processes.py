@@ -90,3 +90,25 @@ def test_writers_killed_mid_append_lose_nothing_acknowledged(project: Project) -
     report = verify_ledger(project.ledger_path)
     assert report.ok and report.torn_tail_bytes == 0 and after.hash in report.heads
     assert len(list((project.mlops_dir / "cache" / "torn").iterdir())) >= 1
+
+
+DECIDE = """
+import sys
+from jupyterlab_mlops.decisions import record_decision
+from jupyterlab_mlops.project import find_project
+d = record_decision(find_project(sys.argv[1]), title="Use GBM", why="AUC", actor="grid worker",
+                    notebook=sys.argv[1] + "/train.ipynb")
+print("repeated" if d.repeated else "recorded")
+"""
+
+
+def test_parallel_runs_record_the_same_decision_once(project: Project, notebook: Path) -> None:
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", DECIDE, str(project.root)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(6)
+    ]
+    outcomes = sorted(run.communicate(timeout=120)[0].strip() for run in runs)
+    assert outcomes == ["recorded"] + ["repeated"] * 5
+    assert len(fresh_reader(project).entries("decision.recorded")) == 1

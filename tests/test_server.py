@@ -126,7 +126,8 @@ async def test_a_project_above_the_server_root_is_not_exposed(jp_fetch, jp_root_
         ("~/x.ipynb", 400),
         ("", 400),
         ("credit/notebooks/missing.ipynb", 404),
-        ("credit/.mlops/config", 400),
+        ("credit/.mlops/config", 400),  # not a notebook
+        ("credit\\..\\..\\outside.ipynb", 400),  # Windows-style separators
     ],
 )
 async def test_bad_paths_get_4xx_json(jp_fetch, credit: Path, path: str, status: int) -> None:
@@ -163,3 +164,43 @@ async def test_requests_without_a_token_are_refused(
     with pytest.raises(HTTPClientError) as info:
         await http_server_client.fetch(url, headers={"Authorization": "token wrong-token"})
     assert info.value.code == 403
+
+
+async def test_project_files_leading_out_of_the_root_are_refused(
+    jp_fetch, jp_root_dir: Path, tmp_path_factory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    init_project(elsewhere, name="other", template="classification", risk_tier="high", actor=ACTOR)
+    record_decision(
+        find_project(elsewhere), title="Secret plan", why="nobody may read this", actor=ACTOR
+    )
+    (jp_root_dir / "p").mkdir()
+    os.symlink(elsewhere / ".mlops", jp_root_dir / "p" / ".mlops")  # a marker that points away
+    make_notebook(jp_root_dir / "p" / "n.ipynb", ["x = 1"])
+    code, body = await error_of(jp_fetch, "p/n.ipynb")
+    assert code == 403 and "Secret plan" not in json.dumps(body)
+
+    secret = elsewhere / "secrets.yaml"
+    secret.write_text("api_key: [AKIA-SECRET-123\n")
+    (jp_root_dir / "q" / ".mlops").mkdir(parents=True)
+    os.symlink(secret, jp_root_dir / "q" / ".mlops" / "config")  # a cloned repo can hold this
+    (jp_root_dir / "q" / ".mlops" / "ledger.jsonl").touch()
+    make_notebook(jp_root_dir / "q" / "n.ipynb", ["x = 1"])
+    code, body = await error_of(jp_fetch, "q/n.ipynb")
+    assert code == 403 and "AKIA" not in json.dumps(body)
+
+
+async def test_errors_never_echo_file_contents_or_server_paths(
+    jp_fetch, credit: Path, jp_root_dir: Path
+) -> None:
+    (credit / ".mlops" / "config").write_text("name: credit\napi_key: [AKIA-SECRET-123\n")
+    code, body = await error_of(jp_fetch, "credit/notebooks/train.ipynb")
+    text = json.dumps(body)
+    assert code == 400 and "not valid YAML at line" in body["error"]
+    assert "AKIA" not in text and str(jp_root_dir.resolve()) not in text
+
+
+async def test_hidden_notebooks_follow_the_servers_rule(jp_fetch, credit: Path) -> None:
+    make_notebook(credit / ".hidden" / "n.ipynb", ["x = 1"])
+    code, _ = await error_of(jp_fetch, "credit/.hidden/n.ipynb")
+    assert code == 404  # like the contents API with allow_hidden off (the default)

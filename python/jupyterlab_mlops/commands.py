@@ -163,7 +163,14 @@ def execute(argv: Sequence[str], where: Invocation) -> Outcome:
     if args.command == "help":
         target = [args.topic, "--help"] if args.topic else ["--help"]
         parser.parse_args(target)  # prints the help and raises HelpShown
-    return Outcome(_HANDLERS[args.command](args, where), bool(getattr(args, "json", False)))
+    try:
+        view = _HANDLERS[args.command](args, where)
+    except OSError as exc:  # permissions, a full disk, a file vanishing: still one clear line
+        target = f": {exc.filename}" if exc.filename else ""
+        raise MlopsError(
+            f"{exc.strerror or exc}{target}", "check the path, its permissions and free disk space"
+        ) from exc
+    return Outcome(view, bool(getattr(args, "json", False)))
 
 
 def _path(where: Invocation, value: str | None) -> Path | None:
@@ -239,9 +246,7 @@ def _status(args: argparse.Namespace, where: Invocation) -> View:
 def _verify(args: argparse.Namespace, where: Invocation) -> View:
     from .ledger import verify_ledger
 
-    project = _project(where)
-    repaired = project.ledger.repair()
-    return VerifyView(verify_ledger(project.ledger_path), repaired)
+    return VerifyView(verify_ledger(_project(where).ledger_path))
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {

@@ -50,8 +50,16 @@ def load_config(path: Path) -> ProjectConfig:
         raise MlopsError(
             f"{path} is missing", "restore it from git or run `mlops init` again"
         ) from exc
+    except yaml.MarkedYAMLError as exc:  # say where, never echo the file's content
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise MlopsError(
+            f"{path} is not valid YAML{where}: {exc.problem}", "fix the YAML syntax"
+        ) from exc
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise MlopsError(f"{path} cannot be read: {exc}", "fix the YAML syntax") from exc
+        raise MlopsError(
+            f"{path} cannot be read ({type(exc).__name__})", "check the file and its permissions"
+        ) from exc
     if not isinstance(raw, dict):
         raise MlopsError(
             f"{path} must hold a YAML mapping", "see `mlops init --help` for the fields"

@@ -78,18 +78,18 @@ def record_decision(
     }
     if state is not None:
         payload["cell"] = state.cell_binding(cell_id, cell_source) if cell_id else None
-    earlier = _same_decision(project, payload, state, resolved_links)
-    if earlier is not None:  # e.g. the notebook was run again: nothing new to record
-        return Decision(
-            earlier, current=state.is_current(earlier) if state else None, repeated=True
-        )
-    entry = project.ledger.append(
+    entry, created = project.ledger.append_once(
         DECISION,
         payload,
         actor=actor,
         notebook=state.ref() if state else None,
         links=resolved_links,
+        # the same decision from the same cell or notebook version (e.g. the notebook was run
+        # again) is not recorded twice, even by parallel runs
+        existing=lambda: _same_decision(project, payload, state, resolved_links),
     )
+    if not created:
+        return Decision(entry, current=state.is_current(entry) if state else None, repeated=True)
     return Decision(entry, current=True if state else None)
 
 

@@ -60,9 +60,8 @@ def _behaviour_tags(cell: dict[str, Any]) -> list[str]:
 def fingerprint_of(notebook: dict[str, Any]) -> str:
     """Fingerprint of a loaded notebook, as ``sha256:<hex>``."""
     metadata = notebook.get("metadata", {}) or {}
-    language = (metadata.get("kernelspec", {}) or {}).get("language") or (
-        metadata.get("language_info", {}) or {}
-    ).get("name", "")
+    # only what the author chose: executing a notebook writes `language_info`, so it is ignored
+    language = (metadata.get("kernelspec", {}) or {}).get("language", "")
     cells = [
         {
             "type": cell.get("cell_type", ""),

@@ -85,11 +85,9 @@ class MlopsMagics(Magics):
         session = self.shell.user_ns.get("__session__") or os.environ.get("JPY_SESSION_NAME", "")
         if not session:
             return None, "cannot tell which notebook this kernel runs"
-        path = Path(session).expanduser()
-        candidates = [path] if path.is_absolute() else [Path.cwd() / path, Path.cwd() / path.name]
-        for candidate in candidates:
-            if candidate.is_file():
-                return candidate, None
+        path = Path(session).expanduser().absolute()  # jupyter-server gives an absolute path
+        if path.is_file():
+            return path, None
         return None, f"this kernel was started for {session}, which no longer exists (renamed?)"
 
     def _running_cell(self) -> tuple[str | None, str | None]:

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import ProjectConfig, dump_config, load_config
-from .errors import MlopsError, NotFoundError
+from .errors import ForbiddenError, MlopsError, NotFoundError
 from .ledger import Ledger, open_ledger
 
 MARKER = ".mlops"
 LEDGER_FILE = "ledger.jsonl"
 CONFIG_FILE = "config"
 PROJECT_CREATED = "project.created"
+NO_PROJECT_HINT = (
+    "create one with `mlops init` (or `%mlops init` in a notebook) in the project's root folder"
+)
 
 _GITIGNORE = "# local, rebuildable state: never commit\ncache/\n*.lock\n"
 _GITATTRIBUTES = (
@@ -79,15 +82,36 @@ def find_root(start: str | os.PathLike[str], stop: Path | None = None) -> Path |
     return None
 
 
-def find_project(start: str | os.PathLike[str] = ".", stop: Path | None = None) -> Project:
-    """The project containing ``start``; a clear error outside any project."""
+def locate_project(start: str | os.PathLike[str], stop: Path | None = None) -> Project | None:
+    """The project containing ``start``, or None.
+
+    With ``stop`` (e.g. the Jupyter server's root) the project must lie inside it, and so
+    must its files: a ``.mlops`` symlinked to somewhere else is refused.
+    """
     root = find_root(start, stop)
     if root is None:
+        return None
+    if stop is not None:
+        boundary = Path(stop).resolve()
+        for inside in (root / MARKER, root / MARKER / CONFIG_FILE, root / MARKER / LEDGER_FILE):
+            resolved = inside.resolve()
+            if resolved != boundary and boundary not in resolved.parents:
+                raise ForbiddenError(
+                    "the project's .mlops files lead outside the server root",
+                    "keep .mlops/ and its files as real files inside the project",
+                )
+    return Project(root, load_config(root / MARKER / CONFIG_FILE))
+
+
+def find_project(start: str | os.PathLike[str] = ".", stop: Path | None = None) -> Project:
+    """The project containing ``start``; a clear error outside any project."""
+    project = locate_project(start, stop)
+    if project is None:
         raise NotFoundError(
             f"not inside an MLOps project: no {MARKER}/ folder at or above {Path(start).resolve()}",
-            "create one with `mlops init` (or `%mlops init` in a notebook) in the project's root folder",
+            NO_PROJECT_HINT,
         )
-    return Project(root, load_config(root / MARKER / CONFIG_FILE))
+    return project
 
 
 def init_project(
@@ -109,6 +133,11 @@ def init_project(
         raise MlopsError(
             f"{existing} is already an MLOps project",
             "run commands from inside it; nested projects are not supported",
+        )
+    if (root / MARKER).exists():
+        raise MlopsError(
+            f"{root / MARKER} exists but holds no config",
+            "move that folder away (or restore .mlops/config from git), then run init again",
         )
     try:
         config = ProjectConfig.model_validate(

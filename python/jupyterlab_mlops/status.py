@@ -8,16 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from .decisions import Decision, list_decisions
+from .fingerprint import fingerprint_of, read_notebook
 from .notebooks import NotebookState, notebook_state
-from .project import Project
+from .project import NO_PROJECT_HINT, Project, locate_project
 
 
 @dataclass
 class Status:
     """A project's state, seen from one notebook (or from the project as a whole)."""
 
-    project: Project
-    notebook_path: str | None = None  # project-relative
+    project: Project | None  # None: the notebook is in no project
+    notebook_path: str | None = None  # project-relative (the file name outside a project)
     notebook: NotebookState | None = None  # None when no notebook was asked for
     entries: int = 0
     notebook_entries: int = 0
@@ -27,8 +28,10 @@ class Status:
     problems: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        outside = {"hint": NO_PROJECT_HINT} if self.project is None else {}
         return {
-            "project": self.project.to_json(),
+            "project": self.project.to_json() if self.project else None,
+            **outside,
             "notebook": {
                 "path": self.notebook_path,
                 "exists": self.notebook is not None,
@@ -45,6 +48,18 @@ class Status:
             "decisions": [d.to_json() for d in reversed(self.decisions)],  # newest first
             "ledger": {"entries": self.entries, "head": self.head, "problems": self.problems},
         }
+
+
+def notebook_status(notebook: Path, stop: Path | None = None) -> Status:
+    """The status of a saved notebook, inside a project or not (what the panel shows).
+
+    ``stop`` bounds the search for the project (the Jupyter server's root).
+    """
+    project = locate_project(notebook, stop)
+    if project is not None:
+        return project_status(project, notebook)
+    state = NotebookState(notebook.name, fingerprint_of(read_notebook(notebook)))
+    return Status(None, notebook_path=state.path, notebook=state)
 
 
 def project_status(project: Project, notebook: str | Path | None = None) -> Status:

@@ -129,62 +129,76 @@ class DecisionsView(View):
                 f"<p {_MUTED}>No decisions recorded for {escape(self.scope)} yet. Record one with "
                 '<code>%mlops decide "TITLE" --why "..."</code></p>'
             )
-        head = "".join(
-            f"<th {_CELL}>{h}</th>"
-            for h in ("Decision", "Why", "Alternatives", "Tags", "By", "When", "Id")
-        )
-        rows = []
-        for d in map(Decision.to_json, self.decisions):
-            stale = f" <span {_MUTED}>(earlier version)</span>" if d["current"] is False else ""
-            cells = [
-                f"<b>{escape(d['title'])}</b>{stale}",
-                escape(d["why"]),
-                escape(d["alternatives"] or ""),
-                escape(", ".join(d["tags"])),
-                escape(d["actor"]),
-                f'<span title="{escape(d["time"])}">{escape(d["time"][:16].replace("T", " "))}</span>',
-                f"<code>{escape(d['short_id'])}</code>",
-            ]
-            rows.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>")
-        return (
-            f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
+        return decisions_table_html([self._row(d.to_json()) for d in self.decisions])
+
+    @staticmethod
+    def _row(d: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": d["short_id"],
+            "time": d["time"],
+            "title": d["title"],
+            "why": d["why"],
+            "alternatives": d["alternatives"],
+            "tags": d["tags"],
+            "actor": d["actor"],
+            "notebook": d["notebook"],
+            "current": d["current"],
+            "entry_id": d["id"],
+        }
 
     def value(self) -> Any:
-        """A DataFrame (one row per decision) that still renders as the readable table."""
+        """A DataFrame (one row per decision) that renders as the readable table."""
         import pandas as pd
 
         frame = _decision_frame_class()(
-            [
-                {
-                    "id": d["short_id"],
-                    "time": pd.Timestamp(d["time"]),
-                    "title": d["title"],
-                    "why": d["why"],
-                    "alternatives": d["alternatives"],
-                    "tags": d["tags"],
-                    "actor": d["actor"],
-                    "notebook": d["notebook"],
-                    "current": d["current"],
-                    "entry_id": d["id"],
-                }
-                for d in self.to_json()
-            ],
-            columns=[
-                "id",
-                "time",
-                "title",
-                "why",
-                "alternatives",
-                "tags",
-                "actor",
-                "notebook",
-                "current",
-                "entry_id",
-            ],
+            [self._row(d.to_json()) for d in self.decisions], columns=_COLUMNS
         )
-        frame.attrs["mlops_html"] = self.to_html()
+        frame["time"] = pd.to_datetime(frame["time"])
         return frame
+
+
+_COLUMNS = [
+    "id",
+    "time",
+    "title",
+    "why",
+    "alternatives",
+    "tags",
+    "actor",
+    "notebook",
+    "current",
+    "entry_id",
+]
+_HEADINGS = {
+    "title": "Decision",
+    "why": "Why",
+    "alternatives": "Alternatives",
+    "tags": "Tags",
+    "actor": "By",
+    "time": "When",
+    "id": "Id",
+}
+
+
+def decisions_table_html(rows: list[dict[str, Any]]) -> str:
+    """The decisions table, every value escaped."""
+    head = "".join(f"<th {_CELL}>{h}</th>" for h in _HEADINGS.values())
+    body = []
+    for row in rows:
+        stale = f" <span {_MUTED}>(earlier version)</span>" if row.get("current") is False else ""
+        when = str(row["time"]).replace(" ", "T")
+        tags = row["tags"] if isinstance(row["tags"], list | tuple) else []
+        cells = [
+            f"<b>{escape(str(row['title']))}</b>{stale}",
+            escape(str(row["why"])),
+            escape(str(row["alternatives"] or "")),
+            escape(", ".join(map(str, tags))),
+            escape(str(row["actor"])),
+            f'<span title="{escape(when)}">{escape(when[:16].replace("T", " "))}</span>',
+            f"<code>{escape(str(row['id']))}</code>",
+        ]
+        body.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>")
+    return f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 @functools.cache
@@ -199,7 +213,10 @@ def _decision_frame_class() -> type:
             return pd.DataFrame
 
         def _repr_html_(self) -> str | None:
-            return self.attrs.get("mlops_html") or super()._repr_html_()
+            # drawn from the frame's current content; pandas' own table once columns are gone
+            if not {*_HEADINGS, "current"} <= set(self.columns):
+                return super()._repr_html_()
+            return decisions_table_html(self.to_dict("records"))
 
     return DecisionFrame
 
@@ -249,27 +266,20 @@ class StatusView(View):
 @dataclass(repr=False)
 class VerifyView(View):
     report: VerifyReport
-    repaired_bytes: int = 0
 
     @property
     def exit_code(self) -> int:
         return 0 if self.report.ok else 1
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.report.to_json(), "repaired_torn_tail_bytes": self.repaired_bytes}
+        return self.report.to_json()
 
     def to_text(self) -> str:
         r = self.report
         lines = []
-        if self.repaired_bytes:
-            lines.append(
-                f"Repaired an interrupted write: cut {self.repaired_bytes} bytes of an unfinished last entry."
-            )
         if r.ok:
             anchor = (
-                f", and every entry committed at {r.git_commit[:10]} is present"
-                if r.git_commit
-                else ""
+                f"; the ledger committed at {r.git_commit[:10]} is intact" if r.git_commit else ""
             )
             lines.append(f"OK: {r.entries} entries, every hash and link checks out{anchor}.")
         else:
@@ -281,5 +291,10 @@ class VerifyView(View):
                 lines.append(f"({more} further problem(s); `mlops verify --json` lists them all)")
             lines.append(
                 "hint: compare with the last good copy in git (`git log -p .mlops/ledger.jsonl`)"
+            )
+        if r.torn_tail_bytes:
+            lines.append(
+                f"Note: the last {r.torn_tail_bytes} bytes are an unfinished write (a process stopped "
+                "mid-append); the next append sets them aside in .mlops/cache/torn/."
             )
         return "\n".join(lines)

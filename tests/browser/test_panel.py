@@ -39,11 +39,17 @@ def example_root(tmp_path: Path) -> Path:
 
 
 def open_panel(page: Page) -> None:
+    """Show the panel (JupyterLab may restore it open while the page settles: never toggle it shut)."""
     tab = page.locator('.jp-SideBar.jp-mod-right li[data-id="jupyterlab-mlops:panel"]')
+    panel = page.locator(".jp-mlops-panel")
     expect(tab).to_be_visible(timeout=30_000)
-    if "lm-mod-current" not in (tab.get_attribute("class") or ""):
-        tab.click()
-    expect(page.locator(".jp-mlops-panel")).to_be_visible()
+    for _ in range(10):
+        if panel.is_visible():
+            return
+        if "lm-mod-current" not in (tab.get_attribute("class") or ""):
+            tab.click()
+        page.wait_for_timeout(500)
+    expect(panel).to_be_visible()
 
 
 def run_cell_containing(page: Page, text: str) -> None:

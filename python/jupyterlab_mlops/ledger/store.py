@@ -18,7 +18,7 @@ import dataclasses
 import datetime as _dt
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -57,11 +57,15 @@ class Ledger:
         self._lines = 0  # complete lines parsed
         self._offset = 0  # bytes parsed (always just after a newline)
         self._anchor = b""  # the last line parsed, which must still end at _offset
-        self._stat_key: tuple[int, int, int] | None = None
+        self._stat_key: tuple[int, ...] | None = None  # (dev, ino, size, mtime_ns, ctime_ns)
         self._torn_bytes = 0
 
-    def refresh(self) -> None:
-        """Parse whatever was appended since the last read (cheap when nothing changed)."""
+    def refresh(self, *, force: bool = False) -> None:
+        """Parse whatever was appended since the last read (cheap when nothing changed).
+
+        ``force`` skips the "file unchanged" shortcut (writers use it under the lock: a file
+        rewritten within one timestamp tick keeps its size and times).
+        """
         with self._mutex:
             try:
                 st = os.stat(self.path)
@@ -69,8 +73,8 @@ class Ledger:
                 raise NotFoundError(
                     f"ledger file missing: {self.path}", "restore .mlops/ledger.jsonl from git"
                 ) from exc
-            key = (st.st_ino, st.st_size, st.st_mtime_ns)
-            if key == self._stat_key:
+            key = _stat_key(st)
+            if key == self._stat_key and not force:
                 return
             with open(self.path, "rb") as stream:
                 if self._offset and not self._prefix_intact(stream, st):
@@ -83,7 +87,11 @@ class Ledger:
             self._stat_key = key
 
     def _prefix_intact(self, stream: BinaryIO, st: os.stat_result) -> bool:
-        if self._stat_key is None or st.st_ino != self._stat_key[0] or st.st_size < self._offset:
+        if (
+            self._stat_key is None
+            or self._stat_key[:2] != (st.st_dev, st.st_ino)
+            or st.st_size < self._offset
+        ):
             return False
         stream.seek(self._offset - len(self._anchor))
         return stream.read(len(self._anchor)) == self._anchor
@@ -184,8 +192,29 @@ class Ledger:
         links: Iterable[str] = (),
     ) -> Entry:
         """Append one entry durably and return it (it builds on every current head)."""
+        entry, _ = self.append_once(kind, payload, actor=actor, notebook=notebook, links=links)
+        return entry
+
+    def append_once(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        actor: str,
+        notebook: dict[str, str] | None = None,
+        links: Iterable[str] = (),
+        existing: Callable[[], Entry | None] | None = None,
+    ) -> tuple[Entry, bool]:
+        """Append unless ``existing()`` (asked under the lock) finds an equivalent entry.
+
+        Returns the entry and whether it was appended now. Asking under the lock means two
+        processes recording the same fact at once still record it once.
+        """
         with self._mutex, self._locked():
             self._repair_torn_tail()
+            earlier = existing() if existing is not None else None
+            if earlier is not None:
+                return earlier, False
             parents = tuple(sorted(self._heads))
             n = max((self._by_hash[p].n for p in parents), default=-1) + 1
             entry = make_entry(
@@ -211,8 +240,8 @@ class Ledger:
             self._add(entry)
             self._offset += len(line)
             self._anchor = line
-            self._stat_key = (st.st_ino, st.st_size, st.st_mtime_ns)
-            return entry
+            self._stat_key = _stat_key(st)
+            return entry, True
 
     def _locked(self) -> Any:
         import filelock
@@ -228,7 +257,7 @@ class Ledger:
                 except filelock.Timeout as exc:
                     raise LedgerBusyError(
                         "the ledger stayed locked by another process",
-                        f"try again; if no mlops command is running, delete {self.lock_path}",
+                        "another mlops command is writing; try again in a moment",
                     ) from exc
 
             def __exit__(self_inner, *exc: object) -> None:
@@ -246,7 +275,7 @@ class Ledger:
 
         Returns the number of bytes cut off (they are kept in ``.mlops/cache/torn/``).
         """
-        self.refresh()
+        self.refresh(force=True)
         if not self._torn_bytes:
             return 0
         with open(self.path, "r+b") as stream:
@@ -268,6 +297,11 @@ class Ledger:
             os.fsync(stream.fileno())
         self.refresh()
         return cut
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, ...]:
+    # ctime changes on every write and cannot be set back by tools that preserve mtime
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _write_all(fd: int, data: bytes) -> None:

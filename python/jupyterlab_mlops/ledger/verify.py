@@ -2,12 +2,15 @@
 
 Every entry's hash is recomputed from its canonical encoding and every link to a parent is
 followed, so an altered, removed, duplicated or reordered entry is found and the first one named.
-If the project is in git, entries committed at ``HEAD`` must all still be present, which also
-catches entries cut from the end of the file.
+If the project is in git, the ledger committed at ``HEAD`` must still be the start of the
+file: appending is the only change allowed since, which also catches entries cut from the end
+or slipped in between committed ones. Entries not yet committed are protected by their hash
+links alone, plus the rule that no entry is older than the entries it builds on.
 """
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,7 +19,9 @@ from typing import Any, Literal
 from ..canonical import sha256_hex
 from .entry import Entry, MalformedEntry, decode
 
-ProblemKind = Literal["altered", "removed", "reordered", "duplicated"]
+ProblemKind = Literal["altered", "removed", "reordered", "duplicated", "inserted"]
+#: how far an entry's time may precede its parent's (clocks of different machines disagree)
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,8 @@ def verify_ledger(path: Path, *, check_git: bool = True) -> VerifyReport:
 
     entries: list[Entry] = []
     stored_at: dict[str, int] = {}
-    for line_no, raw in enumerate(data[:end].split(b"\n")[:-1], start=1):
+    raw_lines = data[:end].split(b"\n")[:-1]
+    for line_no, raw in enumerate(raw_lines, start=1):
         try:
             entry = decode(raw, line_no)
         except MalformedEntry as exc:
@@ -86,8 +92,8 @@ def verify_ledger(path: Path, *, check_git: bool = True) -> VerifyReport:
         seen.setdefault(entry.hash, entry)
 
     if check_git:
-        report.git_commit, missing = _missing_since_commit(path, stored_at)
-        problems.extend(missing)
+        report.git_commit, changed = _compare_with_commit(path, raw_lines, stored_at)
+        problems.extend(changed)
 
     report.problems = sorted(problems, key=lambda p: (p.line is None, p.line or 0))
     report.entries = len(entries)
@@ -141,29 +147,34 @@ def _check_entry(
                 )
             )
             continue
+        # removed, or altered and re-hashed (then nothing builds on the altered copy)
         suspect = next(
             (e for e in reversed(seen.values()) if e.n == entry.n - 1 and e.hash not in referenced),
             None,
         )
-        if suspect is not None:
-            found.append(
-                Problem(
-                    "altered",
-                    suspect.line,
-                    suspect.hash,
-                    f"line {suspect.line}: entry {suspect.short_id} was altered and re-hashed "
-                    f"(line {line} built on {parent[:12]}, which is no longer in the ledger)",
-                )
+        maybe = (
+            f" (or line {suspect.line}, entry {suspect.short_id}, was altered and re-hashed)"
+            if suspect is not None
+            else ""
+        )
+        found.append(
+            Problem(
+                "removed",
+                line,
+                parent,
+                f"entry {parent[:12]} was removed{maybe}: line {line} builds on it but it is no longer in the ledger",
             )
-        else:
-            found.append(
-                Problem(
-                    "removed",
-                    line,
-                    parent,
-                    f"entry {parent[:12]} was removed: line {line} builds on it but it is no longer in the ledger",
-                )
+        )
+    times = [seen[p].time for p in entry.parents if p in seen]
+    if times and _older(entry.time, max(times)):
+        found.append(
+            Problem(
+                "altered",
+                line,
+                entry.hash,
+                f"line {line}: entry {short} is dated before the entry it builds on",
             )
+        )
     present = [seen[p].n for p in entry.parents if p in seen]
     if len(present) == len(entry.parents) and entry.n != max(present, default=-1) + 1:
         found.append(
@@ -177,10 +188,20 @@ def _check_entry(
     return found
 
 
-def _missing_since_commit(
-    path: Path, stored_at: dict[str, int]
+def _older(time: str, than: str) -> bool:
+    try:
+        mine, theirs = (
+            datetime.datetime.fromisoformat(t.replace("Z", "+00:00")) for t in (time, than)
+        )
+    except ValueError:
+        return True
+    return mine < theirs - CLOCK_SKEW
+
+
+def _compare_with_commit(
+    path: Path, lines: list[bytes], stored_at: dict[str, int]
 ) -> tuple[str | None, list[Problem]]:
-    """Entries committed at git HEAD that the working copy no longer has."""
+    """The ledger committed at git HEAD must be the start of the working copy."""
 
     def git(*args: str) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
@@ -193,21 +214,42 @@ def _missing_since_commit(
     except (OSError, subprocess.SubprocessError):
         return None, []
     if committed is None or committed.returncode != 0:
-        return None, []
-    commit = head.stdout.decode().strip()
-    problems = []
-    for line_no, raw in enumerate(committed.stdout.split(b"\n"), start=1):
-        try:
-            entry = decode(raw, line_no)
-        except MalformedEntry:
-            continue
-        if entry.hash not in stored_at:
-            problems.append(
+        return None, []  # not in git, or the ledger was never committed
+    commit = head.stdout.decode().strip()[:10]
+    data = committed.stdout
+    old = data[: data.rfind(b"\n") + 1].split(b"\n")[:-1]
+    for index, old_line in enumerate(old):
+        line = index + 1
+        if index >= len(lines):
+            return commit, [
                 Problem(
                     "removed",
                     None,
-                    entry.hash,
-                    f"entry {entry.short_id} (line {line_no} at commit {commit[:10]}) was removed or altered since that commit",
+                    None,
+                    f"the last {len(old) - index} entries committed at {commit} were removed (the file now ends at line {len(lines)})",
                 )
+            ]
+        if lines[index] == old_line:
+            continue
+        try:
+            old_hash: str | None = decode(old_line, line).hash
+        except MalformedEntry:
+            old_hash = None
+        if old_hash is not None and old_hash in stored_at:
+            return commit, [
+                Problem(
+                    "inserted",
+                    line,
+                    None,
+                    f"line {line} was inserted before entries committed at {commit} (entry {old_hash[:12]} moved to line {stored_at[old_hash]})",
+                )
+            ]
+        return commit, [
+            Problem(
+                "altered",
+                line,
+                old_hash,
+                f"line {line} differs from the ledger committed at {commit}: altered or removed since",
             )
-    return commit, problems
+        ]
+    return commit, []

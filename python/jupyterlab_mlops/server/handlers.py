@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
-from ..errors import MlopsError
+from ..errors import ForbiddenError, MlopsError, NotFoundError
 from ..paths import confine, relative_to_root
-from ..project import find_root
 
 AUTH_RESOURCE = "mlops"
-_NO_PROJECT_HINT = (
-    "run `mlops init` in the project's root folder (in a terminal) "
-    "or `%mlops init` in a notebook cell there"
-)
 
 
 class MlopsHandler(APIHandler):
@@ -29,12 +24,25 @@ class MlopsHandler(APIHandler):
 
     @property
     def root_dir(self) -> Path:
-        return Path(self.settings["server_root_dir"]).expanduser()
+        return Path(self.settings["server_root_dir"]).expanduser().resolve()
 
     def fail(self, exc: MlopsError) -> None:
+        """Answer with the error, never revealing where the server's files live."""
+        root = f"{self.root_dir}/"
+        body = {key: value.replace(root, "") for key, value in exc.to_json().items()}
         self.set_status(exc.status)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(exc.to_json()))
+        self.finish(json.dumps(body))
+
+    def notebook_path(self, api_path: str) -> Path:
+        """The notebook named by an API path: inside the root, not hidden (unless allowed), saved."""
+        if not api_path.endswith(".ipynb"):
+            raise MlopsError(f"not a notebook: {api_path}", "give the path of an .ipynb file")
+        notebook = confine(self.root_dir, api_path)
+        hidden = any(part.startswith(".") for part in PurePosixPath(api_path).parts)
+        if (hidden and not self.contents_manager.allow_hidden) or not notebook.is_file():
+            raise NotFoundError(f"notebook not found: {api_path}", "save the notebook first")
+        return notebook
 
 
 class NotebookStatusHandler(MlopsHandler):
@@ -48,33 +56,23 @@ class NotebookStatusHandler(MlopsHandler):
         except MlopsError as exc:
             self.fail(exc)
             return
+        except OSError as exc:
+            self.fail(
+                ForbiddenError(
+                    f"cannot read the notebook's project ({exc.strerror})", "check file permissions"
+                )
+            )
+            return
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))  # tornado answers 304 itself when If-None-Match matches
 
     def _status(self, api_path: str) -> dict[str, Any]:
-        from ..errors import NotFoundError
-        from ..fingerprint import notebook_fingerprint
-        from ..project import find_project
-        from ..status import project_status
+        from ..status import notebook_status
 
-        if not api_path.endswith(".ipynb"):
-            raise MlopsError(f"not a notebook: {api_path}", "give the path of an .ipynb file")
-        notebook = confine(self.root_dir, api_path)
-        if not notebook.is_file():
-            raise NotFoundError(f"notebook not found: {api_path}", "save the notebook first")
-        if find_root(notebook, stop=self.root_dir.resolve()) is None:
-            return {
-                "path": api_path,
-                "project": None,
-                "hint": _NO_PROJECT_HINT,
-                "notebook": {"exists": True, "fingerprint": notebook_fingerprint(notebook)},
-                "counts": {"entries": 0, "notebook_entries": 0, "decisions": 0},
-                "decisions": [],
-                "ledger": {"entries": 0, "head": None},
-            }
-        project = find_project(notebook, stop=self.root_dir.resolve())
-        body = project_status(project, notebook).to_json()
-        body["project"]["root"] = relative_to_root(self.root_dir, project.root)
+        status = notebook_status(self.notebook_path(api_path), stop=self.root_dir)
+        body = status.to_json()
+        if status.project is not None:
+            body["project"]["root"] = relative_to_root(self.root_dir, status.project.root)
         body["path"] = api_path
         return body
 

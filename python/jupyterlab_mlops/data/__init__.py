@@ -1,0 +1,1 @@
+"""Data versions: register datasets with DVC, profile them and screen them for PII."""
