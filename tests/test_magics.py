@@ -56,8 +56,11 @@ def text_of(cell: nbformat.NotebookNode) -> str:
 def errors_of(cell: nbformat.NotebookNode) -> list[str]:
     """What the user sees as an error: an error output, or IPython's one-line UsageError on stderr."""
     found = [f"{o.ename}: {o.evalue}" for o in cell.outputs if o.output_type == "error"]
-    found += [o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
-    return found
+    # the kernel may flush one message in pieces: stderr counts as one block of text
+    stderr = "".join(
+        o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"
+    )
+    return [*found, stderr] if stderr else found
 
 
 def test_decide_list_and_status_from_a_kernel(project: Project) -> None:

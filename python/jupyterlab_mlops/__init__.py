@@ -19,6 +19,10 @@ def __getattr__(name: str) -> Any:
             return version("jupyterlab-mlops")
         except PackageNotFoundError:  # running from a source tree that was never installed
             return "0+unknown"
+    if name == "data":  # ``jupyterlab_mlops.data.path("credit")`` without importing it first
+        import importlib
+
+        return importlib.import_module(".data", __name__)
     raise AttributeError(name)
 
 

@@ -41,6 +41,7 @@ class Invocation:
     cell_source: str | None = None  # ... and its code, which may be newer than the saved file
     cell_body: str | None = None  # body of a ``%%mlops`` cell
     actor: str | None = None
+    progress_min_bytes: int | None = None  # show progress bars for data at least this large
 
     @property
     def prog(self) -> str:
@@ -70,6 +71,15 @@ class _Parser(argparse.ArgumentParser):
         raise HelpShown
 
 
+def _command(
+    parsers: argparse._SubParsersAction, name: str, help_text: str, description: str
+) -> argparse.ArgumentParser:
+    """A subcommand that, like every subcommand but ``help``, accepts ``--json``."""
+    command = parsers.add_parser(name, help=help_text, description=description)
+    command.add_argument("--json", action="store_true", help="print the result as JSON")
+    return command
+
+
 def build_parser(prog: str) -> argparse.ArgumentParser:
     parser = _Parser(
         prog=prog,
@@ -80,9 +90,7 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     sub.required = True
 
     def add(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
-        command = sub.add_parser(name, help=help_text, description=description)
-        command.add_argument("--json", action="store_true", help="print the result as JSON")
-        return command
+        return _command(sub, name, help_text, description)
 
     init = add(
         "init",
@@ -151,9 +159,71 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "Recompute every hash and link in the ledger; exit 1 naming the first altered, removed or reordered entry.",
     )
 
+    _add_data_commands(sub)
+
     helper = sub.add_parser("help", help="show this help, or a subcommand's")
     helper.add_argument("topic", nargs="?", metavar="SUBCOMMAND")
     return parser
+
+
+def _add_data_commands(sub: argparse._SubParsersAction) -> None:
+    data = sub.add_parser(
+        "data",
+        help="register data versions with DVC, profile them and screen them for PII",
+        description="Version datasets with DVC and record each version in the ledger.",
+    )
+    actions = data.add_subparsers(
+        dest="data_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+
+    def add(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+        return _command(actions, name, help_text, description)
+
+    register = add(
+        "add",
+        "version a file or folder with DVC and record it",
+        "Version PATH with DVC (the project becomes a DVC repository on first use), profile it, "
+        "screen it for personal data and record the version in the ledger. Unchanged data "
+        "records nothing new.",
+    )
+    register.add_argument("path", metavar="PATH", help="a data file or folder inside the project")
+    register.add_argument("--name", help="dataset name (default: the file name without suffix)")
+    register.add_argument("--description", help="what the data is and where it comes from")
+    register.add_argument(
+        "--sensitive",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a column to treat as sensitive, e.g. age (repeatable)",
+    )
+    register.add_argument("--notebook", metavar="PATH", help="the notebook that uses the data")
+
+    review = add(
+        "review",
+        "record the review of a version's PII findings",
+        "Record what was decided about the personal data found in a version; the data counts as "
+        "cleared once reviewed. The review is a ledger decision linked to the version.",
+    )
+    review.add_argument("name", metavar="NAME")
+    review.add_argument("--decision", required=True, help="what was decided, in one line")
+    review.add_argument("--why", help="the reasoning (default: the findings that were reviewed)")
+    review.add_argument("--version", help="which version (default: the latest)")
+    review.add_argument("--notebook", metavar="PATH", help="the notebook the review belongs to")
+
+    add("list", "list registered datasets", "The latest version of every registered dataset.")
+
+    show = add("show", "show a version's profile and PII findings", "Show one data version.")
+    show.add_argument("name", metavar="NAME")
+    show.add_argument("--version", help="version number or ledger entry id (default: the latest)")
+
+    diff = add(
+        "diff",
+        "compare two versions of a dataset",
+        "Schema and profile changes between two versions (default: the last two), and whether "
+        "the content changed.",
+    )
+    diff.add_argument("name", metavar="NAME")
+    diff.add_argument("versions", nargs="*", metavar="VERSION", help="V1 V2 (numbers or ids)")
 
 
 def execute(argv: Sequence[str], where: Invocation) -> Outcome:
@@ -205,7 +275,7 @@ def _decide(args: argparse.Namespace, where: Invocation) -> View:
             "a decision needs its reasoning",
             'add --why "..." (or put it in the body of a %%mlops cell)',
         )
-    notebook = _path(where, args.notebook) or where.notebook
+    notebook = _notebook_for(where, args.notebook)
     if notebook is None and where.surface == "magic":
         raise MlopsError(
             where.notebook_problem or "cannot tell which notebook this kernel runs",
@@ -220,9 +290,8 @@ def _decide(args: argparse.Namespace, where: Invocation) -> View:
         tags=args.tag,
         links=args.link,
         notebook=notebook,
-        cell_id=where.cell_id if notebook == where.notebook else None,
-        cell_source=where.cell_source if notebook == where.notebook else None,
         actor=where.who(),
+        **_cell(where, notebook),
     )
     return DecisionRecordedView(decision)
 
@@ -249,10 +318,72 @@ def _verify(args: argparse.Namespace, where: Invocation) -> View:
     return VerifyView(verify_ledger(_project(where).ledger_path))
 
 
+def _notebook_for(where: Invocation, value: str | None) -> Path | None:
+    """The notebook an entry is bound to: ``--notebook``, else the kernel's (if known)."""
+    return _path(where, value) or where.notebook
+
+
+def _cell(where: Invocation, notebook: Path | None) -> dict[str, str | None]:
+    same = notebook is not None and notebook == where.notebook
+    return {
+        "cell_id": where.cell_id if same else None,
+        "cell_source": where.cell_source if same else None,
+    }
+
+
+def _data(args: argparse.Namespace, where: Invocation) -> View:
+    from .data import versions, views
+
+    project = _project(where)
+    if args.data_command == "add":
+        from .progress import DEFAULT_MIN_BYTES, byte_progress
+
+        notebook = _notebook_for(where, args.notebook)
+        minimum = where.progress_min_bytes
+        registration = versions.register_data(
+            project,
+            where.cwd / Path(args.path).expanduser(),
+            actor=where.who(),
+            name=args.name,
+            description=args.description,
+            sensitive=args.sensitive,
+            notebook=notebook,
+            progress=byte_progress(
+                where.surface, DEFAULT_MIN_BYTES if minimum is None else minimum
+            ),
+            **_cell(where, notebook),
+        )
+        return views.DataRegisteredView(registration)
+    if args.data_command == "review":
+        notebook = _notebook_for(where, args.notebook)
+        decision, _ = versions.review_data(
+            project,
+            args.name,
+            decision=args.decision,
+            why=args.why,
+            version=args.version,
+            actor=where.who(),
+            notebook=notebook,
+            **_cell(where, notebook),
+        )
+        return DecisionRecordedView(decision)
+    if args.data_command == "list":
+        latest = versions.latest_versions(project)
+        return views.DataListView([(v, versions.review_status(project, v)) for v in latest])
+    if args.data_command == "show":
+        found = versions.get_version(project, args.name, args.version)
+        count = len(versions.versions_of(project, args.name))
+        return views.DataShowView(found, versions.review_status(project, found), count)
+    if len(args.versions) > 2:
+        raise UsageError("data diff takes at most two versions", "e.g. `data diff credit 1 3`")
+    return views.DataDiffView(versions.diff_versions(project, args.name, *args.versions))
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
     "init": _init,
     "decide": _decide,
     "decisions": _decisions,
     "status": _status,
     "verify": _verify,
+    "data": _data,
 }

@@ -36,7 +36,11 @@ class ForbiddenError(MlopsError):
     status = 403
 
 
-class LedgerBusyError(MlopsError):
-    """Another process held the ledger lock for too long."""
+class BusyError(MlopsError):
+    """Another process held a lock for too long."""
 
     status = 409
+
+
+class LedgerBusyError(BusyError):
+    """Another process held the ledger lock for too long."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
-from traitlets import Bool, Unicode
+from traitlets import Bool, Int, Unicode
 
 
 @magics_class
@@ -27,6 +27,9 @@ class MlopsMagics(Magics):
         "(by default: MLOPS_NOTEBOOK, else the path Jupyter gave the kernel).",
     ).tag(config=True)
     debug = Bool(False, help="Show full tracebacks for unexpected errors.").tag(config=True)
+    progress_min_bytes = Int(
+        64 << 20, help="Show a progress bar when hashing or profiling data of at least this size."
+    ).tag(config=True)
 
     @no_var_expand  # decision text is recorded as written: "$x" or "{x}" stay literal
     @line_cell_magic
@@ -51,6 +54,7 @@ class MlopsMagics(Magics):
             cell_id=cell_id,
             cell_source=cell_source,
             cell_body=cell,
+            progress_min_bytes=self.progress_min_bytes,
         )
         try:
             outcome = execute(argv, where)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -150,8 +151,11 @@ class DecisionsView(View):
         """A DataFrame (one row per decision) that renders as the readable table."""
         import pandas as pd
 
-        frame = _decision_frame_class()(
-            [self._row(d.to_json()) for d in self.decisions], columns=_COLUMNS
+        frame = html_frame(
+            [self._row(d.to_json()) for d in self.decisions],
+            _COLUMNS,
+            decisions_table_html,
+            frozenset({*_HEADINGS, "current"}),
         )
         frame["time"] = pd.to_datetime(frame["time"])
         return frame
@@ -201,24 +205,32 @@ def decisions_table_html(rows: list[dict[str, Any]]) -> str:
     return f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def html_frame(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    render: Callable[[list[dict[str, Any]]], str],
+    needs: frozenset[str],
+) -> Any:
+    """A plain DataFrame of ``rows`` whose notebook display is ``render(records)``, drawn from
+    its current content; pandas' own table once a column in ``needs`` is gone."""
+    return _frame_class(render, needs)(rows, columns=columns)
+
+
 @functools.cache
-def _decision_frame_class() -> type:
+def _frame_class(render: Callable[[list[dict[str, Any]]], str], needs: frozenset[str]) -> type:
     import pandas as pd
 
-    class DecisionFrame(pd.DataFrame):
-        """A plain DataFrame whose notebook display is the decisions table."""
-
+    class HtmlFrame(pd.DataFrame):
         @property
         def _constructor(self) -> type:
             return pd.DataFrame
 
         def _repr_html_(self) -> str | None:
-            # drawn from the frame's current content; pandas' own table once columns are gone
-            if not {*_HEADINGS, "current"} <= set(self.columns):
+            if not needs <= set(self.columns):
                 return super()._repr_html_()
-            return decisions_table_html(self.to_dict("records"))
+            return render(self.to_dict("records"))
 
-    return DecisionFrame
+    return HtmlFrame
 
 
 @dataclass(repr=False)

@@ -315,3 +315,10 @@ PRODUCTS = _split(
 
 def person_names(rng: np.random.Generator, n: int) -> list[str]:
     return [f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}" for _ in range(n)]
+
+
+def write_credit_csv(path: Path, rows: int, seed: int) -> Path:
+    """The example project's synthetic applications (with format-valid fake PII) as a CSV."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    make_data().make_applications(rows, seed).to_csv(path, index=False)
+    return path

@@ -1,1 +1,59 @@
-"""Data versions: register datasets with DVC, profile them and screen them for PII."""
+"""Data versions: register datasets with DVC, profile them and screen them for PII.
+
+Notebook code asks for registered data by name, so that what it reads is an exact version::
+
+    from jupyterlab_mlops import data
+    frame = pd.read_csv(data.path("applications"))
+
+:func:`path` checks that the files are the registered version and remembers the access
+(:func:`accessed`), which links the runs of the experiments API to the data versions they read.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+__all__ = ["accessed", "path"]
+
+_ACCESSED: dict[str, dict[str, Any]] = {}  # entry id -> what was read
+_LOCK = threading.Lock()
+
+
+def path(
+    name: str, version: str | int | None = None, *, start: str | os.PathLike[str] | None = None
+) -> Path:
+    """The absolute path of registered dataset ``name`` (its latest version, or ``version``).
+
+    Raises :class:`~jupyterlab_mlops.errors.MlopsError` when the files on disk are not that
+    version. ``start`` is where to look for the project (default: the notebook's folder, from
+    ``MLOPS_NOTEBOOK``, else the current folder).
+    """
+    from ..project import find_project
+    from .versions import check_workspace, get_version
+
+    origin = start or os.environ.get("MLOPS_NOTEBOOK") or Path.cwd()
+    project = find_project(origin)
+    found = get_version(project, name, version)
+    check_workspace(project, found)
+    with _LOCK:
+        _ACCESSED[found.entry.hash] = {
+            "name": found.name,
+            "version": found.number,
+            "entry": found.entry.hash,
+            "md5": found.md5,
+            "path": found.path,
+            "project": str(project.root),
+        }
+    return project.root / found.path
+
+
+def accessed(clear: bool = False) -> list[dict[str, Any]]:
+    """The data versions read through :func:`path` in this process (optionally forgetting them)."""
+    with _LOCK:
+        found = list(_ACCESSED.values())
+        if clear:
+            _ACCESSED.clear()
+    return found

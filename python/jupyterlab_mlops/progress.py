@@ -1,0 +1,61 @@
+"""Progress bars for long work (hashing and profiling data), chosen by where a command runs.
+
+Core functions take a *progress factory* ``factory(total_bytes, description)`` returning a
+context manager that yields ``update(n_bytes)``; they never know how the bar is drawn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from typing import Literal
+
+DEFAULT_MIN_BYTES = 64 << 20  # smaller data is done before a bar would help
+
+
+def byte_progress(
+    surface: Literal["cli", "magic"], min_bytes: int = DEFAULT_MIN_BYTES
+) -> Callable[[int, str], contextlib.AbstractContextManager[Callable[[int], None]]]:
+    """A progress factory: a terminal bar on stderr for the CLI (when it is a terminal), a
+    notebook bar in a kernel (a widget when ipywidgets is installed, else text)."""
+
+    @contextlib.contextmanager
+    def factory(total: int, description: str) -> Iterator[Callable[[int], None]]:
+        if total < min_bytes:
+            yield _ignore
+            return
+        bar_class, disable = _bar_class(surface)
+        with bar_class(
+            total=total,
+            desc=description,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            file=sys.stderr,
+            disable=disable,
+            leave=False,
+            mininterval=0.2,
+        ) as bar:
+            yield bar.update
+
+    return factory
+
+
+def _bar_class(surface: str) -> tuple[type, bool | None]:
+    if surface == "magic":
+        try:
+            import ipywidgets  # noqa: F401
+            from tqdm.notebook import tqdm as notebook_tqdm
+        except ImportError:
+            from tqdm import tqdm
+
+            return tqdm, False  # stderr of a kernel is no terminal: draw anyway
+        return notebook_tqdm, False
+    from tqdm import tqdm
+
+    return tqdm, None  # None: only when stderr is a terminal
+
+
+def _ignore(_n: int) -> None:
+    return None
