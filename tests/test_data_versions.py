@@ -198,6 +198,9 @@ def test_bad_input_is_refused_and_leaves_nothing_behind(repo: Project) -> None:
         add(repo, "data/applications.csv", name="no spaces please")
     with pytest.raises(MlopsError, match=r"not in the table|no column"):
         add(repo, "data/applications.csv", sensitive=["no_such_column"])
+    (root / ".gitignore").write_text("data/\n")  # would hide DVC's .dvc file from git
+    with pytest.raises(MlopsError, match=r"git ignores data/applications\.csv\.dvc"):
+        add(repo, "data/applications.csv")
     assert repo.ledger_path.read_bytes() == before
     assert not list(root.rglob("*.dvc")) and not (root / ".dvc").exists()
 

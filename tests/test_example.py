@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from jupyterlab_mlops.data.versions import review_status, versions_of
 from jupyterlab_mlops.decisions import list_decisions
 from jupyterlab_mlops.ledger import verify_ledger
 from jupyterlab_mlops.project import find_project, init_project
@@ -61,3 +62,27 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     assert {tag for d in decisions for tag in d.entry.payload["tags"]} >= {"data", "privacy"}
     assert verify_ledger(project.ledger_path).ok
     assert os.environ["MLOPS_NOTEBOOK"].endswith("train.ipynb")
+
+    # the data was versioned with DVC, screened, reviewed, and is what the notebook read
+    (version,) = versions_of(project, "applications")
+    assert (
+        version.path == "data/applications.csv" and (root / "data/applications.csv.dvc").is_file()
+    )
+    assert {f.kind for f in version.findings} >= {
+        "email",
+        "card_number",
+        "iban",
+        "declared_sensitive",
+    }
+    assert review_status(project, version).cleared
+    # running it again records no new data version and no new decision
+    before = project.ledger_path.read_bytes()
+    papermill.execute_notebook(
+        str(root / "train.ipynb"),
+        str(tmp_path / "again.ipynb"),
+        cwd=str(root),
+        kernel_name="python3",
+        progress_bar=False,
+        parameters={"seed": 11},
+    )
+    assert project.ledger_path.read_bytes() == before

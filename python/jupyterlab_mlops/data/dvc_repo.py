@@ -89,6 +89,14 @@ def tracked_by_git(root: Path, relative: str) -> list[str]:
     return [name for name in done.stdout.split("\0") if name]
 
 
+def git_ignore_rule(root: Path, relative: str) -> str | None:
+    """The ``.gitignore`` rule (``file:line:pattern``) that makes git ignore ``relative``."""
+    done = _git(root, "check-ignore", "-v", "--no-index", "--", relative)
+    if not done or done.returncode != 0 or not done.stdout.strip():
+        return None
+    return done.stdout.split("\t", 1)[0].strip()
+
+
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
     try:
         return subprocess.run(

@@ -569,6 +569,14 @@ def _check_name(project: Project, name: str, relative: str, latest: DataVersion 
 
 
 def _check_not_in_git(project: Project, relative: str) -> None:
+    """Git must not track the data already, nor ignore the ``.dvc`` file DVC will write."""
+    dvc_file = f"{relative}.dvc"
+    rule = dvc_repo.git_ignore_rule(project.root, dvc_file)
+    if rule is not None:
+        raise MlopsError(
+            f"git ignores {dvc_file} (rule {rule}), so DVC cannot track {relative}",
+            "remove that rule: DVC adds each data file it tracks to .gitignore itself",
+        )
     tracked = dvc_repo.tracked_by_git(project.root, relative)
     if tracked:
         more = f" (and {len(tracked) - 1} more)" if len(tracked) > 1 else ""
