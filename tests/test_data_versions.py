@@ -463,3 +463,20 @@ def test_data_cli_exit_codes_and_json(repo: Project, mlops) -> None:
     cleared = json.loads(mlops("data", "show", "applications", "--json", cwd=repo.root).stdout)
     assert cleared["cleared"] and cleared["review"]["title"] == "Dropped"
     assert mlops("data", "--help").returncode == 0
+
+
+def test_data_larger_than_the_free_disk_space_is_refused_before_dvc_copies_it(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # filling this machine's disk is not an option: the free space is what is mocked
+    real = versions.shutil.disk_usage
+
+    def nearly_full(path):
+        usage = real(path)
+        return usage._replace(free=1 << 20)
+
+    monkeypatch.setattr(versions.shutil, "disk_usage", nearly_full)
+    with pytest.raises(MlopsError, match="not enough free disk space") as caught:
+        add(repo, "data/applications.csv")
+    assert "dvc cache dir" in caught.value.hint
+    assert not data_entries(repo) and not (repo.root / "data" / "applications.csv.dvc").exists()
