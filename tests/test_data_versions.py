@@ -129,7 +129,10 @@ def test_a_changed_file_is_a_new_version_linked_to_the_previous_one(repo: Projec
     reg = add(repo, "data/applications.csv")
     v2 = reg.version
     assert reg.created and v2.number == 2 and v2.md5 != v1.md5
-    assert v2.payload["previous"] == v1.entry.hash and v2.entry.links == (f"entry:{v1.entry.hash}",)
+    assert v2.payload["previous"] == v1.entry.hash and v2.entry.links == (
+        f"entry:{v1.entry.hash}",
+        f"dvc-md5:{v2.md5}",
+    )
     assert v2.md5 == md5sum(repo.root / "data" / "applications.csv")
     assert "up to date" in dvc(repo.root, "status").stdout
 

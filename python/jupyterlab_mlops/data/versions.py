@@ -429,7 +429,8 @@ def _record(
                 payload,
                 actor=actor,
                 notebook=notebook_ref,
-                links=[f"entry:{latest.entry.hash}"] if latest else [],
+                # the previous version, and the DVC object (as DESIGN.md's links name them)
+                links=[*([f"entry:{latest.entry.hash}"] if latest else []), f"dvc-md5:{out.md5}"],
             )
             version = DataVersion(entry)
     except BaseException:
