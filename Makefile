@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml package.json yarn.lock
 	@# a re-install must not write through the link `develop` made into labextension/
 	if [ -L $(VENV)/share/jupyter/labextensions/jupyterlab-mlops ]; then rm $(VENV)/share/jupyter/labextensions/jupyterlab-mlops; fi
 	rm -f labextension/install.json
-	$(PY) -m pip install --quiet --no-build-isolation -e ".[test,bench]"
+	$(PY) -m pip install --quiet --no-build-isolation -e ".[test]"
 	$(BIN)/jupyter-builder develop --overwrite . >/dev/null
 	touch $@
 

@@ -21,6 +21,7 @@ def _identity(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLOPS_USER", ACTOR)
     monkeypatch.delenv("MLOPS_NOTEBOOK", raising=False)
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)  # runs go to the test project's store
 
 
 @pytest.fixture

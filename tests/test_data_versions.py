@@ -17,17 +17,10 @@ from jupyterlab_mlops.errors import MlopsError, NotFoundError
 from jupyterlab_mlops.ledger import verify_ledger
 from jupyterlab_mlops.project import Project, find_project, init_project
 
-from .helpers import ACTOR
+from .helpers import ACTOR, git, git_project
 from .helpers.data_fixtures import write_credit_csv
 
 DVC_ENV = {**os.environ, "DVC_NO_ANALYTICS": "1"}
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=True, env=DVC_ENV
-    )
-    return done.stdout
 
 
 def dvc(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -44,14 +37,7 @@ def dvc(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def repo(tmp_path: Path) -> Project:
     """A project at the top of a real git repository, with a CSV of credit applications."""
-    root = tmp_path / "credit"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "ada@example.com")
-    git(root, "config", "user.name", "Ada")
-    init_project(root, name="credit", template="classification", risk_tier="high", actor=ACTOR)
-    write_credit_csv(root / "data" / "applications.csv", rows=400, seed=1)
-    return find_project(root)
+    return find_project(git_project(tmp_path / "credit", rows=400, seed=1))
 
 
 def add(project: Project, path: str, **kwargs) -> versions.Registration:
@@ -96,6 +82,9 @@ def test_add_versions_the_file_with_dvc_and_records_it(repo: Project) -> None:
     assert entry["actor"] == ACTOR and verify_ledger(repo.ledger_path).ok
     # the workspace file is the user's own file still (no copy back out of the cache)
     assert not reg.review.cleared and set(reg.to_commit) == {
+        ".dvc/config",  # written after `dvc init` staged it: commit it again
+        ".dvc/.gitignore",
+        ".dvcignore",
         "data/applications.csv.dvc",
         "data/.gitignore",
     }
@@ -309,8 +298,14 @@ def test_pii_review_clears_a_version_and_carries_over_to_the_same_findings(
     write_credit_csv(repo.root / "data" / "applications.csv", rows=410, seed=3)
     v2 = add(repo, "data/applications.csv").version
     assert versions.review_status(repo, v2).cleared  # same findings: the review carries over
+    # declaring another column sensitive on unchanged data is a new version with a new finding
     v3 = add(repo, "data/applications.csv", sensitive=["region"]).version
-    assert v3.number == 2 or not versions.review_status(repo, v3).cleared
+    assert v3.number == 3 and v3.md5 == v2.md5 and v3.payload["sensitive"] == ["region"]
+    assert ("region", "declared_sensitive") in {(f.column, f.kind) for f in v3.findings}
+    assert not versions.review_status(repo, v3).cleared
+    # the same declaration again is unchanged; leaving it out keeps it
+    assert not add(repo, "data/applications.csv", sensitive=["region"]).created
+    assert not add(repo, "data/applications.csv").created
 
     (repo.root / "plain.csv").write_text("x,y\n" + "".join(f"{i},{i * 2}\n" for i in range(50)))
     plain = add(repo, "plain.csv").version
@@ -483,3 +478,82 @@ def test_data_larger_than_the_free_disk_space_is_refused_before_dvc_copies_it(
         add(repo, "data/applications.csv")
     assert "dvc cache dir" in caught.value.hint
     assert not data_entries(repo) and not (repo.root / "data" / "applications.csv.dvc").exists()
+
+
+def test_a_file_rewritten_while_being_registered_never_gets_an_old_hash(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv = repo.root / "data" / "applications.csv"
+    real_profile = versions._profile
+
+    def profile_then_rewrite(target, *args, **kwargs):  # another process writes meanwhile
+        result = real_profile(target, *args, **kwargs)
+        write_credit_csv(csv, rows=333, seed=12)
+        return result
+
+    monkeypatch.setattr(versions, "_profile", profile_then_rewrite)
+    with pytest.raises(MlopsError, match="changed while it was being registered"):
+        add(repo, "data/applications.csv")
+    monkeypatch.undo()
+    assert not data_entries(repo) and not (repo.root / "data" / "applications.csv.dvc").exists()
+    cache = repo.root / ".dvc" / "cache" / "files" / "md5"
+    for obj in (p for p in cache.rglob("*") if p.is_file()):  # every object holds its hash
+        assert hashlib.md5(obj.read_bytes()).hexdigest() == obj.parent.name + obj.name
+    assert add(repo, "data/applications.csv").version.md5 == md5sum(csv)
+
+
+def test_recovery_keeps_only_what_the_ledger_recorded_for_that_file(repo: Project) -> None:
+    add(repo, "data/applications.csv")
+    copy = repo.root / "data" / "copy.csv"
+    copy.write_bytes((repo.root / "data" / "applications.csv").read_bytes())  # same MD5
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_REGISTRATION, str(repo.root), str(copy)],
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == -9 and (repo.root / "data" / "copy.csv.dvc").exists()
+    # meanwhile somebody adds a rule to the .gitignore DVC touched: it must survive the undo
+    gitignore = repo.root / "data" / ".gitignore"
+    gitignore.write_bytes(gitignore.read_bytes() + b"/secrets.env\r\n")
+    write_credit_csv(repo.root / "data" / "other.csv", rows=30, seed=4)
+    add(repo, "data/other.csv")
+    assert not (repo.root / "data" / "copy.csv.dvc").exists()  # same MD5, but not recorded
+    assert b"/secrets.env\r\n" in gitignore.read_bytes()
+    assert [e["payload"]["name"] for e in data_entries(repo)] == ["applications", "other"]
+
+
+def test_a_folder_restored_to_an_old_version_is_not_taken_for_the_latest(repo: Project) -> None:
+    folder = repo.root / "images"
+    folder.mkdir()
+    (folder / "a.bin").write_bytes(b"first")
+    v1 = add(repo, "images").version
+    (folder / "a.bin").write_bytes(b"second")
+    v2 = add(repo, "images").version
+    (folder / "a.bin").write_bytes(b"first")
+    with pytest.raises(MlopsError, match="content changed"):
+        data.path("images", start=repo.root)  # v2 is registered, v1's bytes are on disk
+    assert data.path("images", version=1, start=repo.root) == folder
+    again = add(repo, "images")
+    assert again.created and again.version.number == 3 and again.version.md5 == v1.md5
+    assert v2.md5 != v1.md5
+
+
+def test_symlinks_out_of_the_project_overlaps_and_custom_names(
+    repo: Project, tmp_path: Path
+) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not project data")
+    folder = repo.root / "docs"
+    folder.mkdir()
+    (folder / "readme.txt").write_text("hello")
+    (folder / "leak.txt").symlink_to(outside)
+    with pytest.raises(MlopsError, match="links outside the project"):
+        add(repo, "docs")
+    (folder / "leak.txt").unlink()
+    (folder / "loop").symlink_to(folder)  # a cycle is walked once
+    assert add(repo, "docs").version.payload["files"] == 1
+    with pytest.raises(MlopsError, match="overlaps docs"):
+        add(repo, "docs/readme.txt")
+    add(repo, "data/applications.csv", name="credit")
+    write_credit_csv(repo.root / "data" / "applications.csv", rows=120, seed=21)
+    assert add(repo, "data/applications.csv").version.label == "credit v2"  # no --name needed

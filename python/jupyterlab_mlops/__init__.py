@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["__version__", "load_ipython_extension", "unload_ipython_extension"]
+__all__ = [
+    "__version__",
+    "active_run",
+    "data",
+    "load_ipython_extension",
+    "run",
+    "unload_ipython_extension",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -23,6 +30,10 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         return importlib.import_module(".data", __name__)
+    if name in ("run", "active_run"):  # ``with jupyterlab_mlops.run("baseline") as run:``
+        from .experiments import runs
+
+        return getattr(runs, name)
     raise AttributeError(name)
 
 

@@ -42,6 +42,7 @@ class Invocation:
     cell_body: str | None = None  # body of a ``%%mlops`` cell
     actor: str | None = None
     progress_min_bytes: int | None = None  # show progress bars for data at least this large
+    execute: Callable[[str], bool] | None = None  # runs code in the kernel (magic only): ok?
 
     @property
     def prog(self) -> str:
@@ -160,6 +161,7 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     )
 
     _add_data_commands(sub)
+    _add_experiment_commands(sub)
 
     helper = sub.add_parser("help", help="show this help, or a subcommand's")
     helper.add_argument("topic", nargs="?", metavar="SUBCOMMAND")
@@ -224,6 +226,63 @@ def _add_data_commands(sub: argparse._SubParsersAction) -> None:
     )
     diff.add_argument("name", metavar="NAME")
     diff.add_argument("versions", nargs="*", metavar="VERSION", help="V1 V2 (numbers or ids)")
+
+
+def _add_experiment_commands(sub: argparse._SubParsersAction) -> None:
+    run = _command(
+        sub,
+        "run",
+        "run a notebook cell inside an MLflow run with full lineage (cell magic)",
+        "As %%mlops run NAME, runs the cell's code inside an MLflow run tagged with the notebook "
+        "version, the cell, git state, the data versions read and the environment, and records "
+        "the run in the ledger. In Python code: `with jupyterlab_mlops.run(NAME) as run:`.",
+    )
+    run.add_argument("name", metavar="NAME", help="what the run is, e.g. baseline")
+
+    log = _command(
+        sub,
+        "log",
+        "log metrics (or --params) to the open run",
+        "Log NAME=VALUE pairs to the run opened by %%mlops run or jupyterlab_mlops.run().",
+    )
+    log.add_argument("values", nargs="+", metavar="NAME=VALUE")
+    log.add_argument("--step", type=int, help="the step (e.g. epoch) of these metrics")
+    log.add_argument("--params", action="store_true", help="log them as parameters instead")
+
+    runs = _command(
+        sub, "runs", "list recorded runs and their key metrics", "Runs recorded in the ledger."
+    )
+    runs.add_argument("--notebook", metavar="PATH", help="only this notebook's runs")
+    runs.add_argument(
+        "--all",
+        action="store_true",
+        help="every run of the project (default in a notebook: its own)",
+    )
+
+    compare = _command(
+        sub, "compare", "compare two runs' parameters and metrics", "Differences between two runs."
+    )
+    compare.add_argument("run_a", metavar="RUN_A", help="MLflow run id (or a unique prefix)")
+    compare.add_argument("run_b", metavar="RUN_B")
+
+    model = sub.add_parser(
+        "model", help="register a run's model in MLflow's registry", description="Models."
+    )
+    actions = model.add_subparsers(
+        dest="model_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    register = _command(
+        actions,
+        "register",
+        "register the model a run logged",
+        "Register the model logged by RUN_ID as a new version of NAME in MLflow's model registry "
+        "and record it in the ledger (linked to the run). Nothing is unpickled.",
+    )
+    register.add_argument(
+        "run_id", metavar="RUN_ID", help="MLflow run id (or unique prefix), or `last`"
+    )
+    register.add_argument("--name", required=True, help="registered model name")
+    register.add_argument("--model", help="which logged model, when the run logged several")
 
 
 def execute(argv: Sequence[str], where: Invocation) -> Outcome:
@@ -379,6 +438,88 @@ def _data(args: argparse.Namespace, where: Invocation) -> View:
     return views.DataDiffView(versions.diff_versions(project, args.name, *args.versions))
 
 
+def _run(args: argparse.Namespace, where: Invocation) -> View:
+    from .experiments.runs import Run, RunRecord
+    from .experiments.views import RunRecordedView
+
+    if where.execute is None or where.cell_body is None:
+        raise MlopsError(
+            "`run` opens an MLflow run around the code of a notebook cell",
+            f'use it as a cell magic, %%mlops run "{args.name}", or in Python code '
+            f'`with jupyterlab_mlops.run("{args.name}") as run:`',
+        )
+    notebook = where.notebook
+    run = Run(
+        _project(where), args.name, actor=where.who(), notebook=notebook, **_cell(where, notebook)
+    )
+    run.start()
+    succeeded = False
+    try:
+        succeeded = where.execute(where.cell_body)
+    finally:
+        entry = run.end(failed=not succeeded)
+    if not succeeded:
+        raise MlopsError(
+            f"the cell failed, so run '{args.name}' is recorded as FAILED",
+            "fix the error shown above and run the cell again",
+        )
+    return RunRecordedView(RunRecord(entry))
+
+
+def _log(args: argparse.Namespace, where: Invocation) -> View:
+    from .experiments.runs import require_active_run
+    from .experiments.views import LoggedView
+
+    pairs: dict[str, object] = {}
+    for item in args.values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"expected NAME=VALUE, got {item!r}", "e.g. %mlops log auc=0.81")
+        pairs[key] = value
+    run = require_active_run()
+    if args.params:
+        run.params(**pairs)
+        return LoggedView(run.name, pairs, "params")
+    numbers = {}
+    for key, value in pairs.items():
+        try:
+            numbers[key] = float(str(value))
+        except ValueError:
+            raise MlopsError(
+                f"metric {key} must be a number, not {value!r}",
+                "log text with --params (or as a tag)",
+            ) from None
+    run.log(step=args.step, **numbers)
+    return LoggedView(run.name, numbers, "metrics")
+
+
+def _runs(args: argparse.Namespace, where: Invocation) -> View:
+    from .experiments.runs import list_runs
+    from .experiments.views import RunsView
+
+    notebook = None if args.all else _notebook_for(where, args.notebook)
+    project = _project(where, notebook)
+    scope = project.relpath(notebook) if notebook else f"project {project.config.name}"
+    return RunsView(list_runs(project, notebook), scope)
+
+
+def _compare(args: argparse.Namespace, where: Invocation) -> View:
+    from .experiments.runs import compare_runs
+    from .experiments.views import CompareView
+
+    return CompareView(compare_runs(_project(where), args.run_a, args.run_b))
+
+
+def _model(args: argparse.Namespace, where: Invocation) -> View:
+    from .experiments.models import register_model
+    from .experiments.views import ModelRegisteredView
+
+    registration = register_model(
+        _project(where), args.run_id, name=args.name, actor=where.who(), model=args.model
+    )
+    return ModelRegisteredView(registration)
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
     "init": _init,
     "decide": _decide,
@@ -386,4 +527,9 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
     "status": _status,
     "verify": _verify,
     "data": _data,
+    "run": _run,
+    "log": _log,
+    "runs": _runs,
+    "compare": _compare,
+    "model": _model,
 }

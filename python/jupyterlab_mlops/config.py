@@ -30,6 +30,9 @@ class ProjectConfig(BaseModel):
     roles: dict[str, list[str]] = Field(default_factory=lambda: {r: [] for r in DEFAULT_ROLES})
     #: allow sign-offs by Jupyter's "Anonymous" user (local single-user mode only)
     allow_anonymous: bool = False
+    #: MLflow tracking URI of a team server (MLFLOW_TRACKING_URI wins; default: a SQLite store
+    #: in .mlops/mlflow/, git-ignored)
+    tracking_uri: str | None = None
 
     @field_validator("name")
     @classmethod

@@ -55,6 +55,7 @@ class MlopsMagics(Magics):
             cell_source=cell_source,
             cell_body=cell,
             progress_min_bytes=self.progress_min_bytes,
+            execute=self._execute,
         )
         try:
             outcome = execute(argv, where)
@@ -81,6 +82,10 @@ class MlopsMagics(Magics):
         display(outcome.view)
         return None
 
+    def _execute(self, code: str) -> bool:
+        """Run ``code`` as the body of this cell (as ``%%capture`` does); True if it succeeded."""
+        return bool(self.shell.run_cell(code).success)
+
     def _notebook(self) -> tuple[Path | None, str | None]:
         """The notebook this kernel runs, or why it is unknown."""
         explicit = self.notebook or os.environ.get("MLOPS_NOTEBOOK", "")
@@ -104,7 +109,7 @@ class MlopsMagics(Magics):
         parent = parent or {}
         cell_id = parent.get("metadata", {}).get("cellId")
         code = parent.get("content", {}).get("code")
-        return (str(cell_id), code if isinstance(code, str) else None) if cell_id else (None, None)
+        return (str(cell_id) if cell_id else None), (code if isinstance(code, str) else None)
 
 
 def register(ipython: Any) -> None:

@@ -43,6 +43,17 @@ class NotebookState:
             else self.cells.get(cell_id),
         }
 
+    def locate_cell(self, source: str | None) -> dict[str, Any] | None:
+        """The binding of the saved cell whose code is ``source`` (when the kernel was not told
+        the cell's id, as under papermill), or None when no saved cell has that code."""
+        if source is None:
+            return None
+        digest = source_digest(source)
+        for index, (cell_id, cell_digest) in enumerate(self.cells.items()):
+            if cell_digest == digest:
+                return {"id": cell_id, "index": index, "source_sha256": digest}
+        return None
+
     def is_current(self, entry: Entry) -> bool:
         """Does ``entry`` still describe this notebook?
 

@@ -21,7 +21,10 @@ NO_PROJECT_HINT = (
     "create one with `mlops init` (or `%mlops init` in a notebook) in the project's root folder"
 )
 
-_GITIGNORE = "# local, rebuildable state: never commit\ncache/\n*.lock\n"
+_GITIGNORE = (
+    "# local, rebuildable state: never commit\ncache/\n*.lock\n"
+    "# the default MLflow store (runs, artifacts): local to each clone\nmlflow/\n"
+)
 _GITATTRIBUTES = (
     "# Branches that both appended to the ledger merge by keeping both sides' lines;\n"
     "# entries link to their parents by hash, so the merged ledger still verifies.\n"

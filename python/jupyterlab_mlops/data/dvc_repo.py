@@ -61,11 +61,11 @@ def is_dvc_repo(root: Path) -> bool:
 
 def cache_holds(root: Path, md5: str) -> bool:
     """Does the project's local DVC cache hold the object ``md5`` (a file or a ``.dir``)?"""
-    cache = _cache_dir(root)
+    cache = cache_dir(root)
     return (cache / "files" / "md5" / md5[:2] / md5[2:]).is_file()
 
 
-def _cache_dir(root: Path) -> Path:
+def cache_dir(root: Path) -> Path:
     """DVC's cache folder, honouring ``cache.dir`` in ``.dvc/config`` and ``config.local``."""
     parser = configparser.ConfigParser()
     parser.read([root / DVC_DIR / "config", root / DVC_DIR / "config.local"], encoding="utf-8")
@@ -83,7 +83,7 @@ def git_toplevel(root: Path) -> Path | None:
 
 def tracked_by_git(root: Path, relative: str) -> list[str]:
     """Files at or under ``relative`` that git already tracks (DVC cannot take them over)."""
-    done = _git(root, "ls-files", "-z", "--", relative)
+    done = _git(root, "--literal-pathspecs", "ls-files", "-z", "--", relative)
     if not done or done.returncode != 0:
         return []
     return [name for name in done.stdout.split("\0") if name]
@@ -91,7 +91,7 @@ def tracked_by_git(root: Path, relative: str) -> list[str]:
 
 def git_ignore_rule(root: Path, relative: str) -> str | None:
     """The ``.gitignore`` rule (``file:line:pattern``) that makes git ignore ``relative``."""
-    done = _git(root, "check-ignore", "-v", "--no-index", "--", relative)
+    done = _git(root, "check-ignore", "-v", "--no-index", "--", relative)  # takes no pathspecs
     if not done or done.returncode != 0 or not done.stdout.strip():
         return None
     return done.stdout.split("\t", 1)[0].strip()
@@ -130,11 +130,15 @@ def ensure_dvc_repo(root: Path) -> bool:
     return True
 
 
-def dvc_add(root: Path, target: Path, hashed: Sequence[tuple[Path, str]]) -> DvcOutput:
+def dvc_add(
+    root: Path, target: Path, hashed: Sequence[tuple[Path, str, dict[str, int | float]]]
+) -> DvcOutput:
     """``dvc add target`` in-process, telling DVC the MD5s we already computed.
 
-    The hashes go into DVC's state database first, so DVC trusts them for files whose size,
-    mtime and inode are unchanged and does not read the data again; ``relink=False`` keeps the
+    The hashes go into DVC's state database first, keyed by each file's inode, mtime and size
+    *as they were before it was hashed*: DVC trusts a hash only while the file is unchanged
+    since, and hashes it again otherwise, so a file rewritten meanwhile never gets an old hash.
+    DVC then does not read unchanged data a second time; ``relink=False`` keeps the
     workspace file as it is instead of copying it back out of the cache (``dvc add
     --no-relink``). Returns what the written ``.dvc`` file records.
     """
@@ -143,7 +147,7 @@ def dvc_add(root: Path, target: Path, hashed: Sequence[tuple[Path, str]]) -> Dvc
 
     with _dvc_errors(), _quiet_dvc(), Repo(str(root)) as repo:
         repo.state.save_many(
-            ((os.fspath(file), HashInfo("md5", md5), None) for file, md5 in hashed), repo.fs
+            ((os.fspath(file), HashInfo("md5", md5), info) for file, md5, info in hashed), repo.fs
         )
         repo.add(os.fspath(target), relink=False)
     recorded = read_dvc_file(dvc_file_for(target))

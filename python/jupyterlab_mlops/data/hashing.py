@@ -18,25 +18,40 @@ _CHUNK = 1 << 20
 
 def data_files(path: Path) -> list[Path]:
     """The files DVC would version at ``path``: the file itself, or every file under a folder
-    (symlinks followed, like DVC), sorted."""
+    (symlinks followed, like DVC; a link back to a folder already walked is skipped), sorted."""
     if not path.is_dir():
         return [path]
     found: list[Path] = []
-    for folder, dirs, names in os.walk(path, followlinks=True):
+    seen: set[tuple[int, int]] = set()
+    def fail(exc: OSError) -> None:
+        raise exc
+
+    for folder, dirs, names in os.walk(path, followlinks=True, onerror=fail):
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in seen:  # a symlink loop: do not walk it again
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
         dirs.sort()
         found.extend(Path(folder) / name for name in names)
     return sorted(found)
 
 
+def dvc_info(file: Path) -> dict[str, int | float]:
+    """A file's identity as DVC's state database keys it (inode, mtime, size)."""
+    st = file.stat()
+    return {"ino": st.st_ino, "mtime": st.st_mtime, "size": st.st_size}
+
+
 def stat_signature(path: Path, files: Iterable[Path] | None = None) -> str:
-    """A digest of every file's (relative name, size, mtime, inode): equal signatures mean the
-    data was not touched since (the same test DVC's own state uses)."""
+    """A digest of every file's (relative name, size, mtime, ctime, inode): equal signatures
+    mean the data was not touched since (ctime also moves when a tool restores the mtime)."""
     files = data_files(path) if files is None else files
     rows = []
     for file in files:
         st = file.stat()
         name = file.relative_to(path).as_posix() if file != path else ""
-        rows.append([name, st.st_size, st.st_mtime_ns, st.st_ino])
+        rows.append([name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
     # a local cache key, never recorded: JSON of a list of lists is unambiguous (and fast)
     return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()
 

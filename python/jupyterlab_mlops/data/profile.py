@@ -236,12 +236,12 @@ def _hidden(relative: Path) -> bool:
 
 
 def _folder_files(root: Path) -> list[Path]:
-    def fail(exc: OSError) -> None:
-        raise _unreadable(Path(exc.filename or root), exc)
+    from .hashing import data_files
 
-    files = []
-    for folder, _dirs, names in os.walk(root, onerror=fail, followlinks=True):
-        files.extend(Path(folder) / n for n in names)
+    try:
+        files = data_files(root)
+    except OSError as exc:
+        raise _unreadable(Path(exc.filename or root), exc) from exc
     if not files:
         raise MlopsError(f"{root} is an empty folder", "there is nothing to version: add files")
     for file in files:

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import BusyError, MlopsError, NotFoundError
 from ..ledger import Entry
 from ..project import MARKER, Project
-from . import dvc_repo
-from .hashing import data_files, md5_files, stat_signature
+from . import dvc_repo, undo
+from .hashing import data_files, dvc_info, md5_files, stat_signature
 
 if TYPE_CHECKING:
     from ..decisions import Decision
@@ -36,7 +36,6 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MAX_DESCRIPTION = 2_000
 _LOCK_TIMEOUT_S = 600.0
 _STATE_FILE = "data-state.json"  # .mlops/cache/: stat signatures of registered data (local)
-_PENDING_FILE = "data-pending.json"  # .mlops/cache/: how to undo a registration cut short
 _RESERVED = (MARKER, dvc_repo.DVC_DIR, ".git")
 
 #: a factory for a progress bar: ``progress(total_bytes, description)`` -> context manager
@@ -196,7 +195,7 @@ def get_version(project: Project, name: str, version: str | int | None = None) -
         for candidate in versions:
             if candidate.number == int(number):
                 return candidate
-    elif len(text) >= 6:
+    if len(text) >= 6:
         matches = [v for v in versions if v.entry.hash.startswith(text)]
         if len(matches) == 1:
             return matches[0]
@@ -334,36 +333,51 @@ def register_data(
 ) -> Registration:
     """Version ``path`` with DVC, profile and screen it, and record it in the ledger.
 
-    Unchanged data (same content as the dataset's latest version) records nothing and, when
-    its files were not touched since, returns without reading them. Any failure leaves no
-    half-registered state: no ``.dvc`` change without a ledger entry and no entry without one.
+    Unchanged data (same content and declarations as the dataset's latest version) records
+    nothing and, when its files were not touched since, returns without reading them. A new
+    version keeps the description and sensitive columns of the previous one unless new ones
+    are given. Any failure leaves no half-registered state: no ``.dvc`` change without a ledger
+    entry and no entry without one.
     """
     target = _target(project, path)
     relative = project.relpath(target)
-    name = _name(name if name is not None else _default_name(target))
-    description = _description(description)
-    sensitive = _sensitive(sensitive)
+    given_description, given_sensitive = _description(description), _sensitive(sensitive)
     with _data_lock(project):
         _recover_pending(project)
         latest = _latest_by_path(project, relative)
+        name = _name(name if name is not None else latest.name if latest else _default_name(target))
         _check_name(project, name, relative, latest)
         files = data_files(target)
         if not files:
             raise MlopsError(
                 f"{relative} is an empty folder", "there is nothing to version: add files"
             )
+        _check_confined(project, target, files)
+        redeclared = latest is not None and _redeclared(latest, given_description, given_sensitive)
+        previous = latest.payload if latest is not None else {}
+        description = given_description or previous.get("description")
+        sensitive = given_sensitive or list(previous.get("sensitive") or [])
         signature = stat_signature(target, files)
         state = _load_state(project)
-        if latest is not None and _untouched(project, latest, state.get(relative), signature):
+        if (
+            latest
+            and not redeclared
+            and _untouched(project, latest, state.get(relative), signature)
+        ):
             return Registration(latest, False, review_status(project, latest))
         _check_not_in_git(project, relative)
-        total = sum(f.stat().st_size for f in files)
+        infos = [dvc_info(f) for f in files]  # before hashing: DVC trusts a hash only for these
+        total = sum(int(info["size"]) for info in infos)
         if total == 0:
             raise MlopsError(f"{relative} is empty (0 bytes)", "check the export that wrote it")
         _check_disk_space(project, total)
         md5s = _hash(files, total, relative, progress)
         content = _content_key(target, files, md5s)
-        if latest is not None and _same_content(project, latest, content, state.get(relative)):
+        if (
+            latest
+            and not redeclared
+            and _same_content(project, latest, content, state.get(relative))
+        ):
             _save_state(project, relative, signature, latest.md5, content)
             return Registration(latest, False, review_status(project, latest))
         profile = _profile(target, total, sensitive, progress)
@@ -371,8 +385,10 @@ def register_data(
         version, to_commit = _record(
             project,
             target,
-            list(zip(files, md5s, strict=True)),
+            list(zip(files, md5s, infos, strict=True)),
+            signature=signature,
             latest=latest,
+            new_even_if_same=redeclared,
             payload={
                 "name": name,
                 "path": relative,
@@ -384,6 +400,8 @@ def register_data(
             binding=_binding(project, notebook, cell_id, cell_source),
         )
         _save_state(project, relative, signature, version.md5, content)
+    if initialised:
+        to_commit = [*_dvc_init_files(project), *to_commit]
     created = latest is None or version.entry.hash != latest.entry.hash
     return Registration(version, created, review_status(project, version), initialised, to_commit)
 
@@ -391,25 +409,32 @@ def register_data(
 def _record(
     project: Project,
     target: Path,
-    hashed: list[tuple[Path, str]],
+    hashed: list[tuple[Path, str, dict[str, int | float]]],
     *,
+    signature: str,
     latest: DataVersion | None,
+    new_even_if_same: bool,
     payload: dict[str, Any],
     actor: str,
     binding: tuple[dict[str, str] | None, dict[str, Any] | None],
 ) -> tuple[DataVersion, list[str]]:
-    """DVC add, then the ledger entry; undoes the DVC side if the entry cannot be written."""
+    """DVC add, then the ledger entry; undoes the DVC side if the entry is not written."""
     dvc_file = dvc_repo.dvc_file_for(target)
     gitignore = target.parent / ".gitignore"
-    _write_pending(project, [dvc_file, gitignore])
+    dvc_relative = project.relpath(dvc_file)
+    undo.remember(project, [dvc_file, gitignore])
+    out = None
     try:
         out = dvc_repo.dvc_add(project.root, target, hashed)
-        if len(hashed) == 1 and hashed[0][0] == target and out.md5 != hashed[0][1]:
+        undo.remember_after(project)
+        if stat_signature(target) != signature or (
+            hashed[0][0] == target and out.md5 != hashed[0][1]
+        ):
             raise MlopsError(
                 f"{payload['path']} changed while it was being registered",
                 "wait until whatever writes it has finished, then register it again",
             )
-        if latest is not None and out.md5 == latest.md5:
+        if latest is not None and out.md5 == latest.md5 and not new_even_if_same:
             version = latest  # the same content after all (a folder we could not compare)
         else:
             notebook_ref, cell = binding
@@ -417,9 +442,9 @@ def _record(
                 **payload,
                 "version": latest.number + 1 if latest else 1,
                 "md5": out.md5,
-                "size": out.size or sum(f.stat().st_size for f, _ in hashed),
+                "size": out.size or sum(int(info["size"]) for _, _, info in hashed),
                 "files": out.files,
-                "dvc_file": project.relpath(dvc_file),
+                "dvc_file": dvc_relative,
                 "previous": latest.entry.hash if latest else None,
             }
             if cell is not None:
@@ -434,13 +459,41 @@ def _record(
             )
             version = DataVersion(entry)
     except BaseException:
-        _undo_pending(project)
+        # an interrupt can arrive after the entry was written: then DVC's change stays
+        if out is None or not _is_recorded(project, dvc_relative, out.md5):
+            undo.undo(project)
+        else:
+            undo.forget(project)
         raise
-    _pending_path(project).unlink(missing_ok=True)
-    to_commit = [project.relpath(dvc_file)]
+    undo.forget(project)
+    to_commit = [dvc_relative]
     if gitignore.is_file():
         to_commit.append(project.relpath(gitignore))
     return version, to_commit
+
+
+def _dvc_init_files(project: Project) -> list[str]:
+    """What ``dvc init`` made that belongs in git (its config has analytics switched off)."""
+    names = (f"{dvc_repo.DVC_DIR}/config", f"{dvc_repo.DVC_DIR}/.gitignore", ".dvcignore")
+    return [name for name in names if (project.root / name).is_file()]
+
+
+def _redeclared(latest: DataVersion, description: str | None, sensitive: list[str]) -> bool:
+    """New declarations about unchanged data (a description, sensitive columns) make a version."""
+    p = latest.payload
+    return bool(
+        (description is not None and description != p.get("description"))
+        or (sensitive and set(sensitive) != set(p.get("sensitive") or []))
+    )
+
+
+def _is_recorded(project: Project, dvc_relative: str, md5: str) -> bool:
+    """Is ``md5`` the latest recorded version of the data whose ``.dvc`` file this is?"""
+    latest = None
+    for version in all_versions(project):
+        if version.payload.get("dvc_file") == dvc_relative:
+            latest = version
+    return latest is not None and latest.md5 == md5
 
 
 def _binding(
@@ -454,7 +507,8 @@ def _binding(
         state = notebook_state(project, notebook)
     except NotFoundError:
         return None, None
-    return state.ref(), state.cell_binding(cell_id, cell_source) if cell_id else None
+    cell = state.cell_binding(cell_id, cell_source) if cell_id else state.locate_cell(cell_source)
+    return state.ref(), cell
 
 
 def _hash(
@@ -567,6 +621,25 @@ def _check_name(project: Project, name: str, relative: str, latest: DataVersion 
                 f"the name {name!r} is taken by {version.path}",
                 "give this data another --name",
             )
+        inside = relative.startswith(f"{version.path}/") or version.path.startswith(f"{relative}/")
+        if inside:
+            raise MlopsError(
+                f"{relative} overlaps {version.path}, registered as {version.name!r}",
+                "register a folder as a whole or its files one by one, not both",
+            )
+
+
+def _check_confined(project: Project, target: Path, files: list[Path]) -> None:
+    """Every file of the data must really lie inside the project (no symlink leads out)."""
+    root = project.root.resolve()
+    for file in files:
+        real = file.resolve()
+        if root not in real.parents:
+            shown = file.relative_to(target).as_posix() if file != target else file.name
+            raise MlopsError(
+                f"{shown} in {project.relpath(target)} links outside the project",
+                "copy the data into the project instead of linking to it",
+            )
 
 
 def _check_not_in_git(project: Project, relative: str) -> None:
@@ -589,8 +662,10 @@ def _check_not_in_git(project: Project, relative: str) -> None:
 
 def _check_disk_space(project: Project, needed: int) -> None:
     """DVC copies new data into its cache: refuse early rather than fill the disk."""
-    probe = project.root / dvc_repo.DVC_DIR
-    usage = shutil.disk_usage(probe if probe.exists() else project.root)
+    probe = dvc_repo.cache_dir(project.root)
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    usage = shutil.disk_usage(probe)
     margin = 64 << 20
     if usage.free < needed + margin:
         raise MlopsError(
@@ -620,8 +695,11 @@ def _same_content(
     matching what was recorded), and DVC still has it."""
     if content is None:
         return False
-    known = latest.md5 if not latest.md5.endswith(".dir") else (cached or {}).get("content")
-    if known is None and latest.md5.endswith(".dir"):
+    if not latest.md5.endswith(".dir"):
+        known: str | None = latest.md5
+    elif cached and cached.get("md5") == latest.md5 and cached.get("content"):
+        known = cached["content"]
+    else:
         known = _manifest_key(project, latest.md5)
     return content == known and _dvc_has(project, latest)
 
@@ -651,7 +729,7 @@ def _manifest_key(project: Project, dir_md5: str) -> str | None:
     """The folder content key of a version, read from DVC's ``.dir`` manifest in the cache."""
     from ..canonical import sha256_hex
 
-    manifest = dvc_repo._cache_dir(project.root) / "files" / "md5" / dir_md5[:2] / dir_md5[2:]
+    manifest = dvc_repo.cache_dir(project.root) / "files" / "md5" / dir_md5[:2] / dir_md5[2:]
     try:
         listing = json.loads(manifest.read_text(encoding="utf-8"))
         return sha256_hex(sorted([item["relpath"], item["md5"]] for item in listing))
@@ -688,63 +766,19 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _pending_path(project: Project) -> Path:
-    return project.mlops_dir / "cache" / _PENDING_FILE
-
-
-def _write_pending(project: Project, files: list[Path]) -> None:
-    """Before DVC changes anything, keep what the files it may rewrite hold now."""
-    before = {}
-    for file in files:
-        try:
-            before[project.relpath(file)] = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            before[project.relpath(file)] = None
-    _cache_dir(project)
-    path = _pending_path(project)
-    _atomic_write(path, json.dumps(before))
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _undo_pending(project: Project) -> None:
-    """Put the files named in the undo record back as they were, and drop the record."""
-    path = _pending_path(project)
-    try:
-        before = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    for relative, text in before.items():
-        file = project.root / relative
-        if text is None:
-            file.unlink(missing_ok=True)
-        else:
-            _atomic_write(file, text)
-    path.unlink(missing_ok=True)
-
-
 def _recover_pending(project: Project) -> None:
     """A registration killed between ``dvc add`` and its ledger entry left an undo record:
     keep DVC's change if the ledger has the entry, else undo it."""
-    path = _pending_path(project)
-    if not path.exists():
+    record = undo.pending(project)
+    if record is None:
         return
-    try:
-        before = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        path.unlink(missing_ok=True)
-        return
-    recorded = {v.md5 for v in all_versions(project)}
-    for relative in before:
+    for relative in record["before"]:
         if relative.endswith(".dvc"):
             out = dvc_repo.read_dvc_file(project.root / relative)
-            if out is not None and out.md5 in recorded:
-                path.unlink(missing_ok=True)
+            if out is not None and _is_recorded(project, relative, out.md5):
+                undo.forget(project)
                 return
-    _undo_pending(project)
+    undo.undo(project)
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ Every piece of user or data text is escaped before it goes into HTML.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -97,7 +98,7 @@ class DataRegisteredView(View):
             lines.append("Made the project a DVC repository (.dvc/).")
         lines += _pii_lines(r.version, r.review)
         if r.to_commit:
-            lines.append(f"Commit DVC's files with the code: git add {' '.join(r.to_commit)}")
+            lines.append(f"Commit DVC's files with the code: git add {shlex.join(r.to_commit)}")
         return "\n".join(lines)
 
     def to_html(self) -> str:
@@ -107,7 +108,7 @@ class DataRegisteredView(View):
             return head + _pii_html(r.version, r.review)
         commit = (
             f"<div {_MUTED}>Commit DVC's files with the code: "
-            f"<code>git add {escape(' '.join(r.to_commit))}</code></div>"
+            f"<code>git add {escape(shlex.join(r.to_commit))}</code></div>"
             if r.to_commit
             else ""
         )

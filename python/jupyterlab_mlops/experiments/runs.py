@@ -1,0 +1,395 @@
+"""Runs: an MLflow run with full lineage, and its entry in the ledger.
+
+``with jupyterlab_mlops.run("baseline") as run:`` (and ``%%mlops run baseline``) opens an MLflow
+run in the project's store, tagged with the notebook version, the cell, git state and actor;
+MLflow's own calls and autologging land in it too. When it ends, the data versions read through
+``jupyterlab_mlops.data.path`` and the pinned package list are attached, and a ``run.logged``
+ledger entry links the MLflow run id to the notebook fingerprint and the data version entries.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import MlopsError, NotFoundError
+from ..ledger import Entry
+from ..project import Project
+from . import store
+from .lineage import Lineage, git_state, pinned_packages
+
+RUN_LOGGED = "run.logged"
+_NAME = re.compile(r"^[^\x00-\x1f]{1,250}$")
+_KEY = re.compile(r"^[A-Za-z0-9_\-. /]{1,250}$")  # what MLflow accepts as a metric/param key
+_MAX_PARAM = 6000
+_ACTIVE: list[Run] = []
+_ACTIVE_LOCK = threading.Lock()
+
+
+class Run:
+    """An open MLflow run of a project; use as a context manager."""
+
+    def __init__(
+        self,
+        project: Project,
+        name: str,
+        *,
+        actor: str,
+        notebook: str | Path | None = None,
+        cell_id: str | None = None,
+        cell_source: str | None = None,
+    ) -> None:
+        name = (name or "").strip()
+        if not _NAME.match(name):
+            raise MlopsError(
+                "a run needs a name of 1-250 printable characters", 'e.g. %%mlops run "baseline"'
+            )
+        self.project, self.name, self.actor = project, name, actor
+        self._notebook, self._cell_id, self._cell_source = notebook, cell_id, cell_source
+        self.run_id: str | None = None
+        self.entry: Entry | None = None
+        self.status: str | None = None
+        self._uri = ""
+        self._lineage: Lineage | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def __enter__(self) -> Run:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> bool:
+        self.end(failed=exc_type is not None)
+        return False
+
+    def start(self) -> Run:
+        """Open the MLflow run with the lineage tags."""
+        with _ACTIVE_LOCK:
+            if _ACTIVE:
+                raise MlopsError(
+                    f"run '{_ACTIVE[-1].name}' is still open",
+                    "finish it first: runs do not nest (end it with `jupyterlab_mlops.active_run().end()`)",
+                )
+            self._uri = store.prepare(self.project)
+            self._lineage = self._capture()
+            import mlflow
+
+            with store.mlflow_errors(self._uri):
+                experiment = store.experiment_id(self.project)
+                if mlflow.active_run() is not None:  # one opened with mlflow directly
+                    raise MlopsError(
+                        f"an MLflow run ({mlflow.active_run().info.run_id}) is already active",
+                        "end it with mlflow.end_run() first",
+                    )
+                started = mlflow.start_run(
+                    experiment_id=experiment, run_name=self.name, tags=self._lineage.tags()
+                )
+            self.run_id = started.info.run_id
+            self._started = time.time()
+            _ACTIVE.append(self)
+        return self
+
+    def _capture(self) -> Lineage:
+        notebook = cell = None
+        if self._notebook is not None:
+            from ..notebooks import notebook_state
+
+            try:
+                state = notebook_state(self.project, self._notebook)
+            except NotFoundError:
+                state = None
+            if state is not None:
+                notebook = state.ref()
+                cell = (
+                    state.cell_binding(self._cell_id, self._cell_source)
+                    if self._cell_id
+                    else state.locate_cell(self._cell_source)
+                )
+        return Lineage(
+            project=self.project.config.name,
+            actor=self.actor,
+            notebook=notebook,
+            cell=cell,
+            git=git_state(self.project.root),
+        )
+
+    def end(self, failed: bool = False) -> Entry:
+        """Attach data versions and the environment, end the MLflow run, record the entry."""
+        if self.run_id is None or self not in _ACTIVE:
+            raise MlopsError(f"run '{self.name}' is not open", "open it with `with run(...)` first")
+        import mlflow
+
+        assert self._lineage is not None
+        self.status = "FAILED" if failed else "FINISHED"
+        try:
+            with store.mlflow_errors(self._uri):
+                self._lineage.data = _data_read(self.project)
+                mlflow.set_tags(self._lineage.data_tags())
+                mlflow.log_text(pinned_packages(), "environment/requirements.txt")
+                mlflow.end_run(status=self.status)
+                finished = mlflow.MlflowClient().get_run(self.run_id)
+        finally:
+            with _ACTIVE_LOCK:
+                if self in _ACTIVE:
+                    _ACTIVE.remove(self)
+            if mlflow.active_run() is not None and mlflow.active_run().info.run_id == self.run_id:
+                mlflow.end_run(status="FAILED")
+        self.entry = self._record(finished)
+        return self.entry
+
+    def _record(self, finished: Any) -> Entry:
+        lineage = self._lineage
+        assert lineage is not None and self.run_id is not None
+        payload: dict[str, Any] = {
+            "name": self.name,
+            "run_id": self.run_id,
+            "experiment_id": finished.info.experiment_id,
+            "tracking_uri": store.display_uri(self._uri),
+            "status": self.status,
+            "start_time": finished.info.start_time,
+            "end_time": finished.info.end_time,
+            "metrics": {k: _json_number(v) for k, v in sorted(finished.data.metrics.items())},
+            "params": dict(sorted(finished.data.params.items())),
+            "data": lineage.data,
+            "git": {"commit": lineage.git.commit, "dirty": lineage.git.dirty},
+            "python": lineage.tags()["mlops.python"],
+        }
+        if lineage.cell is not None:
+            payload["cell"] = lineage.cell
+        links = [f"mlflow-run:{self.run_id}", *(f"entry:{d['entry']}" for d in lineage.data)]
+        return self.project.ledger.append(
+            RUN_LOGGED, payload, actor=self.actor, notebook=lineage.notebook, links=links
+        )
+
+    # -- logging -------------------------------------------------------------------------------
+    def log(self, step: int | None = None, **metrics: Any) -> None:
+        """Log numeric metrics (``run.log(auc=0.81, loss=0.3)``)."""
+        values = validate_metrics(metrics)
+        import mlflow
+
+        with store.mlflow_errors(self._uri):
+            mlflow.log_metrics(values, step=step, run_id=self._open_id())
+
+    def params(self, **params: Any) -> None:
+        """Log parameters (stored as text by MLflow)."""
+        values = validate_params(params)
+        import mlflow
+
+        with store.mlflow_errors(self._uri):
+            mlflow.log_params(values, run_id=self._open_id())
+
+    def artifact(self, path: str | Path, artifact_path: str | None = None) -> None:
+        """Attach a file or folder to the run."""
+        source = Path(path).expanduser()
+        if not source.exists():
+            raise NotFoundError(f"{path} does not exist", "give a file or folder to attach")
+        import mlflow
+
+        with store.mlflow_errors(self._uri):
+            if source.is_dir():
+                mlflow.log_artifacts(str(source), artifact_path, run_id=self._open_id())
+            else:
+                mlflow.log_artifact(str(source), artifact_path, run_id=self._open_id())
+
+    def _open_id(self) -> str:
+        if self.run_id is None or self not in _ACTIVE:
+            raise MlopsError(f"run '{self.name}' is not open", "log inside the `with` block")
+        return self.run_id
+
+
+def run(name: str, **kwargs: Any) -> Run:
+    """``with jupyterlab_mlops.run("NAME") as run:`` in notebook or script code.
+
+    The project is found from the notebook (``MLOPS_NOTEBOOK``) or the current folder; the
+    actor is ``MLOPS_USER``, else git's identity, else the OS user.
+    """
+    import os
+
+    from ..identity import current_actor
+    from ..project import find_project
+
+    notebook = kwargs.pop("notebook", None) or os.environ.get("MLOPS_NOTEBOOK") or None
+    project = kwargs.pop("project", None) or find_project(notebook or Path.cwd())
+    actor = kwargs.pop("actor", None) or current_actor(project.root)
+    return Run(project, name, actor=actor, notebook=notebook, **kwargs)
+
+
+def active_run() -> Run | None:
+    """The run opened through jupyterlab-mlops that is still open, if any."""
+    with _ACTIVE_LOCK:
+        return _ACTIVE[-1] if _ACTIVE else None
+
+
+def require_active_run() -> Run:
+    found = active_run()
+    if found is None:
+        raise MlopsError(
+            "no run is open",
+            'open one with %%mlops run "NAME" (or `with jupyterlab_mlops.run(...)`)',
+        )
+    return found
+
+
+def validate_metrics(metrics: dict[str, Any]) -> dict[str, float]:
+    """Finite numbers under valid keys, or one clear error naming the first bad one."""
+    if not metrics:
+        raise MlopsError("no metrics given", "e.g. run.log(auc=0.81) or %mlops log auc=0.81")
+    values = {}
+    for key, value in metrics.items():
+        _check_key(key)
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise MlopsError(
+                f"metric {key} must be a number, not {type(value).__name__}",
+                "log text as a parameter or a tag instead",
+            )
+        number = float(value)
+        if not math.isfinite(number):
+            raise MlopsError(
+                f"metric {key} is {number}", "log finite numbers only: check the computation"
+            )
+        values[key] = number
+    return values
+
+
+def validate_params(params: dict[str, Any]) -> dict[str, str]:
+    if not params:
+        raise MlopsError("no parameters given", "e.g. run.params(max_depth=3)")
+    values = {}
+    for key, value in params.items():
+        _check_key(key)
+        text = str(value)
+        if len(text) > _MAX_PARAM:
+            raise MlopsError(
+                f"parameter {key} is {len(text)} characters long (at most {_MAX_PARAM})",
+                "log long values as an artifact",
+            )
+        values[key] = text
+    return values
+
+
+def _check_key(key: str) -> None:
+    if not _KEY.match(key) or ".." in key or key.startswith("/"):
+        raise MlopsError(
+            f"invalid name {key!r}", "use letters, digits and _ - . / (up to 250 characters)"
+        )
+
+
+def _json_number(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _data_read(project: Project) -> list[dict[str, Any]]:
+    """The data versions of this project read through ``data.path`` in this process (the
+    kernel's inputs), the latest read per dataset."""
+    from .. import data
+
+    latest: dict[str, dict[str, Any]] = {}
+    root = str(project.root)
+    for item in data.accessed():
+        if item["project"] == root:
+            latest[item["name"]] = {k: item[k] for k in ("name", "version", "md5", "entry", "path")}
+    return list(latest.values())
+
+
+# --- reading runs back ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A ``run.logged`` ledger entry."""
+
+    entry: Entry
+
+    @property
+    def run_id(self) -> str:
+        return str(self.entry.payload["run_id"])
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.entry.payload
+        return {
+            "id": self.entry.hash,
+            "short_id": self.entry.short_id,
+            "run_id": self.run_id,
+            "name": p["name"],
+            "status": p["status"],
+            "metrics": p.get("metrics", {}),
+            "params": p.get("params", {}),
+            "data": p.get("data", []),
+            "notebook": self.entry.notebook_path,
+            "fingerprint": (self.entry.notebook or {}).get("fingerprint"),
+            "actor": self.entry.actor,
+            "time": self.entry.time,
+            "tracking_uri": p.get("tracking_uri"),
+        }
+
+
+def list_runs(project: Project, notebook: str | Path | None = None) -> list[RunRecord]:
+    """Runs recorded in the ledger (of one notebook, or all), oldest first."""
+    relative = project.relpath(notebook) if notebook is not None else None
+    return [RunRecord(e) for e in project.ledger.entries(RUN_LOGGED, notebook=relative)]
+
+
+def find_run(project: Project, run_id: str) -> RunRecord:
+    """A recorded run by MLflow run id (or a unique prefix of at least 6 characters); ``last``
+    is the project's most recent run."""
+    wanted = run_id.strip().lower().removeprefix("mlflow-run:")
+    records = list_runs(project)
+    if wanted == "last" and records:
+        return records[-1]
+    matches = [r for r in records if r.run_id == wanted] or (
+        [r for r in records if r.run_id.startswith(wanted)] if len(wanted) >= 6 else []
+    )
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise MlopsError(f"run id {run_id} is ambiguous", "give more characters of the id")
+    raise NotFoundError(
+        f"no recorded run {run_id}", "list the project's runs with `mlops runs --all`"
+    )
+
+
+@dataclass(frozen=True)
+class RunComparison:
+    a: dict[str, Any]  # {"run_id", "name", "params", "metrics"}
+    b: dict[str, Any]
+
+    def rows(self, kind: str) -> list[tuple[str, Any, Any]]:
+        keys = sorted(set(self.a[kind]) | set(self.b[kind]))
+        return [(k, self.a[kind].get(k), self.b[kind].get(k)) for k in keys]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "params": [
+                {"name": k, "a": x, "b": y, "same": x == y} for k, x, y in self.rows("params")
+            ],
+            "metrics": [
+                {"name": k, "a": x, "b": y, "delta": None if x is None or y is None else y - x}
+                for k, x, y in self.rows("metrics")
+            ],
+        }
+
+
+def compare_runs(project: Project, run_a: str, run_b: str) -> RunComparison:
+    """Parameters and metrics of two runs, read from MLflow (the runs must be recorded)."""
+    client = store.client(project)
+    sides = []
+    for given in (run_a, run_b):
+        record = find_run(project, given)
+        with store.mlflow_errors(store.tracking_uri(project)):
+            found = client.get_run(record.run_id)
+        sides.append(
+            {
+                "run_id": record.run_id,
+                "name": found.info.run_name,
+                "params": dict(found.data.params),
+                "metrics": {k: _json_number(v) for k, v in found.data.metrics.items()},
+            }
+        )
+    return RunComparison(*sides)

@@ -1,0 +1,235 @@
+"""Runs in real MLflow stores (SQLite in the project), with lineage read back by MlflowClient."""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import jupyterlab_mlops
+from jupyterlab_mlops import data
+from jupyterlab_mlops.data.versions import register_data
+from jupyterlab_mlops.errors import MlopsError, NotFoundError
+from jupyterlab_mlops.experiments import runs, store
+from jupyterlab_mlops.experiments.models import register_model
+from jupyterlab_mlops.fingerprint import fingerprint_of, read_notebook
+from jupyterlab_mlops.ledger import verify_ledger
+from jupyterlab_mlops.project import Project, find_project
+
+from .helpers import ACTOR, git, git_project
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Project:
+    """A committed git repository with a project and a registered credit dataset."""
+    root = git_project(tmp_path / "credit", rows=600, seed=2)
+    project = find_project(root)
+    register_data(project, root / "data" / "applications.csv", actor=ACTOR)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "data")
+    return project
+
+
+def entries(project: Project, kind: str) -> list[dict]:
+    lines = project.ledger_path.read_text().splitlines()
+    return [e for e in map(json.loads, lines) if e["kind"] == kind]
+
+
+TRAIN = [
+    "%load_ext jupyterlab_mlops",
+    "import mlflow\nimport pandas as pd\nfrom jupyterlab_mlops import data\n"
+    "frame = pd.read_csv(data.path('applications'))\n"
+    "X = frame[['annual_income', 'loan_amount', 'debt_to_income']].fillna(0)\ny = frame['default']",
+    '%%mlops run "logistic baseline"\n'
+    "from sklearn.linear_model import LogisticRegression\n"
+    "mlflow.sklearn.autolog(log_input_examples=False, silent=True)\n"
+    "model = LogisticRegression(max_iter=300).fit(X, y)\n"
+    "%mlops log holdout_auc=0.71\n"
+    "%mlops log --params scorer=roc_auc",
+    "runs = %mlops runs\nprint(list(runs['name']), list(runs['status']))",
+    "%mlops model register last --name credit-default",
+    '%%mlops run "broken"\n1 / 0',
+    "%mlops log auc=0.5",
+]
+
+
+@pytest.fixture
+def executed(
+    repo: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> nbformat.NotebookNode:
+    """The training notebook executed by papermill (it stops at the deliberately broken run)."""
+    import papermill
+
+    from .helpers import make_notebook
+
+    path = make_notebook(repo.root / "train.ipynb", TRAIN)
+    monkeypatch.setenv("MLOPS_NOTEBOOK", str(path))
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        papermill.execute_notebook(
+            str(path), str(tmp_path / "out.ipynb"), cwd=str(repo.root), kernel_name="python3",
+            progress_bar=False,
+        )  # fmt: skip
+    assert "ZeroDivisionError" in str(failure.value)
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    (broken,) = [c for c in executed.cells if c.source.startswith('%%mlops run "broken"')]
+    shown = json.dumps(broken.outputs)
+    assert "ZeroDivisionError" in shown and "recorded as FAILED" in shown
+    return executed
+
+
+@pytest.mark.slow
+def test_papermill_run_is_tagged_with_its_lineage_and_linked_in_the_ledger(
+    repo: Project, executed: nbformat.NotebookNode
+) -> None:
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=store.tracking_uri(repo))
+    baseline, broken = entries(repo, runs.RUN_LOGGED)
+    (version,) = entries(repo, "data.registered")
+    saved = read_notebook(repo.root / "train.ipynb")
+
+    found = client.get_run(baseline["payload"]["run_id"])
+    tags = found.data.tags
+    assert found.info.status == "FINISHED" and found.info.run_name == "logistic baseline"
+    assert tags["mlops.notebook.path"] == "train.ipynb" == tags["mlflow.source.name"]
+    assert tags["mlops.notebook.fingerprint"] == fingerprint_of(saved)
+    assert tags["mlflow.source.type"] == "NOTEBOOK"
+    assert tags["mlops.cell.id"] == saved["cells"][2]["id"]  # the %%mlops run cell
+    assert tags["mlflow.source.git.commit"] == git(repo.root, "rev-parse", "HEAD")
+    assert tags["mlops.git.dirty"] == "false"  # the notebook is untracked, nothing tracked changed
+    assert tags["mlops.data.applications"] == f"v1 {version['payload']['md5']}"
+    assert json.loads(tags["mlops.data"])[0]["entry"] == version["hash"]
+    assert tags["mlops.actor"] == ACTOR == tags["mlflow.user"]
+    assert tags["mlops.python"].count(".") == 2
+    requirements = client.download_artifacts(found.info.run_id, "environment/requirements.txt")
+    pinned = Path(requirements).read_text().splitlines()
+    assert any(line.startswith("scikit-learn==") for line in pinned)
+    assert any(line.startswith("mlflow==") for line in pinned)
+    metrics = found.data.metrics
+    assert metrics["holdout_auc"] == pytest.approx(0.71) and "training_score" in metrics
+    assert found.data.params["scorer"] == "roc_auc" and "max_iter" in found.data.params
+
+    assert baseline["notebook"] == {"path": "train.ipynb", "fingerprint": fingerprint_of(saved)}
+    assert baseline["links"] == [f"mlflow-run:{found.info.run_id}", f"entry:{version['hash']}"]
+    assert baseline["payload"]["metrics"]["holdout_auc"] == pytest.approx(0.71)
+    assert baseline["payload"]["git"]["commit"] == tags["mlflow.source.git.commit"]
+    assert broken["payload"]["status"] == "FAILED"
+    assert client.get_run(broken["payload"]["run_id"]).info.status == "FAILED"
+
+    (model,) = entries(repo, "model.registered")
+    assert model["payload"]["name"] == "credit-default" and model["payload"]["version"] == "1"
+    assert model["links"] == [f"mlflow-run:{found.info.run_id}", f"entry:{baseline['hash']}"]
+    registered = client.get_model_version("credit-default", "1")
+    assert registered.run_id == found.info.run_id
+    assert verify_ledger(repo.ledger_path).ok
+
+    shown = [
+        o.get("text", "") + json.dumps(o.get("data", {}))
+        for c in executed.cells
+        for o in c.get("outputs", [])
+    ]
+    assert any("['logistic baseline'] ['FINISHED']" in s for s in shown)
+    assert any("Registered model 'credit-default' version 1" in s for s in shown)
+
+
+def test_the_python_api_and_bad_values(repo: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo.root)
+    data.path("applications")
+    with jupyterlab_mlops.run("api") as run:
+        assert jupyterlab_mlops.active_run() is run
+        run.log(auc=0.8, loss=0.25)
+        run.log(step=2, auc=0.82)
+        run.params(depth=3, features="income,loan")
+        (repo.root / "report.txt").write_text("hello")
+        run.artifact(repo.root / "report.txt")
+        for bad, message in (
+            ({"auc": math.nan}, "is nan"),
+            ({"auc": math.inf}, "is inf"),
+            ({"auc": "high"}, "must be a number"),
+            ({"auc": True}, "must be a number"),
+            ({"bad key!": 1.0}, "invalid name"),
+        ):
+            with pytest.raises(MlopsError, match=message):
+                run.log(**bad)
+        with pytest.raises(MlopsError, match="still open"):
+            jupyterlab_mlops.run("nested").start()
+    assert jupyterlab_mlops.active_run() is None
+    with pytest.raises(MlopsError, match="not open"):
+        run.log(auc=1.0)
+    (recorded,) = entries(repo, runs.RUN_LOGGED)
+    assert recorded["payload"]["metrics"] == {"auc": 0.82, "loss": 0.25}
+    assert recorded["payload"]["params"] == {"depth": "3", "features": "income,loan"}
+    assert recorded["notebook"] is None and len(recorded["links"]) == 2
+
+    with pytest.raises(ZeroDivisionError), jupyterlab_mlops.run("fails"):
+        1 / 0  # noqa: B018
+    failed = entries(repo, runs.RUN_LOGGED)[-1]
+    assert failed["payload"]["status"] == "FAILED"
+
+    with jupyterlab_mlops.run("deeper") as other:
+        other.log(auc=0.9)
+        other.params(depth=5)
+    comparison = runs.compare_runs(repo, run.run_id, other.run_id[:10]).to_json()
+    assert {"name": "depth", "a": "3", "b": "5", "same": False} in comparison["params"]
+    auc = next(m for m in comparison["metrics"] if m["name"] == "auc")
+    assert auc["delta"] == pytest.approx(0.9 - 0.82)
+    with pytest.raises(NotFoundError):
+        runs.compare_runs(repo, run.run_id, "0" * 32)
+    with pytest.raises(NotFoundError, match="logged no model"):
+        register_model(repo, run.run_id, name="credit", actor=ACTOR)
+    with pytest.raises(MlopsError, match="invalid model name"):
+        register_model(repo, run.run_id, name="../x", actor=ACTOR)
+    assert len(entries(repo, "model.registered")) == 0
+
+
+def test_a_tracking_server_that_does_not_answer_is_a_clear_error(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as sock:  # a port on this machine that nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://user:secret@127.0.0.1:{port}")
+    before = repo.ledger_path.read_bytes()
+    started = time.monotonic()
+    with pytest.raises(MlopsError) as caught:
+        runs.run("offline", project=repo).start()
+    assert time.monotonic() - started < 30  # not MLflow's minutes of retries
+    assert f"127.0.0.1:{port}" in caught.value.message and "does not answer" in caught.value.message
+    assert "secret" not in str(caught.value)  # the password is never shown
+    assert "MLFLOW_TRACKING_URI" in caught.value.hint
+    assert repo.ledger_path.read_bytes() == before and runs.active_run() is None
+
+
+def test_the_default_store_lives_in_the_project_and_is_git_ignored(repo: Project) -> None:
+    with runs.run("first", project=repo) as run:
+        run.log(x=1.0)
+    assert (repo.mlops_dir / "mlflow" / "mlflow.db").is_file()
+    artifacts = list((repo.mlops_dir / "mlflow" / "artifacts").rglob("requirements.txt"))
+    assert len(artifacts) == 1
+    assert "mlflow/" in git(repo.root, "status", "--porcelain", "--ignored")
+    assert not [
+        line for line in git(repo.root, "status", "--porcelain").splitlines() if "mlflow" in line
+    ]
+
+
+def test_runs_and_compare_from_the_cli(repo: Project, mlops) -> None:
+    with runs.run("a", project=repo) as first:
+        first.log(auc=0.7)
+    with runs.run("b", project=repo) as second:
+        second.log(auc=0.75)
+    listed = mlops("runs", "--json", cwd=repo.root)
+    assert listed.returncode == 0, listed.stderr
+    assert [r["name"] for r in json.loads(listed.stdout)] == ["a", "b"]
+    compared = mlops("compare", first.run_id, second.run_id, cwd=repo.root)
+    assert compared.returncode == 0 and "+0.05" in compared.stdout
+    missing = mlops("compare", first.run_id, "deadbeef" * 4, cwd=repo.root)
+    assert missing.returncode == 1 and "no recorded run" in missing.stderr
+    cli_run = mlops("run", "x", cwd=repo.root)
+    assert cli_run.returncode == 1 and "jupyterlab_mlops.run" in cli_run.stderr
+    no_run = mlops("log", "auc=1", cwd=repo.root)
+    assert no_run.returncode == 1 and "no run is open" in no_run.stderr
