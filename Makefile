@@ -16,11 +16,12 @@ PYTEST_ARGS ?=
 # the build hooks call jlpm and jupyter from the environment
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install build dist lab example lint pytest jest browser-deps test bench clean
+.PHONY: help install build dist lab mlflow-ui example lint pytest jest browser-deps test bench clean
 
 help:
 	@echo "make lab    - install and open JupyterLab on examples/ with the MLOps panel"
 	@echo "make test   - install and run ruff, pytest (incl. browser tests) and jest"
+	@echo "make mlflow-ui - the MLflow UI on the example project's runs (http://127.0.0.1:5000)"
 	@echo "make bench  - run the benchmarks in bench/"
 
 # A virtual environment with the package installed in editable mode: the build hook runs
@@ -52,8 +53,16 @@ example: install
 	test -d $(EXAMPLE)/.mlops || (cd $(EXAMPLE) && ../../$(BIN)/mlops init --name credit-risk --template classification --risk-tier high)
 
 lab: build example
+	@echo "MLflow UI for the example's runs: make mlflow-ui (in another terminal)"
 	$(BIN)/jupyter lab --ServerApp.root_dir=examples --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
 		--LabApp.default_url=/lab/tree/credit-risk/train.ipynb
+
+# The example project's MLflow store (runs of its notebook), local only. Another terminal.
+MLFLOW_PORT ?= 5000
+mlflow-ui: example
+	@mkdir -p $(EXAMPLE)/.mlops/mlflow
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(abspath $(EXAMPLE))/.mlops/mlflow/mlflow.db \
+		--host 127.0.0.1 --port $(MLFLOW_PORT)
 
 lint: install
 	$(BIN)/ruff check python tests bench examples

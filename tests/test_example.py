@@ -10,6 +10,7 @@ import pytest
 
 from jupyterlab_mlops.data.versions import review_status, versions_of
 from jupyterlab_mlops.decisions import list_decisions
+from jupyterlab_mlops.experiments.runs import RUN_LOGGED, list_runs
 from jupyterlab_mlops.ledger import verify_ledger
 from jupyterlab_mlops.project import find_project, init_project
 
@@ -75,8 +76,18 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
         "declared_sensitive",
     }
     assert review_status(project, version).cleared
-    # running it again records no new data version and no new decision
-    before = project.ledger_path.read_bytes()
+    # the model was trained in a run linked to the notebook version and the data version
+    (run,) = list_runs(project, root / "train.ipynb")
+    assert run.entry.payload["status"] == "FINISHED"
+    assert f"entry:{version.entry.hash}" in run.entry.links
+    assert run.entry.payload["metrics"]["test_roc_auc"] > 0.7
+    assert run.entry.payload["params"]["seed"] == "11"
+
+    # running it again records a second run, but no new data version and no new decision
+    def facts() -> list[str]:
+        return [e.hash for e in project.ledger.entries() if e.kind != RUN_LOGGED]
+
+    before = facts()
     papermill.execute_notebook(
         str(root / "train.ipynb"),
         str(tmp_path / "again.ipynb"),
@@ -85,4 +96,4 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
         progress_bar=False,
         parameters={"seed": 11},
     )
-    assert project.ledger_path.read_bytes() == before
+    assert facts() == before and len(list_runs(project)) == 2

@@ -233,3 +233,34 @@ def test_runs_and_compare_from_the_cli(repo: Project, mlops) -> None:
     assert cli_run.returncode == 1 and "jupyterlab_mlops.run" in cli_run.stderr
     no_run = mlops("log", "auc=1", cwd=repo.root)
     assert no_run.returncode == 1 and "no run is open" in no_run.stderr
+
+
+@pytest.mark.slow
+def test_bad_values_in_a_kernel_are_one_line_errors_and_no_ledger_entry(repo: Project) -> None:
+    from .test_magics import errors_of, run_cells
+
+    nb = run_cells(
+        repo.root / "bad.ipynb",
+        [
+            "%load_ext jupyterlab_mlops",
+            "%mlops log auc=0.5",
+            '%%mlops run "typo"\n%mlops log auc=high',
+            '%%mlops run "nan"\n%mlops log auc=nan',
+            "%mlops run inline",
+            '%%mlops run "fine"\n%mlops log auc=0.75 loss=0.2 --step 3',
+        ],
+    )
+    expected = {1: "no run is open", 2: "must be a number", 3: "is nan", 4: "cell magic"}
+    for index, message in expected.items():
+        (shown,) = [e for e in errors_of(nb.cells[index]) if message in e] or [
+            errors_of(nb.cells[index])
+        ]
+        assert message in shown and "Traceback" not in shown, (index, shown)
+    assert not errors_of(nb.cells[5])
+    recorded = entries(repo, runs.RUN_LOGGED)
+    assert [(r["payload"]["name"], r["payload"]["status"]) for r in recorded] == [
+        ("typo", "FAILED"),
+        ("nan", "FAILED"),
+        ("fine", "FINISHED"),
+    ]
+    assert recorded[-1]["payload"]["metrics"] == {"auc": 0.75, "loss": 0.2}

@@ -23,6 +23,7 @@ def data_files(path: Path) -> list[Path]:
         return [path]
     found: list[Path] = []
     seen: set[tuple[int, int]] = set()
+
     def fail(exc: OSError) -> None:
         raise exc
 

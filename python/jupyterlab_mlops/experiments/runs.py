@@ -172,8 +172,13 @@ class Run:
         values = validate_metrics(metrics)
         import mlflow
 
+        run_id = self._open_id()
         with store.mlflow_errors(self._uri):
-            mlflow.log_metrics(values, step=step, run_id=self._open_id())
+            if len(values) == 1:  # MLflow's single-metric call is the cheaper one
+                ((key, value),) = values.items()
+                mlflow.log_metric(key, value, step=step, run_id=run_id)
+            else:
+                mlflow.log_metrics(values, step=step, run_id=run_id)
 
     def params(self, **params: Any) -> None:
         """Log parameters (stored as text by MLflow)."""
@@ -196,10 +201,14 @@ class Run:
             else:
                 mlflow.log_artifact(str(source), artifact_path, run_id=self._open_id())
 
-    def _open_id(self) -> str:
+    def _open_id(self) -> str | None:
+        """None while this is MLflow's active run (naming it costs MLflow a lookup per call)."""
         if self.run_id is None or self not in _ACTIVE:
             raise MlopsError(f"run '{self.name}' is not open", "log inside the `with` block")
-        return self.run_id
+        import mlflow
+
+        active = mlflow.active_run()
+        return None if active is not None and active.info.run_id == self.run_id else self.run_id
 
 
 def run(name: str, **kwargs: Any) -> Run:
