@@ -40,6 +40,7 @@ def _project(base: Path):
 
 def run(metrics: int = 1000, rounds: int = 5) -> dict[str, dict[str, float]]:
     os.environ.setdefault("MLOPS_USER", "bench <bench@example.com>")
+    os.environ.pop("MLFLOW_TRACKING_URI", None)  # the project's own store (another bench sets it)
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as tmp:
         project, notebook = _project(Path(tmp))
         import mlflow
