@@ -22,6 +22,7 @@ from jupyterlab_mlops.ledger import verify_ledger
 from jupyterlab_mlops.project import Project, find_project
 
 from .helpers import ACTOR, git, git_project
+from .helpers.data_fixtures import write_credit_csv
 
 
 @pytest.fixture
@@ -68,6 +69,8 @@ def executed(
     from .helpers import make_notebook
 
     path = make_notebook(repo.root / "train.ipynb", TRAIN)
+    git(repo.root, "add", "train.ipynb")
+    git(repo.root, "commit", "-qm", "notebook")  # so that the run's code is committed: clean
     monkeypatch.setenv("MLOPS_NOTEBOOK", str(path))
     with pytest.raises(papermill.PapermillExecutionError) as failure:
         papermill.execute_notebook(
@@ -101,7 +104,7 @@ def test_papermill_run_is_tagged_with_its_lineage_and_linked_in_the_ledger(
     assert tags["mlflow.source.type"] == "NOTEBOOK"
     assert tags["mlops.cell.id"] == saved["cells"][2]["id"]  # the %%mlops run cell
     assert tags["mlflow.source.git.commit"] == git(repo.root, "rev-parse", "HEAD")
-    assert tags["mlops.git.dirty"] == "false"  # the notebook is untracked, nothing tracked changed
+    assert tags["mlops.git.dirty"] == "false"  # all committed (the ledger's own appends aside)
     assert tags["mlops.data.applications"] == f"v1 {version['payload']['md5']}"
     assert json.loads(tags["mlops.data"])[0]["entry"] == version["hash"]
     assert tags["mlops.actor"] == ACTOR == tags["mlflow.user"]
@@ -140,6 +143,7 @@ def test_papermill_run_is_tagged_with_its_lineage_and_linked_in_the_ledger(
 def test_the_python_api_and_bad_values(repo: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(repo.root)
     data.path("applications")
+    (repo.root / "helper.py").write_text("THRESHOLD = 0.2\n")  # code that is not committed
     with jupyterlab_mlops.run("api") as run:
         assert jupyterlab_mlops.active_run() is run
         run.log(auc=0.8, loss=0.25)
@@ -162,6 +166,7 @@ def test_the_python_api_and_bad_values(repo: Project, monkeypatch: pytest.Monkey
     with pytest.raises(MlopsError, match="not open"):
         run.log(auc=1.0)
     (recorded,) = entries(repo, runs.RUN_LOGGED)
+    assert recorded["payload"]["git"]["dirty"] is True  # helper.py is not committed
     assert recorded["payload"]["metrics"] == {"auc": 0.82, "loss": 0.25}
     assert recorded["payload"]["params"] == {"depth": "3", "features": "income,loan"}
     assert recorded["notebook"] is None and len(recorded["links"]) == 2
@@ -182,6 +187,8 @@ def test_the_python_api_and_bad_values(repo: Project, monkeypatch: pytest.Monkey
         runs.compare_runs(repo, run.run_id, "0" * 32)
     with pytest.raises(NotFoundError, match="logged no model"):
         register_model(repo, run.run_id, name="credit", actor=ACTOR)
+    with pytest.raises(MlopsError, match="is failed, not finished"):
+        register_model(repo, failed["payload"]["run_id"], name="credit", actor=ACTOR)
     with pytest.raises(MlopsError, match="invalid model name"):
         register_model(repo, run.run_id, name="../x", actor=ACTOR)
     assert len(entries(repo, "model.registered")) == 0
@@ -236,7 +243,7 @@ def test_runs_and_compare_from_the_cli(repo: Project, mlops) -> None:
 
 
 @pytest.mark.slow
-def test_bad_values_in_a_kernel_are_one_line_errors_and_no_ledger_entry(repo: Project) -> None:
+def test_bad_values_in_a_kernel_are_one_line_errors_and_fail_the_run(repo: Project) -> None:
     from .test_magics import errors_of, run_cells
 
     nb = run_cells(
@@ -264,3 +271,88 @@ def test_bad_values_in_a_kernel_are_one_line_errors_and_no_ledger_entry(repo: Pr
         ("fine", "FINISHED"),
     ]
     assert recorded[-1]["payload"]["metrics"] == {"auc": 0.75, "loss": 0.2}
+
+
+def test_the_health_check_speaks_to_a_live_server_with_credentials(repo: Project) -> None:
+    import http.server
+    import threading
+
+    seen: list[str | None] = []
+    answer = {"code": 200}
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(answer["code"])
+            self.end_headers()
+            self.wfile.write(b"OK")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        uri = f"HTTP://ada:s3cret@127.0.0.1:{server.server_port}"
+        store._check_server(uri)  # answers: no error (upper-case scheme, credentials)
+        assert seen == ["Basic YWRhOnMzY3JldA=="]
+        answer["code"] = 503
+        with pytest.raises(MlopsError, match=r"does not answer \(HTTP 503") as caught:
+            store._check_server(uri)
+        assert "s3cret" not in str(caught.value) and "ada" not in str(caught.value)
+    finally:
+        server.shutdown()
+    assert store.display_uri("https://tok@host/x?token=abc") == "https://***@host/x"
+    assert (
+        store.scrub("request to http://u:p@h:1/api failed")
+        == "request to http://***@h:1/api failed"
+    )
+
+
+def test_our_store_does_not_leak_into_the_environment_or_another_project(
+    repo: Project, tmp_path: Path
+) -> None:
+    import os
+
+    other_root = git_project(tmp_path / "other", rows=50, seed=3)
+    other = find_project(other_root)
+    with runs.run("in a", project=repo) as first:
+        first.log(x=1.0)
+    assert "MLFLOW_TRACKING_URI" not in os.environ
+    with runs.run("in b", project=other) as second:
+        second.log(x=2.0)
+    assert entries(other, runs.RUN_LOGGED)[0]["payload"]["tracking_uri"] == "local"
+    from mlflow import MlflowClient
+
+    b_store = MlflowClient(tracking_uri=store.tracking_uri(other))
+    assert b_store.get_run(second.run_id).info.run_name == "in b"
+    assert not (other_root / "mlruns").exists() and not (repo.root / "mlruns").exists()
+
+
+def test_a_run_records_the_version_read_last(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo.root)
+    write_credit_csv(repo.root / "data" / "applications.csv", rows=610, seed=5)
+    register_data(repo, repo.root / "data" / "applications.csv", actor=ACTOR)
+    data.accessed(clear=True)
+    data.path("applications")  # v2
+    with runs.run("reads", project=repo) as run:
+        run.log(x=1.0)
+    (recorded,) = entries(repo, runs.RUN_LOGGED)
+    assert [(d["name"], d["version"]) for d in recorded["payload"]["data"]] == [("applications", 2)]
+
+
+def test_a_run_left_open_inside_ours_does_not_take_our_lineage(repo: Project) -> None:
+    import mlflow
+    from mlflow import MlflowClient
+
+    with runs.run("outer", project=repo) as run:
+        mlflow.start_run(nested=True, run_name="child")  # never ended by the user
+    client = MlflowClient(tracking_uri=store.tracking_uri(repo))
+    outer = client.get_run(run.run_id)
+    assert outer.info.status == "FINISHED" and "mlops.data" in outer.data.tags
+    assert [a.path for a in client.list_artifacts(run.run_id)] == ["environment"]
+    (recorded,) = entries(repo, runs.RUN_LOGGED)
+    assert recorded["payload"]["status"] == "FINISHED"
+    mlflow.end_run()

@@ -7,7 +7,6 @@ displayed. Errors are one ``UsageError`` line with a hint, never a traceback.
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 from typing import Any
@@ -88,28 +87,15 @@ class MlopsMagics(Magics):
 
     def _notebook(self) -> tuple[Path | None, str | None]:
         """The notebook this kernel runs, or why it is unknown."""
-        explicit = self.notebook or os.environ.get("MLOPS_NOTEBOOK", "")
-        if explicit:
-            return Path(explicit).expanduser().absolute(), None
-        session = self.shell.user_ns.get("__session__") or os.environ.get("JPY_SESSION_NAME", "")
-        if not session:
-            return None, "cannot tell which notebook this kernel runs"
-        path = Path(session).expanduser().absolute()  # jupyter-server gives an absolute path
-        if path.is_file():
-            return path, None
-        return None, f"this kernel was started for {session}, which no longer exists (renamed?)"
+        from .kernel import current_notebook
+
+        return current_notebook(self.notebook, self.shell)
 
     def _running_cell(self) -> tuple[str | None, str | None]:
-        """Id and code of the cell being run (JupyterLab sends the id in the request metadata)."""
-        kernel = getattr(self.shell, "kernel", None)
-        try:
-            parent = kernel.get_parent() if kernel is not None else self.shell.parent_header
-        except Exception:
-            return None, None
-        parent = parent or {}
-        cell_id = parent.get("metadata", {}).get("cellId")
-        code = parent.get("content", {}).get("code")
-        return (str(cell_id) if cell_id else None), (code if isinstance(code, str) else None)
+        """Id and code of the cell being run."""
+        from .kernel import current_cell
+
+        return current_cell(self.shell)
 
 
 def register(ipython: Any) -> None:

@@ -39,6 +39,7 @@ def path(
     found = get_version(project, name, version)
     check_workspace(project, found)
     with _LOCK:
+        _ACCESSED.pop(found.entry.hash, None)  # the newest read comes last
         _ACCESSED[found.entry.hash] = {
             "name": found.name,
             "version": found.number,
@@ -51,7 +52,8 @@ def path(
 
 
 def accessed(clear: bool = False) -> list[dict[str, Any]]:
-    """The data versions read through :func:`path` in this process (optionally forgetting them)."""
+    """The data versions read through :func:`path` in this process, oldest read first
+    (optionally forgetting them)."""
     with _LOCK:
         found = list(_ACCESSED.values())
         if clear:

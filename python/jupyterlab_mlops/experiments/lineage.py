@@ -41,7 +41,9 @@ def git_state(folder: Path) -> GitState:
     commit = git("rev-parse", "HEAD")
     if commit is None:
         return GitState(None, None)
-    status = git("status", "--porcelain", "--untracked-files=no", "--", ".")
+    # uncommitted or untracked (not ignored) files of the project count, the ledger does not:
+    # every run appends to it
+    status = git("status", "--porcelain", "--", ".", ":(exclude).mlops")
     return GitState(commit, bool(status), git("rev-parse", "--abbrev-ref", "HEAD"))
 
 
@@ -100,10 +102,10 @@ class Lineage:
         tags = {
             f"{TAG}.data.{item['name']}": f"v{item['version']} {item['md5']}" for item in self.data
         }
-        listing = json.dumps(
-            [{k: item[k] for k in ("name", "version", "md5", "entry")} for item in self.data]
-        )
-        tags[f"{TAG}.data"] = (
-            listing if len(listing) <= _MAX_TAG else listing[: _MAX_TAG - 3] + "..."
-        )
+        items = [{k: item[k] for k in ("name", "version", "md5", "entry")} for item in self.data]
+        listing = json.dumps(items)
+        while len(listing) > _MAX_TAG and items:  # whole items only: the tag stays valid JSON
+            items.pop()
+            listing = json.dumps([*items, {"truncated": True}])
+        tags[f"{TAG}.data"] = listing
         return tags

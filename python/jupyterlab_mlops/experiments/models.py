@@ -15,10 +15,12 @@ from ..errors import MlopsError, NotFoundError
 from ..ledger import Entry
 from ..project import Project
 from . import store
-from .runs import RunRecord, find_run
+from .runs import RunRecord, find_run, get_recorded_run
 
 MODEL_REGISTERED = "model.registered"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,127}$")
+_RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+_MODEL_ID = re.compile(r"^m-[0-9a-f]{32}$")
 _ARTIFACT = re.compile(r"^[A-Za-z0-9_.\-]+(/[A-Za-z0-9_.\-]+)*$")
 
 
@@ -41,10 +43,20 @@ def register_model(
             "use up to 128 letters, digits, spaces, '-', '_' or '.', starting with a letter or digit",
         )
     record = find_run(project, run_id)
+    if record.entry.payload.get("status") != "FINISHED":
+        raise MlopsError(
+            f"run {record.run_id[:12]} ({record.entry.payload['name']}) is "
+            f"{str(record.entry.payload.get('status')).lower()}, not finished",
+            "register the model of a run that finished",
+        )
+    if not _RUN_ID.match(record.run_id):
+        raise MlopsError(
+            f"the ledger holds an odd run id {record.run_id[:40]!r}", "run `mlops verify`"
+        )
     client = store.client(project)
     uri = store.tracking_uri(project)
     with store.mlflow_errors(uri):
-        source, model_id = _model_source(client, record, model)
+        source, model_id = _model_source(project, client, record, model)
         import mlflow
 
         version = mlflow.register_model(source, name, await_registration_for=30)
@@ -65,16 +77,19 @@ def register_model(
     return ModelRegistration(entry, record)
 
 
-def _model_source(client: Any, record: RunRecord, wanted: str | None) -> tuple[str, str | None]:
+def _model_source(
+    project: Project, client: Any, record: RunRecord, wanted: str | None
+) -> tuple[str, str | None]:
     """``models:/<id>`` of the run's logged model (MLflow 3), else ``runs:/<id>/<path>`` of a
     logged model folder (one holding an ``MLmodel`` file)."""
-    run = client.get_run(record.run_id)
+    run = get_recorded_run(project, client, record)
     logged = client.search_logged_models(
         experiment_ids=[run.info.experiment_id],
         filter_string=f"source_run_id = '{record.run_id}'",
     )
     if wanted is not None:
         logged = [m for m in logged if m.name == wanted]
+    logged = [m for m in logged if _MODEL_ID.match(str(m.model_id))]  # store text is untrusted
     if len(logged) == 1:
         return f"models:/{logged[0].model_id}", str(logged[0].model_id)
     if len(logged) > 1:

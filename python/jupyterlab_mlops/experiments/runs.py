@@ -9,11 +9,11 @@ ledger entry links the MLflow run id to the notebook fingerprint and the data ve
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import re
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ class Run:
         self.status: str | None = None
         self._uri = ""
         self._lineage: Lineage | None = None
+        self._finished: Any = None  # the ended MLflow run, until its ledger entry is written
 
     # -- lifecycle -----------------------------------------------------------------------------
     def __enter__(self) -> Run:
@@ -68,30 +69,38 @@ class Run:
         return False
 
     def start(self) -> Run:
-        """Open the MLflow run with the lineage tags."""
-        with _ACTIVE_LOCK:
+        """Open the MLflow run with the lineage tags (the run also becomes MLflow's active run,
+        so MLflow's own calls and autologging land in it)."""
+        import mlflow
+
+        with _ACTIVE_LOCK:  # claim the slot first: checks are cheap, the work comes after
             if _ACTIVE:
                 raise MlopsError(
                     f"run '{_ACTIVE[-1].name}' is still open",
-                    "finish it first: runs do not nest (end it with `jupyterlab_mlops.active_run().end()`)",
+                    "finish it first: runs do not nest (`jupyterlab_mlops.active_run().end()`)",
                 )
+            if mlflow.active_run() is not None:  # one opened with mlflow directly
+                raise MlopsError(
+                    f"an MLflow run ({mlflow.active_run().info.run_id}) is already active",
+                    "end it with mlflow.end_run() first",
+                )
+            _ACTIVE.append(self)
+        try:
             self._uri = store.prepare(self.project)
             self._lineage = self._capture()
-            import mlflow
-
             with store.mlflow_errors(self._uri):
                 experiment = store.experiment_id(self.project)
-                if mlflow.active_run() is not None:  # one opened with mlflow directly
-                    raise MlopsError(
-                        f"an MLflow run ({mlflow.active_run().info.run_id}) is already active",
-                        "end it with mlflow.end_run() first",
-                    )
                 started = mlflow.start_run(
                     experiment_id=experiment, run_name=self.name, tags=self._lineage.tags()
                 )
             self.run_id = started.info.run_id
-            self._started = time.time()
-            _ACTIVE.append(self)
+        except BaseException:
+            with _ACTIVE_LOCK:
+                _ACTIVE.remove(self)
+            with contextlib.suppress(Exception):
+                if mlflow.active_run() is not None and self.run_id is None:
+                    mlflow.end_run(status="FAILED")  # MLflow registered it before failing
+            raise
         return self
 
     def _capture(self) -> Lineage:
@@ -101,8 +110,8 @@ class Run:
 
             try:
                 state = notebook_state(self.project, self._notebook)
-            except NotFoundError:
-                state = None
+            except (NotFoundError, MlopsError):
+                state = None  # a notebook outside the project, or not saved yet
             if state is not None:
                 notebook = state.ref()
                 cell = (
@@ -119,27 +128,43 @@ class Run:
         )
 
     def end(self, failed: bool = False) -> Entry:
-        """Attach data versions and the environment, end the MLflow run, record the entry."""
-        if self.run_id is None or self not in _ACTIVE:
-            raise MlopsError(f"run '{self.name}' is not open", "open it with `with run(...)` first")
+        """Attach data versions and the environment, end the MLflow run, record the entry.
+
+        Everything goes to this run by its id (not to whatever MLflow's current run is). If
+        the ledger entry cannot be written, calling ``end()`` again retries just that.
+        """
+        if self._finished is not None and self.entry is None:
+            self.entry = self._record(self._finished)
+            return self.entry
+        with _ACTIVE_LOCK:  # check and leave in one step: two threads cannot both end it
+            if self.run_id is None or self not in _ACTIVE:
+                raise MlopsError(f"run '{self.name}' is not open", "open it with `with run(...)`")
+            _ACTIVE.remove(self)
         import mlflow
 
         assert self._lineage is not None
-        self.status = "FAILED" if failed else "FINISHED"
+        client = mlflow.MlflowClient(tracking_uri=self._uri)
+        status = "FAILED" if failed else "FINISHED"
         try:
             with store.mlflow_errors(self._uri):
                 self._lineage.data = _data_read(self.project)
-                mlflow.set_tags(self._lineage.data_tags())
-                mlflow.log_text(pinned_packages(), "environment/requirements.txt")
-                mlflow.end_run(status=self.status)
-                finished = mlflow.MlflowClient().get_run(self.run_id)
-        finally:
-            with _ACTIVE_LOCK:
-                if self in _ACTIVE:
-                    _ACTIVE.remove(self)
-            if mlflow.active_run() is not None and mlflow.active_run().info.run_id == self.run_id:
-                mlflow.end_run(status="FAILED")
-        self.entry = self._record(finished)
+                for key, value in self._lineage.data_tags().items():
+                    client.set_tag(self.run_id, key, value)
+                client.log_text(self.run_id, pinned_packages(), "environment/requirements.txt")
+                active = mlflow.active_run()
+                if active is not None and active.info.run_id == self.run_id:
+                    mlflow.end_run(status=status)  # MLflow's current run is ours: close it too
+                else:
+                    client.set_terminated(self.run_id, status=status)
+                self._finished = client.get_run(self.run_id)
+        except BaseException:
+            with contextlib.suppress(Exception), store.mlflow_errors(self._uri):
+                active = mlflow.active_run()
+                if active is not None and active.info.run_id == self.run_id:
+                    mlflow.end_run(status="FAILED")
+            raise
+        self.status = self._finished.info.status
+        self.entry = self._record(self._finished)
         return self.entry
 
     def _record(self, finished: Any) -> Entry:
@@ -149,8 +174,8 @@ class Run:
             "name": self.name,
             "run_id": self.run_id,
             "experiment_id": finished.info.experiment_id,
-            "tracking_uri": store.display_uri(self._uri),
-            "status": self.status,
+            "tracking_uri": store.recorded_uri(self.project, self._uri),
+            "status": finished.info.status,
             "start_time": finished.info.start_time,
             "end_time": finished.info.end_time,
             "metrics": {k: _json_number(v) for k, v in sorted(finished.data.metrics.items())},
@@ -214,15 +239,20 @@ class Run:
 def run(name: str, **kwargs: Any) -> Run:
     """``with jupyterlab_mlops.run("NAME") as run:`` in notebook or script code.
 
-    The project is found from the notebook (``MLOPS_NOTEBOOK``) or the current folder; the
-    actor is ``MLOPS_USER``, else git's identity, else the OS user.
+    In a kernel the run is bound to the notebook and the cell, as with ``%%mlops run``
+    (``MLOPS_NOTEBOOK``, else the path Jupyter gave the kernel); the project is the notebook's,
+    else the current folder's. The actor is ``MLOPS_USER``, else git's identity, else the OS
+    user.
     """
-    import os
-
     from ..identity import current_actor
+    from ..kernel import current_cell, current_notebook
     from ..project import find_project
 
-    notebook = kwargs.pop("notebook", None) or os.environ.get("MLOPS_NOTEBOOK") or None
+    notebook = kwargs.pop("notebook", None)
+    if notebook is None:
+        notebook, _ = current_notebook()
+    if "cell_id" not in kwargs and "cell_source" not in kwargs:
+        kwargs["cell_id"], kwargs["cell_source"] = current_cell()
     project = kwargs.pop("project", None) or find_project(notebook or Path.cwd())
     actor = kwargs.pop("actor", None) or current_actor(project.root)
     return Run(project, name, actor=actor, notebook=notebook, **kwargs)
@@ -385,14 +415,27 @@ class RunComparison:
         }
 
 
+def get_recorded_run(project: Project, client: Any, record: RunRecord) -> Any:
+    """The MLflow run of a ledger record, or a clear error when the current store lacks it."""
+    uri = store.tracking_uri(project)
+    try:
+        with store.mlflow_errors(uri):
+            return client.get_run(record.run_id)
+    except NotFoundError:
+        raise NotFoundError(
+            f"run {record.run_id[:12]} was recorded in the store "
+            f"'{record.entry.payload.get('tracking_uri')}', which does not hold it now",
+            "point MLFLOW_TRACKING_URI at that store (a clone has no copy of the local store)",
+        ) from None
+
+
 def compare_runs(project: Project, run_a: str, run_b: str) -> RunComparison:
     """Parameters and metrics of two runs, read from MLflow (the runs must be recorded)."""
     client = store.client(project)
     sides = []
     for given in (run_a, run_b):
         record = find_run(project, given)
-        with store.mlflow_errors(store.tracking_uri(project)):
-            found = client.get_run(record.run_id)
+        found = get_recorded_run(project, client, record)
         sides.append(
             {
                 "run_id": record.run_id,

@@ -8,9 +8,12 @@ only when a run needs it.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import http.client
 import logging
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +25,8 @@ from ..project import Project
 
 STORE_DIR = "mlflow"  # inside .mlops/
 _HEALTH_TIMEOUT_S = 3.0
+#: MLflow's HTTP retries, while our calls run (MLflow's defaults: 7 retries, 120 s timeouts)
+_FAST_HTTP = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1", "MLFLOW_HTTP_REQUEST_TIMEOUT": "15"}
 
 
 def tracking_uri(project: Project) -> str:
@@ -30,18 +35,39 @@ def tracking_uri(project: Project) -> str:
     return explicit or tracking_uri_default(project)
 
 
+def tracking_uri_default(project: Project) -> str:
+    return f"sqlite:///{(project.mlops_dir / STORE_DIR / 'mlflow.db').as_posix()}"
+
+
+def is_default(project: Project, uri: str) -> bool:
+    return uri == tracking_uri_default(project)
+
+
+def recorded_uri(project: Project, uri: str) -> str:
+    """What the ledger records as the store: ``local`` for the project's own (its absolute
+    path means nothing in another clone), else the URI without credentials."""
+    return "local" if is_default(project, uri) else display_uri(uri)
+
+
 def artifact_root(project: Project) -> str:
     return (project.mlops_dir / STORE_DIR / "artifacts").as_uri()
 
 
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@]*@")
+
+
 def display_uri(uri: str) -> str:
-    """The URI without a password (it is shown in messages and recorded in the ledger)."""
+    """The URI without user name, password or query (shown in messages, kept in the ledger)."""
     parts = urllib.parse.urlsplit(uri)
-    if parts.password is None:
-        return uri
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    if netloc != parts.netloc:
+        netloc = f"***@{netloc}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query="", fragment=""))
+
+
+def scrub(text: str) -> str:
+    """``text`` with the credentials of any URL in it blanked out (MLflow's messages quote them)."""
+    return _USERINFO.sub(r"\1***@", text)
 
 
 def client(project: Project) -> Any:
@@ -53,23 +79,31 @@ def client(project: Project) -> Any:
 
 
 def prepare(project: Project) -> str:
-    """Point MLflow at the project's store and make sure it answers; returns the URI."""
+    """Point MLflow at the project's store and make sure it answers; returns the URI.
+
+    MLflow's ``set_tracking_uri`` also sets the ``MLFLOW_TRACKING_URI`` environment variable;
+    it is put back as it was, so that our choice never leaks into another project's runs or
+    into child processes.
+    """
     uri = tracking_uri(project)
-    if uri.startswith("sqlite:///") and uri == tracking_uri_default(project):
+    scheme = urllib.parse.urlsplit(uri).scheme.lower()
+    if is_default(project, uri):
         (project.mlops_dir / STORE_DIR).mkdir(parents=True, exist_ok=True)
         _ensure_gitignored(project)
-    elif uri.startswith(("http://", "https://")):
+    elif scheme in ("http", "https"):
         _check_server(uri)
     import mlflow
 
     if mlflow.get_tracking_uri() != uri:
+        saved = {k: os.environ.get(k) for k in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")}
         mlflow.set_tracking_uri(uri)
         mlflow.set_registry_uri(uri)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     return uri
-
-
-def tracking_uri_default(project: Project) -> str:
-    return f"sqlite:///{(project.mlops_dir / STORE_DIR / 'mlflow.db').as_posix()}"
 
 
 def experiment_id(project: Project) -> str:
@@ -86,12 +120,8 @@ def experiment_id(project: Project) -> str:
                     "restore it in the MLflow UI (or `mlflow experiments restore`)",
                 )
             return str(found.experiment_id)
-        location = artifact_root(project) if _is_default(project) else None
+        location = artifact_root(project) if is_default(project, tracking_uri(project)) else None
         return str(mlflow.create_experiment(project.config.name, artifact_location=location))
-
-
-def _is_default(project: Project) -> bool:
-    return tracking_uri(project) == tracking_uri_default(project)
 
 
 def _ensure_gitignored(project: Project) -> None:
@@ -108,20 +138,33 @@ def _ensure_gitignored(project: Project) -> None:
 
 def _check_server(uri: str) -> None:
     """A tracking server that does not answer is one clear error, at once (MLflow itself
-    retries for minutes)."""
-    health = uri.rstrip("/") + "/health"
+    retries for minutes). Credentials in the URI go in an Authorization header."""
+    parts = urllib.parse.urlsplit(uri)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    health = urllib.parse.urlunsplit(
+        (parts.scheme.lower(), host, parts.path.rstrip("/") + "/health", "", "")
+    )
+    request = urllib.request.Request(health)
+    if parts.username is not None:
+        user = urllib.parse.unquote(parts.username)
+        password = urllib.parse.unquote(parts.password or "")
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        request.add_header("Authorization", f"Basic {token}")
     try:
-        with urllib.request.urlopen(health, timeout=_HEALTH_TIMEOUT_S) as answer:
+        with urllib.request.urlopen(request, timeout=_HEALTH_TIMEOUT_S) as answer:
             answer.read(64)
-    except urllib.error.HTTPError:
-        return  # it answers (some servers have no /health): MLflow reports the details
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise MlopsError(
-            f"the MLflow tracking server at {display_uri(uri)} does not answer ({reason})",
-            "start it, fix MLFLOW_TRACKING_URI (or tracking_uri in .mlops/config), or unset "
-            "it to use the project's local store",
-        ) from exc
+        return
+    except urllib.error.HTTPError as exc:
+        if exc.code < 500:
+            return  # it answers (some servers have no /health): MLflow reports the details
+        reason: object = f"HTTP {exc.code}"
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or type(exc).__name__
+    raise MlopsError(
+        f"the MLflow tracking server at {display_uri(uri)} does not answer ({scrub(str(reason))})",
+        "start it, fix MLFLOW_TRACKING_URI (or tracking_uri in .mlops/config), or unset it to "
+        "use the project's local store",
+    )
 
 
 @contextlib.contextmanager
@@ -129,16 +172,25 @@ def mlflow_errors(uri: str) -> Iterator[None]:
     """MLflow's exceptions become one clear :class:`MlopsError` naming the store."""
     from mlflow.exceptions import MlflowException
 
+    saved = {k: os.environ.get(k) for k in _FAST_HTTP}
+    remote = urllib.parse.urlsplit(uri).scheme.lower() in ("http", "https")
+    for key, value in _FAST_HTTP.items():  # fail within seconds, not minutes (unless set)
+        if remote and saved[key] is None:
+            os.environ[key] = value
     try:
         yield
     except MlflowException as exc:
-        message = " ".join(str(exc.message if hasattr(exc, "message") else exc).split())
+        message = scrub(" ".join(str(exc.message if hasattr(exc, "message") else exc).split()))
         if getattr(exc, "error_code", "") == "RESOURCE_DOES_NOT_EXIST":
-            raise NotFoundError(message[:300], "list runs with `mlops runs`") from exc
+            raise NotFoundError(message[:300], "list runs with `mlops runs`") from None
         raise MlopsError(
             f"MLflow ({display_uri(uri)}): {message[:300]}",
             "check the tracking store (MLFLOW_TRACKING_URI) and the values logged",
-        ) from exc
+        ) from None  # MLflow's own text can hold credentials: it is not chained
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
 
 
 @contextlib.contextmanager
