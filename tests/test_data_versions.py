@@ -557,3 +557,17 @@ def test_symlinks_out_of_the_project_overlaps_and_custom_names(
     add(repo, "data/applications.csv", name="credit")
     write_credit_csv(repo.root / "data" / "applications.csv", rows=120, seed=21)
     assert add(repo, "data/applications.csv").version.label == "credit v2"  # no --name needed
+
+
+def test_dvcignored_files_are_not_part_of_a_folder_version(repo: Project) -> None:
+    folder = repo.root / "images"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.bin").write_bytes(b"kept")
+    (folder / "scratch.tmp").write_bytes(b"ignored")
+    (folder / "sub" / "more.tmp").write_bytes(b"ignored too")
+    (repo.root / ".dvcignore").write_text("# scratch files\n*.tmp\n")
+    v1 = add(repo, "images").version
+    assert v1.payload["files"] == 1  # DVC versions a.bin only
+    (folder / "scratch.tmp").write_bytes(b"changed, still ignored")
+    assert data.path("images", start=repo.root) == folder
+    assert not add(repo, "images").created

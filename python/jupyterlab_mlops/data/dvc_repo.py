@@ -55,6 +55,27 @@ def read_dvc_file(dvc_file: Path) -> DvcOutput | None:
     return DvcOutput(dvc_file, md5, int(out.get("size") or 0), int(out.get("nfiles") or 1))
 
 
+def without_ignored(root: Path, files: list[Path]) -> list[Path]:
+    """``files`` less those ``.dvcignore`` rules exclude (DVC leaves them out of a folder's
+    version, so must we). DVC is imported only when there is a rule to apply."""
+    rules = [root / ".dvcignore", *(f for f in files if f.name == ".dvcignore")]
+    if not any(_has_rules(path) for path in rules):
+        return files
+    from dvc.fs import LocalFileSystem
+    from dvc.ignore import DvcIgnoreFilter
+
+    ignore = DvcIgnoreFilter(LocalFileSystem(), os.fspath(root))
+    return [f for f in files if not ignore.is_ignored_file(os.fspath(f))]
+
+
+def _has_rules(path: Path) -> bool:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    return any(line.strip() and not line.lstrip().startswith("#") for line in lines)
+
+
 def is_dvc_repo(root: Path) -> bool:
     return (root / DVC_DIR / "config").is_file()
 

@@ -297,7 +297,7 @@ def check_workspace(project: Project, version: DataVersion) -> None:
             f"{version.path} is missing",
             f"restore it with `dvc checkout {dvc_file}` (or `dvc pull`)",
         )
-    files = data_files(target)
+    files = _files(project, target)
     signature = stat_signature(target, files)
     cached = _load_state(project).get(version.path) or {}
     if cached.get("signature") == signature and cached.get("md5") == version.md5:
@@ -347,7 +347,7 @@ def register_data(
         latest = _latest_by_path(project, relative)
         name = _name(name if name is not None else latest.name if latest else _default_name(target))
         _check_name(project, name, relative, latest)
-        files = data_files(target)
+        files = _files(project, target)
         if not files:
             raise MlopsError(
                 f"{relative} is an empty folder", "there is nothing to version: add files"
@@ -427,7 +427,7 @@ def _record(
     try:
         out = dvc_repo.dvc_add(project.root, target, hashed)
         undo.remember_after(project)
-        if stat_signature(target) != signature or (
+        if stat_signature(target, _files(project, target)) != signature or (
             hashed[0][0] == target and out.md5 != hashed[0][1]
         ):
             raise MlopsError(
@@ -494,6 +494,12 @@ def _is_recorded(project: Project, dvc_relative: str, md5: str) -> bool:
         if version.payload.get("dvc_file") == dvc_relative:
             latest = version
     return latest is not None and latest.md5 == md5
+
+
+def _files(project: Project, target: Path) -> list[Path]:
+    """The files of the data as DVC versions them (a folder's ``.dvcignore``-d files left out)."""
+    files = data_files(target)
+    return dvc_repo.without_ignored(project.root, files) if target.is_dir() else files
 
 
 def _binding(
