@@ -11,7 +11,7 @@ import json
 import platform
 from pathlib import Path
 
-from . import bench_data, bench_ledger, bench_load_ext, bench_runs
+from . import bench_check, bench_data, bench_ledger, bench_load_ext, bench_runs
 
 
 def main() -> None:
@@ -24,6 +24,8 @@ def main() -> None:
     results["load_ext"] = bench_load_ext.run()
     print("== ledger")
     results["ledger"] = bench_ledger.run()
+    print("== readiness check")
+    results["check"] = bench_check.run()
     print("== runs (against MLflow directly)")
     results["runs"] = bench_runs.run()
     print("== data add (against dvc add)")

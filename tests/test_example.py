@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.data.versions import review_status, versions_of
 from jupyterlab_mlops.decisions import list_decisions
 from jupyterlab_mlops.experiments.runs import RUN_LOGGED, list_runs
@@ -82,6 +84,13 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     assert f"entry:{version.entry.hash}" in run.entry.links
     assert run.entry.payload["metrics"]["test_roc_auc"] > 0.7
     assert run.entry.payload["params"]["seed"] == "11"
+
+    # the checklist: everything review needs is there; the pinned environment is still missing
+    report = check_notebook(project, root / "train.ipynb")
+    assert report.stage == "ready for review", report.to_json()["blocking"]
+    assert [r.item.id for r in report.blocking("approval")] == ["environment-pinned"]
+    shown = json.dumps([c.get("outputs", []) for c in executed.cells[-1:]])
+    assert "READY FOR REVIEW" in shown
 
     # running it again records a second run, but no new data version and no new decision
     def facts() -> list[str]:

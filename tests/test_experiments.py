@@ -91,7 +91,8 @@ def test_papermill_run_is_tagged_with_its_lineage_and_linked_in_the_ledger(
 ) -> None:
     from mlflow import MlflowClient
 
-    client = MlflowClient(tracking_uri=store.tracking_uri(repo))
+    uri = store.tracking_uri(repo)
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
     baseline, broken = entries(repo, runs.RUN_LOGGED)
     (version,) = entries(repo, "data.registered")
     saved = read_notebook(repo.root / "train.ipynb")

@@ -162,6 +162,14 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
     _add_data_commands(sub)
     _add_experiment_commands(sub)
+    check = _command(
+        sub,
+        "check",
+        "the notebook's readiness checklist: what passes, what blocks, how to fix it",
+        "Evaluate every checklist item of the project's template and risk tier from evidence "
+        "(ledger, MLflow runs, DVC data, the notebook itself) and derive the lifecycle stage.",
+    )
+    check.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
 
     helper = sub.add_parser("help", help="show this help, or a subcommand's")
     helper.add_argument("topic", nargs="?", metavar="SUBCOMMAND")
@@ -520,6 +528,16 @@ def _model(args: argparse.Namespace, where: Invocation) -> View:
     return ModelRegisteredView(registration)
 
 
+def _check(args: argparse.Namespace, where: Invocation) -> View:
+    from .checklists.evaluate import check_notebook
+    from .checklists.views import CheckView
+
+    notebook = _notebook_for(where, args.notebook)
+    if notebook is None:
+        raise MlopsError("which notebook?", "give its path: `mlops check NOTEBOOK`")
+    return CheckView(check_notebook(_project(where, notebook), notebook))
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
     "init": _init,
     "decide": _decide,
@@ -532,4 +550,5 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
     "runs": _runs,
     "compare": _compare,
     "model": _model,
+    "check": _check,
 }

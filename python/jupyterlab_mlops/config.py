@@ -33,6 +33,9 @@ class ProjectConfig(BaseModel):
     #: MLflow tracking URI of a team server (MLFLOW_TRACKING_URI wins; default: a SQLite store
     #: in .mlops/mlflow/, git-ignored)
     tracking_uri: str | None = None
+    #: extra folders of checklist templates (relative to the project root); .mlops/checklists/
+    #: is always looked in, and overrides the shipped templates
+    checklist_dirs: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod

@@ -94,7 +94,7 @@ def prepare(project: Project) -> str:
         _check_server(uri)
     import mlflow
 
-    if mlflow.get_tracking_uri() != uri:
+    if mlflow.get_tracking_uri() != uri or mlflow.get_registry_uri() != uri:
         saved = {k: os.environ.get(k) for k in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")}
         mlflow.set_tracking_uri(uri)
         mlflow.set_registry_uri(uri)

@@ -1,0 +1,98 @@
+"""Secrets in a notebook: credentials in cell code or in the outputs it shows.
+
+Cell sources and text outputs are decoded from the notebook JSON and scanned line by line with
+detect-secrets (its high-entropy detectors are left out: hashes and fingerprints in outputs are
+not secrets). Images and other binary outputs are not text and are not scanned; inline
+``data:`` URIs in HTML are removed first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..fingerprint import cell_source
+
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
+_TEXT_TYPES = ("text/plain", "text/html", "text/markdown", "application/json")
+_NOISY = {"Base64HighEntropyString", "HexHighEntropyString"}
+_SEEN: dict[str, list[tuple[int, str]]] = {}
+_SEEN_MAX = 20_000
+
+
+@dataclass(frozen=True)
+class SecretFinding:
+    cell: int
+    where: str  # "source" or "output"
+    line: int
+    kind: str
+
+    def describe(self) -> str:
+        return f"cell {self.cell + 1}, {self.where} line {self.line}: {self.kind}"
+
+
+def scan_notebook(notebook: dict[str, Any]) -> list[SecretFinding]:
+    """Every line of code or text output that holds something like a credential."""
+    from detect_secrets.core.scan import scan_line
+    from detect_secrets.settings import default_settings, get_settings
+
+    findings = []
+    with default_settings():
+        settings = get_settings()
+        plugins = [p for p in settings.plugins if p not in _NOISY]
+        settings.plugins = {p: settings.plugins[p] for p in plugins}
+        for index, cell in enumerate(notebook.get("cells", [])):
+            texts = [("source", cell_source(cell))]
+            texts += [("output", text) for text in _output_texts(cell)]
+            for where, text in texts:
+                for number, kind in _scan_text(text, scan_line):
+                    findings.append(SecretFinding(index, where, number, kind))
+    return findings
+
+
+def _scan_text(text: str, scan_line: Any) -> list[tuple[int, str]]:
+    """(line number, kind) of each finding; remembered per text, so a checklist refresh only
+    scans the cells that changed."""
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    found = _SEEN.get(key)
+    if found is None:
+        found = [
+            (number, kind)
+            for number, line in enumerate(text.splitlines(), start=1)
+            for kind in sorted({secret.type for secret in scan_line(line)})
+        ]
+        if len(_SEEN) >= _SEEN_MAX:
+            _SEEN.clear()
+        _SEEN[key] = found
+    return found
+
+
+def _output_texts(cell: dict[str, Any]) -> list[str]:
+    texts = []
+    for output in cell.get("outputs") or []:
+        kind = output.get("output_type")
+        if kind == "stream":
+            texts.append(_joined(output.get("text")))
+        elif kind == "error":
+            texts.append(f"{output.get('ename', '')}: {output.get('evalue', '')}")
+            texts.append("\n".join(output.get("traceback") or []))
+        elif kind in ("display_data", "execute_result"):
+            data = output.get("data") or {}
+            for mime in _TEXT_TYPES:
+                if mime in data:
+                    value = data[mime]
+                    text = value if isinstance(value, str) else _joined(value)
+                    texts.append(_DATA_URI.sub("data:…", text))
+    return texts
+
+
+def _joined(value: Any) -> str:
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    if isinstance(value, dict):
+        import json
+
+        return json.dumps(value)
+    return str(value or "")

@@ -1,0 +1,138 @@
+"""Checklist templates: plain YAML, shipped per model type, extendable per project.
+
+A template names its model type, may ``extend`` another template (``_common`` holds the items
+every model type shares) and lists items. Each item names an evidence check (see
+:mod:`.checks`) with arguments, says why it matters and how to fix it, which stage it gates
+(review, approval, production), for which EU AI Act risk tiers it applies, and whether it may
+be waived. Templates in the project's ``.mlops/checklists/`` folder (and in folders named by
+``checklist_dirs`` in ``.mlops/config``) override shipped ones of the same name, item by item.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..config import RISK_TIERS
+from ..errors import MlopsError, NotFoundError
+
+SHIPPED = Path(__file__).parent / "templates"
+STAGES = ("review", "approval", "production")
+Stage = Literal["review", "approval", "production"]
+
+
+class CheckSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class Item(BaseModel):
+    """One thing that must be true before a stage."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    title: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    check: CheckSpec
+    fix: str = Field(min_length=1)
+    gates: Stage
+    tiers: list[str] = Field(default_factory=lambda: list(RISK_TIERS))
+    waivable: bool = True
+
+    @field_validator("tiers")
+    @classmethod
+    def _known_tiers(cls, tiers: list[str]) -> list[str]:
+        unknown = [t for t in tiers if t not in RISK_TIERS]
+        if unknown:
+            raise ValueError(f"unknown risk tier {unknown[0]!r} (tiers: {', '.join(RISK_TIERS)})")
+        return tiers
+
+
+class Template(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model_type: str | None = None
+    title: str | None = None
+    extends: str | None = None
+    items: list[Item] = Field(default_factory=list)
+
+
+def template_dirs(project_root: Path | None, extra: list[str] = ()) -> list[Path]:
+    """Where templates are looked for, later folders overriding earlier ones."""
+    folders = [SHIPPED]
+    if project_root is not None:
+        folders += [(project_root / d).resolve() for d in extra]
+        folders.append(project_root / ".mlops" / "checklists")
+    return folders
+
+
+def load_template(name: str, folders: list[Path]) -> tuple[Template, list[Path]]:
+    """The template ``name`` with its ``extends`` chain and overrides applied, and the files
+    it came from. A malformed file is one clear error naming the file and the field."""
+    files = [folder / f"{name}.yaml" for folder in folders if (folder / f"{name}.yaml").is_file()]
+    if not files:
+        raise NotFoundError(
+            f"no checklist template named {name!r}",
+            f"templates are YAML files in {', '.join(str(f) for f in folders)}",
+        )
+    merged: dict[str, Item] = {}
+    model_type = title = None
+    parent_seen = False
+    for file in files:
+        template = _parse(file)
+        if template.extends and not parent_seen:
+            if template.extends == name:
+                raise MlopsError(f"{file}: a template cannot extend itself", "fix `extends`")
+            parent, parent_files = load_template(template.extends, folders)
+            merged = {item.id: item for item in parent.items}
+            files = [*parent_files, *files]
+            parent_seen = True
+        for item in template.items:
+            merged[item.id] = item  # later files and the template's own items win
+        model_type, title = template.model_type or model_type, template.title or title
+    return Template(model_type=model_type or name, title=title, items=list(merged.values())), files
+
+
+def _parse(file: Path) -> Template:
+    import yaml
+
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise MlopsError(f"{file} is not valid YAML{where}: {exc.problem}", "fix the YAML") from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise MlopsError(f"{file} cannot be read ({type(exc).__name__})", "check the file") from exc
+    if not isinstance(raw, dict):
+        raise MlopsError(f"{file} must hold a YAML mapping", "see the shipped templates")
+    try:
+        return Template.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = _field(raw, first["loc"])
+        raise MlopsError(
+            f"{file}: {where}: {first['msg']}", "fix that field of the template"
+        ) from exc
+
+
+def _field(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """``items[2] (run-logged).check.name`` for a pydantic error location."""
+    parts, node = [], raw
+    for part in loc:
+        if isinstance(part, int):
+            label = f"[{part}]"
+            if isinstance(node, list) and part < len(node) and isinstance(node[part], dict):
+                item_id = node[part].get("id")
+                label += f" ({item_id})" if item_id else ""
+            parts.append(label)
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        else:
+            parts.append(f".{part}" if parts else str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+    return "".join(parts) or "template"

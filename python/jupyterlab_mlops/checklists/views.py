@@ -1,0 +1,62 @@
+"""How a readiness report looks: text, JSON, and escaped HTML for notebooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from ..views import _CELL, _MUTED, _TABLE, View
+from .evaluate import Report
+from .template import STAGES
+
+_MARK = {"pass": "✓", "fail": "✗"}
+_COLOR = {"pass": "var(--jp-success-color1,#2e7d32)", "fail": "var(--jp-error-color1,#c62828)"}
+
+
+@dataclass(repr=False)
+class CheckView(View):
+    report: Report
+    returns_value = True
+
+    def to_json(self) -> dict[str, Any]:
+        return self.report.to_json()
+
+    def _head(self) -> str:
+        r = self.report
+        return (
+            f"{r.notebook}: {r.stage.upper()}  (template {r.template}, risk tier "
+            f"{r.project.config.risk_tier}, fingerprint {r.fingerprint.removeprefix('sha256:')[:12]})"
+        )
+
+    def to_text(self) -> str:
+        lines = [self._head()]
+        for stage in STAGES:
+            results = [x for x in self.report.results if x.item.gates == stage]
+            if not results:
+                continue
+            lines.append(f"\nbefore {stage}:")
+            for x in results:
+                lines.append(f"  {_MARK[x.status]} {x.item.title}  [{x.item.id}]")
+                lines.append(f"      {x.outcome.detail}")
+                if not x.outcome.passed:
+                    lines.append(f"      fix: {x.item.fix}")
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        rows = []
+        for stage in STAGES:
+            results = [x for x in self.report.results if x.item.gates == stage]
+            if results:
+                rows.append(f'<tr><td {_CELL} colspan="3"><b>Before {stage}</b></td></tr>')
+            for x in results:
+                fix = (
+                    "" if x.outcome.passed else f"<div>fix: <code>{escape(x.item.fix)}</code></div>"
+                )
+                rows.append(
+                    f'<tr><td {_CELL}><span style="color:{_COLOR[x.status]}">{_MARK[x.status]}</span></td>'
+                    f"<td {_CELL}><b>{escape(x.item.title)}</b> <span {_MUTED}>{escape(x.item.id)}</span>"
+                    f"<div {_MUTED}>{escape(x.item.why)}</div></td>"
+                    f"<td {_CELL}>{escape(x.outcome.detail)}{fix}</td></tr>"
+                )
+        return f"<div><b>{escape(self._head())}</b></div><table {_TABLE}>{''.join(rows)}</table>"

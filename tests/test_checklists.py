@@ -1,0 +1,206 @@
+"""Readiness checklists: shipped templates, overrides, and each evidence check passing and
+failing on real notebooks, DVC data and MLflow runs."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from jupyterlab_mlops import data
+from jupyterlab_mlops.checklists.checks import CHECKS
+from jupyterlab_mlops.checklists.evaluate import check_notebook
+from jupyterlab_mlops.checklists.template import SHIPPED, load_template, template_dirs
+from jupyterlab_mlops.config import MODEL_TEMPLATES
+from jupyterlab_mlops.data.versions import register_data, review_data
+from jupyterlab_mlops.decisions import record_decision
+from jupyterlab_mlops.errors import MlopsError
+from jupyterlab_mlops.experiments import runs
+from jupyterlab_mlops.project import Project, find_project
+
+from .helpers import ACTOR, git_project, make_notebook
+from .helpers.data_fixtures import write_credit_csv
+
+SOURCES = [
+    "seed = 7\nthreshold = 0.2  # referral cut-off\nname = 'gbm'",
+    "import math",
+    "x = math.pi",
+]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Project:
+    project = find_project(git_project(tmp_path / "credit", rows=300, seed=4))
+    make_notebook(project.root / "train.ipynb", SOURCES, tags={0: ["parameters"]})
+    return project
+
+
+def results(project: Project) -> dict[str, tuple[str, str]]:
+    report = check_notebook(project, project.root / "train.ipynb")
+    return {r.item.id: (r.status, r.outcome.detail) for r in report.results}
+
+
+def train(project: Project, auc: float = 0.8) -> None:
+    data.path("applications", start=project.root)
+    with runs.run("gbm", project=project, notebook=project.root / "train.ipynb") as run:
+        run.log(test_roc_auc=auc)
+
+
+@pytest.mark.parametrize("name", MODEL_TEMPLATES)
+def test_every_shipped_template_loads_and_names_known_checks(name: str) -> None:
+    template, files = load_template(name, [SHIPPED])
+    assert files[0].name == "_common.yaml" and files[-1].name == f"{name}.yaml"
+    assert {"data-registered", "run-logged", "no-secrets", "parameters-cell"} <= {
+        i.id for i in template.items
+    }
+    for item in template.items:
+        assert item.check.name in CHECKS, item.id
+        assert item.why and item.fix and item.tiers
+
+
+def test_a_project_template_overrides_and_a_malformed_one_is_named(repo: Project) -> None:
+    folder = repo.mlops_dir / "checklists"
+    folder.mkdir()
+    (folder / "classification.yaml").write_text(
+        "items:\n"
+        "  - id: model-card\n    title: A model card exists\n    why: Reviewers read it.\n"
+        "    check: {name: environment_pinned}\n    fix: write it\n    gates: approval\n"
+    )
+    template, files = load_template("classification", template_dirs(repo.root))
+    assert files[-1] == folder / "classification.yaml"
+    assert "model-card" in {i.id for i in template.items} and "run-logged" in {
+        i.id for i in template.items
+    }
+    (folder / "classification.yaml").write_text(
+        "items:\n  - id: bad\n    title: t\n    why: w\n    check: {name: x}\n    fix: f\n    gates: someday\n"
+    )
+    with pytest.raises(MlopsError) as caught:
+        load_template("classification", template_dirs(repo.root))
+    assert (
+        "classification.yaml" in caught.value.message
+        and "items[0] (bad).gates" in caught.value.message
+    )
+    (folder / "classification.yaml").write_text("items: [\n")
+    with pytest.raises(MlopsError, match="not valid YAML"):
+        load_template("classification", template_dirs(repo.root))
+
+
+def test_data_run_and_review_checks_follow_the_evidence(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv = repo.root / "data" / "applications.csv"
+    first = results(repo)
+    assert first["data-registered"][0] == "fail" and first["run-logged"][0] == "fail"
+    register_data(repo, csv, actor=ACTOR)
+    train(repo, auc=0.42)
+    after = results(repo)
+    assert after["data-registered"] == ("pass", "read applications v1")
+    assert after["run-logged"][0] == "fail" and "not >= 0.5" in after["run-logged"][1]
+    assert after["pii-reviewed"][0] == "fail" and "applications v1" in after["pii-reviewed"][1]
+    train(repo, auc=0.81)
+    review_data(repo, "applications", decision="Identifiers are dropped", actor=ACTOR)
+    done = results(repo)
+    assert done["run-logged"][0] == "pass" and done["pii-reviewed"][0] == "pass"
+    # the data changes on disk: the run's evidence is about other data now
+    write_credit_csv(csv, rows=310, seed=9)
+    assert "content changed" in results(repo)["data-registered"][1]
+    register_data(repo, csv, actor=ACTOR)
+    assert "applications v2 is registered since" in results(repo)["data-registered"][1]
+    # editing the notebook makes every run evidence of an earlier version
+    train(repo)
+    assert results(repo)["run-logged"][0] == "pass"
+    make_notebook(repo.root / "train.ipynb", [*SOURCES, "y = 2"], tags={0: ["parameters"]})
+    assert results(repo)["run-logged"] == ("fail", "no finished run of this notebook version")
+
+
+def test_decisions_must_cover_the_topics_and_describe_the_current_cells(repo: Project) -> None:
+    notebook = repo.root / "train.ipynb"
+    for tag in ("data", "model"):
+        record_decision(
+            repo, title=f"About {tag}", why="because", tags=[tag], actor=ACTOR, notebook=notebook
+        )
+    status, detail = results(repo)["decisions-recorded"]
+    assert status == "fail" and detail == "no current decision tagged evaluation"
+    saved = nbformat.read(notebook, as_version=4)
+    record_decision(
+        repo, title="Judge by AUC", why="ranking", tags=["evaluation"], actor=ACTOR,
+        notebook=notebook, cell_id=saved.cells[2].id, cell_source=saved.cells[2].source,
+    )  # fmt: skip
+    assert results(repo)["decisions-recorded"][0] == "pass"
+    saved.cells[2].source = "x = math.tau"  # the cell the decision was recorded from changed,
+    nbformat.write(saved, notebook)  # and so did the version the other two were recorded on
+    assert results(repo)["decisions-recorded"] == (
+        "fail",
+        "no current decision tagged data, model, evaluation",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sources", "tags", "expected"),
+    [
+        (["seed = 7", "x = 1"], {}, "no code cell is tagged `parameters`"),
+        (["seed = compute()"], {0: ["parameters"]}, "seed is not set to a literal value"),
+        (["import os"], {0: ["parameters"]}, "only `name = literal` assignments"),
+        (["a = 1", "b = 2"], {0: ["parameters"], 1: ["parameters"]}, "2 cells are tagged"),
+    ],
+)
+def test_the_parameters_cell_must_hold_typed_literals(
+    repo: Project, sources: list[str], tags: dict[int, list[str]], expected: str
+) -> None:
+    assert results(repo)["parameters-cell"] == ("pass", "seed: int, threshold: float, name: str")
+    make_notebook(repo.root / "train.ipynb", sources, tags=tags)
+    status, detail = results(repo)["parameters-cell"]
+    assert status == "fail" and expected in detail
+
+
+def test_secrets_in_code_or_outputs_are_found_but_images_and_hashes_are_not(repo: Project) -> None:
+    notebook = repo.root / "train.ipynb"
+    assert results(repo)["no-secrets"][0] == "pass"
+    saved = nbformat.read(notebook, as_version=4)
+    png = base64.b64encode(bytes(range(256)) * 40).decode()
+    saved.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+        nbformat.v4.new_output("stream", text="fingerprint sha256:" + "ab12" * 16 + "\n"),
+    ]
+    nbformat.write(saved, notebook)
+    assert results(repo)["no-secrets"][0] == "pass"
+    saved.cells[2].outputs = [
+        nbformat.v4.new_output("stream", text='config = {"password": "hunter2hunter2!"}\n'),
+    ]
+    nbformat.write(saved, notebook)
+    assert '\\"password\\"' in notebook.read_text()  # JSON-escaped in the file
+    status, detail = results(repo)["no-secrets"]
+    assert status == "fail" and "cell 3, output line 1" in detail
+    saved.cells[2].outputs = []
+    saved.cells[1].source = 'key = "AKIAIOSFODNN7EXAMPLE"'
+    nbformat.write(saved, notebook)
+    status, detail = results(repo)["no-secrets"]
+    assert status == "fail" and "cell 2, source line 1: AWS Access Key" in detail
+
+
+def test_the_environment_must_be_pinned(repo: Project) -> None:
+    assert results(repo)["environment-pinned"][0] == "fail"
+    (repo.root / "requirements.txt").write_text("pandas>=2\nscikit-learn==1.5.2\n")
+    status, detail = results(repo)["environment-pinned"]
+    assert status == "fail" and "pandas>=2 is not pinned" in detail
+    (repo.root / "requirements.txt").write_text("# pinned\npandas==2.2.3\nscikit-learn==1.5.2\n")
+    assert results(repo)["environment-pinned"] == ("pass", "requirements.txt: 2 pinned")
+    (repo.root / "requirements.txt").unlink()
+    (repo.root / "uv.lock").write_text("version = 1\n")
+    assert results(repo)["environment-pinned"][0] == "pass"
+
+
+def test_the_stage_and_the_cli(repo: Project, mlops) -> None:
+    done = mlops("check", "train.ipynb", "--json", cwd=repo.root)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["stage"] == "draft" and report["risk_tier"] == "high"
+    assert "data-registered" in report["blocking"]["review"]
+    failing = next(i for i in report["items"] if i["id"] == "data-registered")
+    assert failing["status"] == "fail" and failing["fix"].startswith("%mlops data add")
+    text = mlops("check", "train.ipynb", cwd=repo.root).stdout
+    assert "DRAFT" in text and "fix: %mlops data add" in text
+    assert mlops("check", cwd=repo.root).returncode == 1
