@@ -11,6 +11,7 @@ from typing import Any
 __all__ = [
     "__version__",
     "active_run",
+    "approval_status",
     "data",
     "load_ipython_extension",
     "run",
@@ -30,6 +31,10 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         return importlib.import_module(".data", __name__)
+    if name == "approval_status":  # the one answer to "may this notebook run in production?"
+        from .approvals import approval_status
+
+        return approval_status
     if name in ("run", "active_run"):  # ``with jupyterlab_mlops.run("baseline") as run:``
         from .experiments import runs
 

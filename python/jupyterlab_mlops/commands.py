@@ -113,6 +113,12 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         default="limited",
         help="EU AI Act risk tier (default: limited)",
     )
+    init.add_argument(
+        "--single-user",
+        action="store_true",
+        help="local single-user mode: Jupyter's anonymous user may sign off, unassigned roles "
+        "are open to anyone, independence is not enforced (never for a shared project)",
+    )
 
     decide = add(
         "decide",
@@ -170,6 +176,40 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "(ledger, MLflow runs, DVC data, the notebook itself) and derive the lifecycle stage.",
     )
     check.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
+    for name, help_text in (
+        ("approve", "sign off the notebook's current version in a role"),
+        ("refuse", "refuse to sign off, saying why"),
+        ("revoke", "withdraw your earlier sign-off in a role"),
+    ):
+        signoff = _command(
+            sub,
+            name,
+            help_text,
+            f"{help_text[0].upper()}{help_text[1:]}. The entry binds the bundle: notebook "
+            "fingerprint, parameter schema, the data versions and runs the evidence points to.",
+        )
+        signoff.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
+        signoff.add_argument("--role", required=True, help="business, risk, it-ops, ...")
+        signoff.add_argument(
+            "--comment", "--why", dest="comment", help="what you looked at, or why not"
+        )
+    waive = _command(
+        sub,
+        "waive",
+        "accept a failing checklist item for this notebook version, with a justification",
+        "Record a waiver of ITEM (only items the template marks waivable, only by someone who "
+        "holds a sign-off role). It is shown as waived, never as passed.",
+    )
+    waive.add_argument("item", metavar="ITEM", help="the item id, as `check` lists it")
+    waive.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
+    waive.add_argument("--why", required=True, help="the justification")
+    approvals = _command(
+        sub,
+        "approvals",
+        "who signed off which version, and whether the notebook may run in production",
+        "The sign-offs the risk tier requires, whether each is current, and what blocks.",
+    )
+    approvals.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
 
     helper = sub.add_parser("help", help="show this help, or a subcommand's")
     helper.add_argument("topic", nargs="?", metavar="SUBCOMMAND")
@@ -329,6 +369,7 @@ def _init(args: argparse.Namespace, where: Invocation) -> View:
         template=args.template,
         risk_tier=args.risk_tier,
         actor=where.who(),
+        single_user=args.single_user,
     )
     return InitView(project)
 
@@ -532,10 +573,50 @@ def _check(args: argparse.Namespace, where: Invocation) -> View:
     from .checklists.evaluate import check_notebook
     from .checklists.views import CheckView
 
-    notebook = _notebook_for(where, args.notebook)
-    if notebook is None:
-        raise MlopsError("which notebook?", "give its path: `mlops check NOTEBOOK`")
+    notebook = _required_notebook(where, args.notebook, "check")
     return CheckView(check_notebook(_project(where, notebook), notebook))
+
+
+def _required_notebook(where: Invocation, value: str | None, command: str) -> Path:
+    notebook = _notebook_for(where, value)
+    if notebook is None:
+        raise MlopsError("which notebook?", f"give its path: `mlops {command} NOTEBOOK`")
+    return notebook
+
+
+def _signoff(args: argparse.Namespace, where: Invocation) -> View:
+    from .approvals import approval_status, sign_off
+    from .approvals_view import ApprovalsView
+
+    notebook = _required_notebook(where, args.notebook, args.command)
+    project = _project(where, notebook)
+    sign_off(
+        project,
+        notebook,
+        role=args.role,
+        actor=where.who(),
+        decision=args.command,
+        comment=args.comment,
+    )
+    return ApprovalsView(approval_status(notebook, project))
+
+
+def _waive(args: argparse.Namespace, where: Invocation) -> View:
+    from .checklists.evaluate import check_notebook, waive_item
+    from .checklists.views import CheckView
+
+    notebook = _required_notebook(where, args.notebook, "waive")
+    project = _project(where, notebook)
+    waive_item(project, notebook, args.item, why=args.why, actor=where.who())
+    return CheckView(check_notebook(project, notebook))
+
+
+def _approvals(args: argparse.Namespace, where: Invocation) -> View:
+    from .approvals import approval_status
+    from .approvals_view import ApprovalsView
+
+    notebook = _required_notebook(where, args.notebook, "approvals")
+    return ApprovalsView(approval_status(notebook, _project(where, notebook)))
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
@@ -551,4 +632,9 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
     "compare": _compare,
     "model": _model,
     "check": _check,
+    "approve": _signoff,
+    "refuse": _signoff,
+    "revoke": _signoff,
+    "approvals": _approvals,
+    "waive": _waive,
 }

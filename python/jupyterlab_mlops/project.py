@@ -124,8 +124,12 @@ def init_project(
     template: str,
     risk_tier: str,
     actor: str,
+    single_user: bool = False,
 ) -> Project:
-    """Create ``.mlops/`` (config, ledger with its first entry, git files) in one atomic step."""
+    """Create ``.mlops/`` (config, ledger with its first entry, git files) in one atomic step.
+
+    ``single_user`` allows sign-offs by Jupyter's anonymous user (local single-user mode).
+    """
     from pydantic import ValidationError
 
     root = Path(os.path.abspath(directory))
@@ -144,7 +148,12 @@ def init_project(
         )
     try:
         config = ProjectConfig.model_validate(
-            {"name": name or root.name, "template": template, "risk_tier": risk_tier}
+            {
+                "name": name or root.name,
+                "template": template,
+                "risk_tier": risk_tier,
+                "allow_anonymous": single_user,
+            }
         )
     except ValidationError as exc:
         first = exc.errors()[0]

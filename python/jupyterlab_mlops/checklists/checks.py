@@ -294,3 +294,28 @@ def environment_pinned(context: Context) -> Outcome:
         unpinned_files.append(f"{file.name} ({loose[0] if loose else 'empty'} is not pinned)")
     detail = "; ".join(unpinned_files) or "no lock file or requirements*.txt in the project root"
     return Outcome(False, detail)
+
+
+@evidence_check("signoffs")
+def signoffs(context: Context) -> Outcome:
+    """Every role the risk tier requires approved this exact bundle (notebook version,
+    parameters, data versions, runs), and nobody's refusal stands."""
+    from ..approvals import GRANTED, REQUIRED_ROLES, current_bundle, latest_signoffs
+
+    bundle = current_bundle(context.project, context.project.root / context.state.path)
+    latest, stale = latest_signoffs(context.project, context.state.path, bundle)
+    evidence, missing = [], []
+    for role in REQUIRED_ROLES[context.project.config.risk_tier]:
+        signoff = latest.get(role)
+        if signoff is not None:
+            what = signoff.to_json()["kind"]
+            evidence.append(
+                Evidence("entry", signoff.entry.hash, f"{role}: {what} by {signoff.entry.actor}")
+            )
+        if signoff is None or signoff.entry.kind != GRANTED:
+            missing.append(role if signoff is None else f"{role} ({signoff.to_json()['kind']})")
+        elif not signoff.current:
+            missing.append(f"{role} (stale: {', '.join(stale) or 'the bundle'} changed)")
+    if missing:
+        return Outcome(False, "missing sign-offs: " + ", ".join(missing), tuple(evidence))
+    return Outcome(True, "signed for this version by every required role", tuple(evidence))

@@ -1,9 +1,9 @@
 """A notebook's readiness report: every checklist item of its template and risk tier,
 evaluated from evidence, and the lifecycle stage that follows.
 
-Stages: ``draft`` until every item gating review passes, then ``ready for review``. (The
-``approved``, ``in production`` and ``retired`` stages follow from sign-offs and batch runs,
-which later work adds.)
+Stages: ``draft`` until every item gating review passes, then ``ready for review``, then
+``approved`` once every item passes, the required sign-offs included. (``in production`` and
+``retired`` follow from batch runs, which later work adds.)
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fingerprint import read_notebook
+from ..ledger import Entry
 from ..notebooks import notebook_state
 from ..project import Project
 from .checks import Context, Outcome, run_check
@@ -23,10 +24,17 @@ from .template import STAGES, Item, load_template, template_dirs
 class ItemResult:
     item: Item
     outcome: Outcome
+    waiver: Entry | None = None  # a recorded waiver of a failing item (shown as waived)
 
     @property
     def status(self) -> str:
-        return "pass" if self.outcome.passed else "fail"
+        if self.outcome.passed:
+            return "pass"
+        return "waived" if self.waiver is not None else "fail"
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "fail"
 
     def to_json(self) -> dict[str, Any]:
         i = self.item
@@ -41,6 +49,14 @@ class ItemResult:
             "fix": i.fix,
             "check": i.check.name,
             "waivable": i.waivable,
+            "waiver": None
+            if self.waiver is None
+            else {
+                "id": self.waiver.hash,
+                "actor": self.waiver.actor,
+                "time": self.waiver.time,
+                "why": self.waiver.payload.get("why"),
+            },
         }
 
 
@@ -55,13 +71,16 @@ class Report:
 
     @property
     def stage(self) -> str:
+        """draft -> ready for review -> approved (every item passes, sign-offs included)."""
+        if all(r.ok for r in self.results):
+            return "approved"
         review = [r for r in self.results if r.item.gates == "review"]
-        return "ready for review" if all(r.outcome.passed for r in review) else "draft"
+        return "ready for review" if all(r.ok for r in review) else "draft"
 
     def blocking(self, gate: str) -> list[ItemResult]:
         """Failing items that gate ``gate`` or an earlier stage."""
         upto = STAGES[: STAGES.index(gate) + 1]
-        return [r for r in self.results if r.item.gates in upto and not r.outcome.passed]
+        return [r for r in self.results if r.item.gates in upto and not r.ok]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,11 +103,63 @@ def check_notebook(project: Project, notebook: str | Path) -> Report:
     )
     state = notebook_state(project, notebook)
     context = Context(project, state, read_notebook(project.root / state.path))
-    results = [
-        ItemResult(item, run_check(item.check.name, context, item.check.args))
-        for item in template.items
-        if config.risk_tier in item.tiers
-    ]
+    waivers = _waivers(project, state.path, state.fingerprint)
+    results = []
+    for item in template.items:
+        if config.risk_tier not in item.tiers:
+            continue
+        outcome = run_check(item.check.name, context, item.check.args)
+        waiver = waivers.get(item.id) if item.waivable and not outcome.passed else None
+        results.append(ItemResult(item, outcome, waiver))
     order = {stage: index for index, stage in enumerate(STAGES)}
     results.sort(key=lambda r: order[r.item.gates])
     return Report(project, state.path, state.fingerprint, config.template, files, results)
+
+
+def _waivers(project: Project, notebook: str, fingerprint: str) -> dict[str, Entry]:
+    """Waivers recorded for this notebook version, the latest per item."""
+    from ..approvals import WAIVED
+
+    found: dict[str, Entry] = {}
+    for entry in project.ledger.entries(WAIVED, notebook=notebook):
+        if (entry.notebook or {}).get("fingerprint") == fingerprint:
+            found[entry.payload["item"]] = entry
+    return found
+
+
+def waive_item(
+    project: Project, notebook: str | Path, item_id: str, *, why: str, actor: str
+) -> Entry:
+    """Record that a failing, waivable item is accepted for this notebook version, and why.
+
+    Only someone who holds a sign-off role may waive (anyone in local single-user mode).
+    """
+    from ..approvals import WAIVED, check_waiver_identity
+    from ..errors import MlopsError
+
+    report = check_notebook(project, notebook)
+    result = next((r for r in report.results if r.item.id == item_id), None)
+    if result is None:
+        known = ", ".join(r.item.id for r in report.results)
+        raise MlopsError(f"no checklist item {item_id!r}", f"items: {known}")
+    if not result.item.waivable:
+        raise MlopsError(f"{item_id} cannot be waived", f"fix it: {result.item.fix}")
+    if result.outcome.passed:
+        raise MlopsError(f"{item_id} passes: there is nothing to waive", "see `mlops check`")
+    why = (why or "").strip()
+    if not why:
+        raise MlopsError("a waiver needs its justification", 'add --why "..."')
+    check_waiver_identity(project, actor)
+    from ..notebooks import notebook_state
+
+    return project.ledger.append(
+        WAIVED,
+        {
+            "item": item_id,
+            "why": why,
+            "check": result.item.check.name,
+            "detail": result.outcome.detail,
+        },
+        actor=actor,
+        notebook=notebook_state(project, notebook).ref(),
+    )

@@ -10,8 +10,12 @@ from ..views import _CELL, _MUTED, _TABLE, View
 from .evaluate import Report
 from .template import STAGES
 
-_MARK = {"pass": "✓", "fail": "✗"}
-_COLOR = {"pass": "var(--jp-success-color1,#2e7d32)", "fail": "var(--jp-error-color1,#c62828)"}
+_MARK = {"pass": "✓", "fail": "✗", "waived": "~"}
+_COLOR = {
+    "pass": "var(--jp-success-color1,#2e7d32)",
+    "fail": "var(--jp-error-color1,#c62828)",
+    "waived": "var(--jp-warn-color1,#ef6c00)",
+}
 
 
 @dataclass(repr=False)
@@ -39,7 +43,9 @@ class CheckView(View):
             for x in results:
                 lines.append(f"  {_MARK[x.status]} {x.item.title}  [{x.item.id}]")
                 lines.append(f"      {x.outcome.detail}")
-                if not x.outcome.passed:
+                if x.waiver is not None:
+                    lines.append(f"      WAIVED by {x.waiver.actor}: {x.waiver.payload.get('why')}")
+                elif not x.outcome.passed:
                     lines.append(f"      fix: {x.item.fix}")
         return "\n".join(lines)
 
@@ -53,6 +59,9 @@ class CheckView(View):
                 fix = (
                     "" if x.outcome.passed else f"<div>fix: <code>{escape(x.item.fix)}</code></div>"
                 )
+                if x.waiver is not None:
+                    why = escape(str(x.waiver.payload.get("why")))
+                    fix = f"<div>waived by {escape(x.waiver.actor)}: {why}</div>"
                 rows.append(
                     f'<tr><td {_CELL}><span style="color:{_COLOR[x.status]}">{_MARK[x.status]}</span></td>'
                     f"<td {_CELL}><b>{escape(x.item.title)}</b> <span {_MUTED}>{escape(x.item.id)}</span>"

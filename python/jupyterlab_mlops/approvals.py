@@ -1,0 +1,276 @@
+"""Sign-offs bound to the exact notebook version they approve, and whether a notebook may run.
+
+An approval binds a *bundle*: the notebook fingerprint, its parameter schema, and the data
+versions and MLflow runs the checklist evidence points to. Any change to the bundle makes
+every earlier approval stale. Who may act in a role comes from ``.mlops/config``; the risk tier
+says which roles must sign. Separation of duties: for the high tier, someone who worked on the
+notebook (recorded its runs, decisions or data) cannot sign in the independent ``risk`` role.
+Jupyter's anonymous users are refused unless the project allows local single-user mode.
+
+:func:`approval_status` is the one function the panel, the CLI and batch execution use to
+decide whether a notebook may run in production.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .canonical import sha256_hex
+from .errors import ForbiddenError, MlopsError
+from .ledger import Entry
+from .project import Project
+
+GRANTED, REFUSED, REVOKED = "approval.granted", "approval.refused", "approval.revoked"
+WAIVED = "checklist.waived"
+KINDS = (GRANTED, REFUSED, REVOKED)
+#: roles that must sign, per EU AI Act risk tier
+REQUIRED_ROLES = {
+    "minimal": ["business"],
+    "limited": ["business", "risk"],
+    "high": ["business", "risk", "it-ops"],
+}
+#: roles that must be independent of the notebook's authors, per tier
+INDEPENDENT_ROLES = {"minimal": [], "limited": [], "high": ["risk"]}
+
+
+def is_anonymous(actor: str) -> bool:
+    """Jupyter's identity for users it does not know ("Anonymous Ananke" and the like)."""
+    return not actor.strip() or actor.strip().split()[0].lower() == "anonymous"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What an approval approves."""
+
+    fingerprint: str
+    parameters: dict[str, str]
+    data: list[str]  # data version entry hashes
+    runs: list[str]  # MLflow run ids
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "parameters": self.parameters,
+            "data": self.data,
+            "runs": self.runs,
+        }
+
+    @property
+    def digest(self) -> str:
+        return sha256_hex(self.to_json())
+
+    def changes_from(self, other: dict[str, Any]) -> list[str]:
+        """What differs from an earlier bundle, in words."""
+        now = self.to_json()
+        labels = {
+            "fingerprint": "the notebook's code",
+            "parameters": "the parameter schema",
+            "data": "the data versions",
+            "runs": "the runs",
+        }
+        return [labels[k] for k in labels if other.get(k) != now[k]]
+
+
+def current_bundle(project: Project, notebook: str | Path) -> Bundle:
+    from .checklists.checks import Context
+    from .checklists.params import parameter_schema
+    from .fingerprint import read_notebook
+    from .notebooks import notebook_state
+
+    state = notebook_state(project, notebook)
+    content = read_notebook(project.root / state.path)
+    context = Context(project, state, content)
+    runs = context.runs
+    return Bundle(
+        fingerprint=state.fingerprint,
+        parameters=parameter_schema(content).parameters,
+        data=sorted(v.entry.hash for v in context.data_read),
+        runs=[runs[0].payload["run_id"]] if runs else [],
+    )
+
+
+@dataclass(frozen=True)
+class SignOff:
+    entry: Entry
+    current: bool  # bound to the notebook's current bundle
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.entry.payload
+        return {
+            "id": self.entry.hash,
+            "kind": {GRANTED: "approved", REFUSED: "refused", REVOKED: "revoked"}[self.entry.kind],
+            "role": p["role"],
+            "actor": self.entry.actor,
+            "time": self.entry.time,
+            "comment": p.get("comment"),
+            "fingerprint": p["bundle"]["fingerprint"],
+            "current": self.current,
+        }
+
+
+@dataclass
+class ApprovalStatus:
+    notebook: str
+    bundle: Bundle
+    required: list[str]
+    latest: dict[str, SignOff | None]  # role -> latest sign-off entry in that role
+    blocking: list[str] = field(default_factory=list)  # checklist items blocking approval
+    stale_because: list[str] = field(default_factory=list)
+
+    @property
+    def approved_roles(self) -> list[str]:
+        return [r for r, s in self.latest.items() if s and s.entry.kind == GRANTED and s.current]
+
+    @property
+    def may_run(self) -> bool:
+        return not self.blocking and set(self.required) <= set(self.approved_roles)
+
+    def problems(self) -> list[str]:
+        found = [f"checklist item {item} fails" for item in self.blocking]
+        for role in self.required:
+            signoff = self.latest.get(role)
+            if signoff is None or signoff.entry.kind == REVOKED:
+                found.append(f"no {role} sign-off")
+            elif signoff.entry.kind == REFUSED:
+                found.append(f"{role} refused: {signoff.entry.payload.get('comment')}")
+            elif not signoff.current:
+                found.append(f"the {role} sign-off is stale")
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "notebook": self.notebook,
+            "may_run": self.may_run,
+            "bundle": {**self.bundle.to_json(), "digest": self.bundle.digest},
+            "required_roles": self.required,
+            "signoffs": {r: (s.to_json() if s else None) for r, s in self.latest.items()},
+            "blocking": self.blocking,
+            "stale_because": self.stale_because,
+            "problems": self.problems(),
+        }
+
+
+def approval_status(path: str | Path, project: Project | None = None) -> ApprovalStatus:
+    """May the notebook at ``path`` run in production? Every surface asks this function."""
+    from .checklists.evaluate import check_notebook
+    from .project import find_project
+
+    project = project or find_project(path)
+    report = check_notebook(project, path)
+    bundle = current_bundle(project, path)
+    latest, stale = latest_signoffs(project, report.notebook, bundle)
+    blocking = [r.item.id for r in report.blocking("approval")]
+    required = REQUIRED_ROLES[project.config.risk_tier]
+    return ApprovalStatus(report.notebook, bundle, required, latest, blocking, stale)
+
+
+def latest_signoffs(
+    project: Project, notebook: str, bundle: Bundle
+) -> tuple[dict[str, SignOff | None], list[str]]:
+    """The latest sign-off in each role (required roles first), and what changed since the
+    approvals that are stale."""
+    latest: dict[str, SignOff | None] = dict.fromkeys(REQUIRED_ROLES[project.config.risk_tier])
+    stale: list[str] = []
+    for entry in project.ledger.entries(notebook=notebook):
+        if entry.kind not in KINDS:
+            continue
+        current = entry.payload.get("bundle_digest") == bundle.digest
+        latest[entry.payload["role"]] = SignOff(entry, current)
+        if entry.kind == GRANTED and not current:
+            stale = bundle.changes_from(entry.payload["bundle"])
+    return latest, stale
+
+
+def sign_off(
+    project: Project,
+    notebook: str | Path,
+    *,
+    role: str,
+    actor: str,
+    decision: Literal["approve", "refuse", "revoke"],
+    comment: str | None = None,
+) -> Entry:
+    """Record an approval, a refusal or a revocation in ``role`` for the notebook's bundle."""
+    roles = project.config.roles
+    if role not in roles and role not in REQUIRED_ROLES["high"]:
+        raise MlopsError(
+            f"unknown role {role!r}", f"roles of this project: {', '.join(sorted(roles))}"
+        )
+    _check_identity(project, role, actor)
+    if decision == "refuse" and not (comment or "").strip():
+        raise MlopsError("a refusal needs its reason", 'add --why "..."')
+    status = approval_status(project.root / project.relpath(notebook), project)
+    if decision == "approve":
+        if status.blocking:
+            raise ForbiddenError(
+                f"cannot approve: checklist items fail ({', '.join(status.blocking)})",
+                "see `mlops check` for what blocks and how to fix it",
+            )
+        _check_independence(project, status.notebook, role, actor)
+    kind = {"approve": GRANTED, "refuse": REFUSED, "revoke": REVOKED}[decision]
+    from .notebooks import notebook_state
+
+    state = notebook_state(project, notebook)
+    bundle = status.bundle
+    return project.ledger.append(
+        kind,
+        {
+            "role": role,
+            "bundle": bundle.to_json(),
+            "bundle_digest": bundle.digest,
+            "comment": (comment or "").strip() or None,
+            "single_user": project.config.allow_anonymous,
+        },
+        actor=actor,
+        notebook=state.ref(),
+        links=[*(f"entry:{d}" for d in bundle.data), *(f"mlflow-run:{r}" for r in bundle.runs)],
+    )
+
+
+def _check_identity(project: Project, role: str, actor: str) -> None:
+    single_user = project.config.allow_anonymous
+    if is_anonymous(actor) and not single_user:
+        raise ForbiddenError(
+            "sign-offs need a real identity; this user is anonymous to Jupyter",
+            "log in with a named account, or set allow_anonymous: true in .mlops/config for local single-user mode",
+        )
+    members = project.config.roles.get(role) or []
+    if members and actor not in members:
+        raise ForbiddenError(
+            f"{actor} may not sign off as {role}",
+            f"the {role} role is held by: {', '.join(members)}",
+        )
+    if not members and not single_user:
+        raise ForbiddenError(
+            f"nobody is named for the {role} role yet",
+            f"list who may sign as {role} under roles in .mlops/config",
+        )
+
+
+def _check_independence(project: Project, notebook: str, role: str, actor: str) -> None:
+    if role not in INDEPENDENT_ROLES[project.config.risk_tier] or project.config.allow_anonymous:
+        return
+    authors = {
+        e.actor for e in project.ledger.entries(notebook=notebook) if e.kind not in (*KINDS, WAIVED)
+    }
+    if actor in authors:
+        raise ForbiddenError(
+            f"{actor} worked on {notebook}, so cannot sign as {role} (independent review)",
+            f"the {project.config.risk_tier} risk tier needs someone who did not author the notebook",
+        )
+
+
+def check_waiver_identity(project: Project, actor: str) -> None:
+    """Waivers are for people who hold a sign-off role (anyone in single-user mode)."""
+    if project.config.allow_anonymous:
+        return
+    if is_anonymous(actor):
+        raise ForbiddenError("waivers need a real identity", "log in with a named account")
+    holders = {member for members in project.config.roles.values() for member in members}
+    if actor not in holders:
+        raise ForbiddenError(
+            f"{actor} holds no sign-off role, so cannot waive checklist items",
+            "ask someone listed under roles in .mlops/config",
+        )
