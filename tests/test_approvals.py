@@ -12,6 +12,7 @@ import pytest
 import jupyterlab_mlops
 from jupyterlab_mlops import data
 from jupyterlab_mlops.approvals import approval_status, current_bundle, sign_off
+from jupyterlab_mlops.checklists.cleanrun import clean_run
 from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.config import dump_config
 from jupyterlab_mlops.data.versions import register_data, review_data
@@ -47,6 +48,7 @@ def ready(tmp_path: Path) -> Project:
     with runs.run("gbm", project=project, notebook=notebook) as run:
         run.log(test_roc_auc=0.8)
     (project.root / "requirements.txt").write_text("pandas==2.2.3\n")
+    clean_run(project, notebook, actor=ACTOR)  # a fresh kernel runs it top to bottom
     return configure(
         project, roles={"business": [BUSINESS], "risk": [RISK, ACTOR], "it-ops": [OPS]}
     )

@@ -204,3 +204,22 @@ def test_the_stage_and_the_cli(repo: Project, mlops) -> None:
     text = mlops("check", "train.ipynb", cwd=repo.root).stdout
     assert "DRAFT" in text and "fix: %mlops data add" in text
     assert mlops("check", cwd=repo.root).returncode == 1
+
+
+@pytest.mark.slow
+def test_a_clean_run_in_a_fresh_kernel_is_recorded_with_the_version_it_ran(
+    repo: Project, mlops
+) -> None:
+    from jupyterlab_mlops.checklists.cleanrun import clean_run
+
+    notebook = repo.root / "train.ipynb"
+    assert results(repo)["clean-run"][0] == "fail"
+    entry = clean_run(repo, notebook, actor=ACTOR)
+    assert entry.payload["ok"] and (repo.root / entry.payload["output"]).is_file()
+    assert results(repo)["clean-run"][0] == "pass"
+    make_notebook(notebook, [*SOURCES, "undefined_name + 1"], tags={0: ["parameters"]})
+    assert results(repo)["clean-run"][1].startswith("this version has not been run")
+    done = mlops("check", "train.ipynb", "--run", cwd=repo.root)
+    assert done.returncode == 0, done.stderr
+    status, detail = results(repo)["clean-run"]
+    assert status == "fail" and "NameError" in detail and "[4]" in detail

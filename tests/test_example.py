@@ -88,7 +88,7 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     # the checklist: everything review needs is there; the pinned environment is still missing
     report = check_notebook(project, root / "train.ipynb")
     assert report.stage == "ready for review", report.to_json()["blocking"]
-    assert [r.item.id for r in report.blocking("approval")] == ["environment-pinned"]
+    assert [r.item.id for r in report.blocking("approval")] == ["clean-run", "environment-pinned"]
     shown = json.dumps([c.get("outputs", []) for c in executed.cells[-1:]])
     assert "READY FOR REVIEW" in shown
 

@@ -176,6 +176,11 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "(ledger, MLflow runs, DVC data, the notebook itself) and derive the lifecycle stage.",
     )
     check.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
+    check.add_argument(
+        "--run",
+        action="store_true",
+        help="first run the notebook top to bottom in a fresh kernel (papermill) and record it",
+    )
     for name, help_text in (
         ("approve", "sign off the notebook's current version in a role"),
         ("refuse", "refuse to sign off, saying why"),
@@ -574,7 +579,17 @@ def _check(args: argparse.Namespace, where: Invocation) -> View:
     from .checklists.views import CheckView
 
     notebook = _required_notebook(where, args.notebook, "check")
-    return CheckView(check_notebook(_project(where, notebook), notebook))
+    project = _project(where, notebook)
+    if args.run:
+        if where.surface == "magic":
+            raise MlopsError(
+                "a clean run starts a fresh kernel: run it from a terminal",
+                f"mlops check {project.relpath(notebook)} --run",
+            )
+        from .checklists.cleanrun import clean_run
+
+        clean_run(project, notebook, actor=where.who())
+    return CheckView(check_notebook(project, notebook))
 
 
 def _required_notebook(where: Invocation, value: str | None, command: str) -> Path:

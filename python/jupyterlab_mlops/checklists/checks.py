@@ -319,3 +319,24 @@ def signoffs(context: Context) -> Outcome:
     if missing:
         return Outcome(False, "missing sign-offs: " + ", ".join(missing), tuple(evidence))
     return Outcome(True, "signed for this version by every required role", tuple(evidence))
+
+
+@evidence_check("clean_run")
+def clean_run(context: Context) -> Outcome:
+    """This notebook version ran top to bottom in a fresh kernel (``mlops check --run``)."""
+    from .cleanrun import EXECUTED
+
+    runs = [
+        e
+        for e in context.project.ledger.entries(EXECUTED, notebook=context.state.path)
+        if (e.notebook or {}).get("fingerprint") == context.state.fingerprint
+    ]
+    if not runs:
+        return Outcome(False, "this version has not been run top to bottom in a fresh kernel yet")
+    latest = runs[-1]
+    evidence = (Evidence("entry", latest.hash, f"executed in {latest.payload['seconds']} s"),)
+    if latest.payload["ok"]:
+        return Outcome(True, f"ran top to bottom in {latest.payload['seconds']} s", evidence)
+    failure = latest.payload.get("failure") or {}
+    where = f"cell [{failure['cell']}]" if failure.get("cell") else "the kernel"
+    return Outcome(False, f"{where} failed: {failure.get('error')}", evidence)
