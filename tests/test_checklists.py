@@ -223,3 +223,19 @@ def test_a_clean_run_in_a_fresh_kernel_is_recorded_with_the_version_it_ran(
     assert done.returncode == 0, done.stderr
     status, detail = results(repo)["clean-run"]
     assert status == "fail" and "NameError" in detail and "[4]" in detail
+
+
+def test_the_template_and_tier_can_change_and_the_change_is_recorded(repo: Project, mlops) -> None:
+    done = mlops("configure", "--template", "regression", "--risk-tier", "minimal", cwd=repo.root)
+    assert done.returncode == 0 and "Configured MLOps project" in done.stdout, done.stderr
+    project = find_project(repo.root)
+    assert (project.config.template, project.config.risk_tier) == ("regression", "minimal")
+    (entry,) = project.ledger.entries("project.configured")
+    assert entry.payload == {
+        "before": {"template": "classification", "risk_tier": "high"},
+        "after": {"template": "regression", "risk_tier": "minimal"},
+    }
+    ids = {r.item.id for r in check_notebook(project, project.root / "train.ipynb").results}
+    assert "pii-reviewed" not in ids and "run-logged" in ids  # minimal tier, regression items
+    assert mlops("configure", "--risk-tier", "extreme", cwd=repo.root).returncode == 2
+    assert mlops("configure", cwd=repo.root).returncode == 1

@@ -166,6 +166,16 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "Recompute every hash and link in the ledger; exit 1 naming the first altered, removed or reordered entry.",
     )
 
+    configure = _command(
+        sub,
+        "configure",
+        "change the project's checklist template or risk tier (recorded in the ledger)",
+        "Change the model template and/or the EU AI Act risk tier in .mlops/config; the change "
+        "is recorded in the ledger with who made it.",
+    )
+    configure.add_argument("--template", choices=MODEL_TEMPLATES)
+    configure.add_argument("--risk-tier", choices=RISK_TIERS)
+
     _add_data_commands(sub)
     _add_experiment_commands(sub)
     check = _command(
@@ -377,6 +387,15 @@ def _init(args: argparse.Namespace, where: Invocation) -> View:
         single_user=args.single_user,
     )
     return InitView(project)
+
+
+def _configure(args: argparse.Namespace, where: Invocation) -> View:
+    from .project import reconfigure
+
+    project = reconfigure(
+        _project(where), actor=where.who(), template=args.template, risk_tier=args.risk_tier
+    )
+    return InitView(project, verb="Configured")
 
 
 def _decide(args: argparse.Namespace, where: Invocation) -> View:
@@ -636,6 +655,7 @@ def _approvals(args: argparse.Namespace, where: Invocation) -> View:
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
     "init": _init,
+    "configure": _configure,
     "decide": _decide,
     "decisions": _decisions,
     "status": _status,

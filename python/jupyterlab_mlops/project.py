@@ -194,3 +194,37 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+PROJECT_CONFIGURED = "project.configured"
+
+
+def reconfigure(
+    project: Project, *, actor: str, template: str | None = None, risk_tier: str | None = None
+) -> Project:
+    """Change the project's checklist template and/or risk tier, recorded in the ledger.
+
+    The config file is rewritten atomically; the ledger entry says what changed and who did it.
+    """
+    from pydantic import ValidationError
+
+    changes = {k: v for k, v in (("template", template), ("risk_tier", risk_tier)) if v is not None}
+    if not changes:
+        raise MlopsError("nothing to change", "give --template and/or --risk-tier")
+    try:
+        config = ProjectConfig.model_validate({**project.config.model_dump(), **changes})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise MlopsError(
+            f"invalid {first['loc'][0]}: {first['msg']}", "see `mlops configure --help`"
+        ) from exc
+    before = {k: getattr(project.config, k) for k in changes}
+    if before == changes:
+        return project
+    path = project.mlops_dir / CONFIG_FILE
+    temporary = path.with_name(f".{CONFIG_FILE}.{os.getpid()}.tmp")
+    temporary.write_text(dump_config(config), encoding="utf-8")
+    os.replace(temporary, path)
+    project = Project(project.root, config)
+    project.ledger.append(PROJECT_CONFIGURED, {"before": before, "after": changes}, actor=actor)
+    return project

@@ -60,6 +60,7 @@ class View(ABC):
 @dataclass(repr=False)
 class InitView(View):
     project: Project
+    verb: str = "Initialised"
 
     def to_json(self) -> dict[str, Any]:
         return self.project.to_json()
@@ -67,7 +68,7 @@ class InitView(View):
     def to_text(self) -> str:
         c = self.project.config
         return (
-            f"Initialised MLOps project '{c.name}' at {self.project.root}\n"
+            f"{self.verb} MLOps project '{c.name}' at {self.project.root}\n"
             f"  model template: {c.template}, risk tier: {c.risk_tier}\n"
             "  commit .mlops/ to git; edit .mlops/config to name who may sign off in each role"
         )
