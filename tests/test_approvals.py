@@ -117,7 +117,8 @@ def test_refusals_revocations_and_who_may_sign(ready: Project) -> None:
         ready, notebook, role="risk", actor=RISK, decision="refuse", comment="threshold too low"
     )
     status = approval_status(notebook)
-    assert not status.may_run and "risk refused: threshold too low" in status.problems()
+    assert not status.may_run
+    assert f"risk refused by {RISK}: threshold too low" in status.problems()
     sign_off(ready, notebook, role="risk", actor=RISK, decision="approve")
     assert approval_status(notebook).may_run
     sign_off(ready, notebook, role="it-ops", actor=OPS, decision="revoke", comment="moving hosts")
@@ -258,3 +259,38 @@ def test_waivers_are_recorded_shown_as_waived_and_never_as_passed(ready: Project
     # the waiver is for this version only
     make_notebook(notebook, [*SOURCES, "y = 1"], tags={0: ["parameters"]})
     assert "environment-pinned" in approval_status(notebook).blocking
+
+
+def test_findings_from_review_refusals_tiers_authors_and_roles(ready: Project) -> None:
+    notebook = ready.root / "train.ipynb"
+    carl = "Carl <carl@example.com>"
+    project = configure(ready, roles={**ready.config.roles, "risk": [RISK, ACTOR, carl]})
+    approve_all(project)
+    sign_off(project, notebook, role="risk", actor=RISK, decision="refuse", comment="no")
+    sign_off(project, notebook, role="risk", actor=carl, decision="approve")
+    assert not approval_status(notebook).may_run  # Rita's refusal stands beside Carl's approval
+    sign_off(project, notebook, role="risk", actor=RISK, decision="approve")
+    assert approval_status(notebook).may_run
+    # an approver who then works on the notebook no longer counts as independent
+    record_decision(project, title="late", why="w", tags=["model"], actor=carl, notebook=notebook)
+    record_decision(project, title="later", why="w", tags=["model"], actor=RISK, notebook=notebook)
+    assert "does not count" in " ".join(approval_status(notebook).problems())
+    # lowering the tier is a role holder's call and makes every approval stale
+    from jupyterlab_mlops.project import reconfigure
+
+    with pytest.raises(ForbiddenError, match="holds no sign-off role"):
+        reconfigure(project, actor="Eve <eve@example.com>", risk_tier="minimal")
+    minimal = reconfigure(project, actor=BUSINESS, risk_tier="minimal")
+    status = approval_status(notebook, minimal)
+    assert (
+        not status.may_run
+        and "the checklist (template, risk tier or its items)" in status.stale_because
+    )
+
+
+def test_one_person_covers_one_required_role(ready: Project) -> None:
+    notebook = ready.root / "train.ipynb"
+    both = configure(ready, roles={"business": [OPS], "risk": [RISK], "it-ops": [OPS]})
+    for role, who in (("business", OPS), ("risk", RISK), ("it-ops", OPS)):
+        sign_off(both, notebook, role=role, actor=who, decision="approve")
+    assert "signs another role" in " ".join(approval_status(notebook, both).problems())

@@ -226,6 +226,12 @@ def test_a_clean_run_in_a_fresh_kernel_is_recorded_with_the_version_it_ran(
 
 
 def test_the_template_and_tier_can_change_and_the_change_is_recorded(repo: Project, mlops) -> None:
+    from jupyterlab_mlops.config import dump_config
+
+    denied = mlops("configure", "--risk-tier", "minimal", cwd=repo.root)
+    assert denied.returncode == 1 and "holds no sign-off role" in denied.stderr
+    config = repo.config.model_copy(update={"roles": {"risk": [ACTOR]}})
+    (repo.mlops_dir / "config").write_text(dump_config(config))
     done = mlops("configure", "--template", "regression", "--risk-tier", "minimal", cwd=repo.root)
     assert done.returncode == 0 and "Configured MLOps project" in done.stdout, done.stderr
     project = find_project(repo.root)
@@ -239,3 +245,22 @@ def test_the_template_and_tier_can_change_and_the_change_is_recorded(repo: Proje
     assert "pii-reviewed" not in ids and "run-logged" in ids  # minimal tier, regression items
     assert mlops("configure", "--risk-tier", "extreme", cwd=repo.root).returncode == 2
     assert mlops("configure", cwd=repo.root).returncode == 1
+
+
+def test_secrets_in_any_text_output_and_odd_parameters_do_not_slip_through(repo: Project) -> None:
+    notebook = repo.root / "train.ipynb"
+    saved = nbformat.read(notebook, as_version=4)
+    key = 'aws_key = "AKIAIOSFODNN7EXAMPLE"'
+    for mime, text in (
+        ("image/svg+xml", f"<svg><text>{key}</text></svg>"),
+        ("text/latex", key),
+        ("text/html", f'<img src="data:image/png;base64,AAAA {key}">'),
+    ):
+        saved.cells[2].outputs = [nbformat.v4.new_output("display_data", data={mime: text})]
+        nbformat.write(saved, notebook)
+        assert results(repo)["no-secrets"][0] == "fail", mime
+    saved.cells[2].outputs = []
+    saved.cells[0].source = "seed = {[1]: 2}"
+    nbformat.write(saved, notebook)
+    status, detail = results(repo)["parameters-cell"]  # an item that fails, not a crash
+    assert status == "fail" and "not set to a literal value" in detail

@@ -48,6 +48,7 @@ class Bundle:
     parameters: dict[str, str]
     data: list[str]  # data version entry hashes
     runs: list[str]  # MLflow run ids
+    checklist: dict[str, str] = field(default_factory=dict)  # template, tier, digest of its files
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +56,7 @@ class Bundle:
             "parameters": self.parameters,
             "data": self.data,
             "runs": self.runs,
+            "checklist": self.checklist,
         }
 
     @property
@@ -69,6 +71,7 @@ class Bundle:
             "parameters": "the parameter schema",
             "data": "the data versions",
             "runs": "the runs",
+            "checklist": "the checklist (template, risk tier or its items)",
         }
         return [labels[k] for k in labels if other.get(k) != now[k]]
 
@@ -83,11 +86,21 @@ def current_bundle(project: Project, notebook: str | Path) -> Bundle:
     content = read_notebook(project.root / state.path)
     context = Context(project, state, content)
     runs = context.runs
+    from .checklists.template import load_template, template_dirs
+
+    config = project.config
+    _, files = load_template(config.template, template_dirs(project.root, config.checklist_dirs))
+    checklist = {
+        "template": config.template,
+        "risk_tier": config.risk_tier,
+        "digest": sha256_hex([f.read_text(encoding="utf-8") for f in files]),
+    }
     return Bundle(
         fingerprint=state.fingerprint,
         parameters=parameter_schema(content).parameters,
         data=sorted(v.entry.hash for v in context.data_read),
         runs=[runs[0].payload["run_id"]] if runs else [],
+        checklist=checklist,
     )
 
 
@@ -118,6 +131,7 @@ class ApprovalStatus:
     latest: dict[str, SignOff | None]  # role -> latest sign-off entry in that role
     blocking: list[str] = field(default_factory=list)  # checklist items blocking approval
     stale_because: list[str] = field(default_factory=list)
+    signoff_problems: list[str] = field(default_factory=list)
 
     @property
     def approved_roles(self) -> list[str]:
@@ -125,19 +139,10 @@ class ApprovalStatus:
 
     @property
     def may_run(self) -> bool:
-        return not self.blocking and set(self.required) <= set(self.approved_roles)
+        return not self.blocking and not self.signoff_problems
 
     def problems(self) -> list[str]:
-        found = [f"checklist item {item} fails" for item in self.blocking]
-        for role in self.required:
-            signoff = self.latest.get(role)
-            if signoff is None or signoff.entry.kind == REVOKED:
-                found.append(f"no {role} sign-off")
-            elif signoff.entry.kind == REFUSED:
-                found.append(f"{role} refused: {signoff.entry.payload.get('comment')}")
-            elif not signoff.current:
-                found.append(f"the {role} sign-off is stale")
-        return found
+        return [f"checklist item {item} fails" for item in self.blocking] + self.signoff_problems
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -160,27 +165,63 @@ def approval_status(path: str | Path, project: Project | None = None) -> Approva
     project = project or find_project(path)
     report = check_notebook(project, path)
     bundle = current_bundle(project, path)
-    latest, stale = latest_signoffs(project, report.notebook, bundle)
+    latest, stale, problems = latest_signoffs(project, report.notebook, bundle)
     blocking = [r.item.id for r in report.blocking("approval")]
     required = REQUIRED_ROLES[project.config.risk_tier]
-    return ApprovalStatus(report.notebook, bundle, required, latest, blocking, stale)
+    return ApprovalStatus(report.notebook, bundle, required, latest, blocking, stale, problems)
 
 
 def latest_signoffs(
     project: Project, notebook: str, bundle: Bundle
-) -> tuple[dict[str, SignOff | None], list[str]]:
-    """The latest sign-off in each role (required roles first), and what changed since the
-    approvals that are stale."""
-    latest: dict[str, SignOff | None] = dict.fromkeys(REQUIRED_ROLES[project.config.risk_tier])
+) -> tuple[dict[str, SignOff | None], list[str], list[str]]:
+    """The latest sign-off in each role (for display), what changed since stale approvals,
+    and what keeps the sign-offs from counting (empty when every required role is covered).
+
+    Each person's latest word in a role counts: a refusal stands (in any role) until that
+    person approves or revokes; an approval counts only for the current bundle, only from
+    someone who is not (or no longer) an author where the tier needs independence, and one
+    person covers one required role (except in single-user mode).
+    """
+    single_user = project.config.allow_anonymous
+    tier = project.config.risk_tier
+    latest: dict[str, SignOff | None] = dict.fromkeys(REQUIRED_ROLES[tier])
+    by_person: dict[tuple[str, str], SignOff] = {}
+    authors: set[str] = set()
     stale: list[str] = []
     for entry in project.ledger.entries(notebook=notebook):
         if entry.kind not in KINDS:
+            if entry.kind != WAIVED:
+                authors.add(entry.actor)
             continue
-        current = entry.payload.get("bundle_digest") == bundle.digest
-        latest[entry.payload["role"]] = SignOff(entry, current)
-        if entry.kind == GRANTED and not current:
+        signoff = SignOff(entry, entry.payload.get("bundle_digest") == bundle.digest)
+        latest[entry.payload["role"]] = signoff
+        by_person[(entry.payload["role"], entry.actor)] = signoff
+        if entry.kind == GRANTED and not signoff.current:
             stale = bundle.changes_from(entry.payload["bundle"])
-    return latest, stale
+    problems = [
+        f"{role} refused by {actor}: {s.entry.payload.get('comment')}"
+        for (role, actor), s in by_person.items()
+        if s.entry.kind == REFUSED
+    ]
+    used: set[str] = set()
+    for role in REQUIRED_ROLES[tier]:
+        granted = [s for (r, _), s in by_person.items() if r == role and s.entry.kind == GRANTED]
+        valid = [s for s in granted if s.current]
+        if role in INDEPENDENT_ROLES[tier] and not single_user:
+            valid = [s for s in valid if s.entry.actor not in authors]
+        if not single_user:
+            valid = [s for s in valid if s.entry.actor not in used]
+        if valid:
+            used.add(valid[0].entry.actor)
+        elif any(s.current for s in granted):
+            problems.append(
+                f"the {role} sign-off does not count (its signer is an author or signs another role)"
+            )
+        elif granted:
+            problems.append(f"the {role} sign-off is stale")
+        else:
+            problems.append(f"no {role} sign-off")
+    return latest, stale, problems
 
 
 def sign_off(
@@ -271,6 +312,6 @@ def check_waiver_identity(project: Project, actor: str) -> None:
     holders = {member for members in project.config.roles.values() for member in members}
     if actor not in holders:
         raise ForbiddenError(
-            f"{actor} holds no sign-off role, so cannot waive checklist items",
+            f"{actor} holds no sign-off role, so cannot waive items or change the checklist",
             "ask someone listed under roles in .mlops/config",
         )

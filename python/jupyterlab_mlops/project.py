@@ -208,6 +208,9 @@ def reconfigure(
     """
     from pydantic import ValidationError
 
+    from .approvals import check_waiver_identity
+
+    check_waiver_identity(project, actor)  # the checklist and tier are a role holder's call
     changes = {k: v for k, v in (("template", template), ("risk_tier", risk_tier)) if v is not None}
     if not changes:
         raise MlopsError("nothing to change", "give --template and/or --risk-tier")

@@ -97,12 +97,15 @@ def run_check(name: str, context: Context, args: dict[str, Any]) -> Outcome:
             f"the checklist names an unknown evidence check {name!r}",
             f"known checks: {', '.join(sorted(CHECKS))}",
         )
+    import inspect
+
     try:
-        return check(context, **args)
+        inspect.signature(check).bind(context, **args)
     except TypeError as exc:
         raise MlopsError(
             f"evidence check {name}: {exc}", "fix the check's args in the template"
         ) from exc
+    return check(context, **args)
 
 
 def _run_evidence(run: Entry) -> Evidence:
@@ -299,26 +302,21 @@ def environment_pinned(context: Context) -> Outcome:
 @evidence_check("signoffs")
 def signoffs(context: Context) -> Outcome:
     """Every role the risk tier requires approved this exact bundle (notebook version,
-    parameters, data versions, runs), and nobody's refusal stands."""
-    from ..approvals import GRANTED, REQUIRED_ROLES, current_bundle, latest_signoffs
+    parameters, data versions, runs, checklist), independently where required, and nobody's
+    refusal stands."""
+    from ..approvals import current_bundle, latest_signoffs
 
     bundle = current_bundle(context.project, context.project.root / context.state.path)
-    latest, stale = latest_signoffs(context.project, context.state.path, bundle)
-    evidence, missing = [], []
-    for role in REQUIRED_ROLES[context.project.config.risk_tier]:
-        signoff = latest.get(role)
-        if signoff is not None:
-            what = signoff.to_json()["kind"]
-            evidence.append(
-                Evidence("entry", signoff.entry.hash, f"{role}: {what} by {signoff.entry.actor}")
-            )
-        if signoff is None or signoff.entry.kind != GRANTED:
-            missing.append(role if signoff is None else f"{role} ({signoff.to_json()['kind']})")
-        elif not signoff.current:
-            missing.append(f"{role} (stale: {', '.join(stale) or 'the bundle'} changed)")
-    if missing:
-        return Outcome(False, "missing sign-offs: " + ", ".join(missing), tuple(evidence))
-    return Outcome(True, "signed for this version by every required role", tuple(evidence))
+    latest, stale, problems = latest_signoffs(context.project, context.state.path, bundle)
+    evidence = tuple(
+        Evidence("entry", s.entry.hash, f"{role}: {s.to_json()['kind']} by {s.entry.actor}")
+        for role, s in latest.items()
+        if s is not None
+    )
+    if problems:
+        changed = f" ({', '.join(stale)} changed)" if stale else ""
+        return Outcome(False, "; ".join(problems) + changed, evidence)
+    return Outcome(True, "signed for this version by every required role", evidence)
 
 
 @evidence_check("clean_run")

@@ -104,12 +104,18 @@ def check_notebook(project: Project, notebook: str | Path) -> Report:
     state = notebook_state(project, notebook)
     context = Context(project, state, read_notebook(project.root / state.path))
     waivers = _waivers(project, state.path, state.fingerprint)
+    digest = _bundle_digest(project, project.root / state.path) if waivers else None
     results = []
     for item in template.items:
         if config.risk_tier not in item.tiers:
             continue
         outcome = run_check(item.check.name, context, item.check.args)
         waiver = waivers.get(item.id) if item.waivable and not outcome.passed else None
+        if waiver is not None and (
+            waiver.payload.get("bundle_digest") != digest
+            or waiver.payload.get("detail") != outcome.detail
+        ):
+            waiver = None  # it excused another failure, or another bundle: not this one
         results.append(ItemResult(item, outcome, waiver))
     order = {stage: index for index, stage in enumerate(STAGES)}
     results.sort(key=lambda r: order[r.item.gates])
@@ -159,7 +165,14 @@ def waive_item(
             "why": why,
             "check": result.item.check.name,
             "detail": result.outcome.detail,
+            "bundle_digest": _bundle_digest(project, notebook),
         },
         actor=actor,
         notebook=notebook_state(project, notebook).ref(),
     )
+
+
+def _bundle_digest(project: Project, notebook: str | Path) -> str:
+    from ..approvals import current_bundle
+
+    return current_bundle(project, notebook).digest

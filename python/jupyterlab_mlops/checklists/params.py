@@ -54,7 +54,7 @@ def parameter_schema(notebook: dict[str, Any]) -> ParameterSchema:
             continue
         try:
             literal = ast.literal_eval(value)
-        except ValueError:
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             problems.append(f"line {node.lineno}: {name} is not set to a literal value")
             continue
         kind = "None" if literal is None else TYPES.get(type(literal))

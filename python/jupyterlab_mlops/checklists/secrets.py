@@ -15,8 +15,8 @@ from typing import Any
 
 from ..fingerprint import cell_source
 
-_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
-_TEXT_TYPES = ("text/plain", "text/html", "text/markdown", "application/json")
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
+_BINARY = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "application/pdf")
 _NOISY = {"Base64HighEntropyString", "HexHighEntropyString"}
 _SEEN: dict[str, list[tuple[int, str]]] = {}
 _SEEN_MAX = 20_000
@@ -45,6 +45,8 @@ def scan_notebook(notebook: dict[str, Any]) -> list[SecretFinding]:
         settings.plugins = {p: settings.plugins[p] for p in plugins}
         for index, cell in enumerate(notebook.get("cells", [])):
             texts = [("source", cell_source(cell))]
+            if cell.get("metadata"):
+                texts.append(("metadata", _joined(cell["metadata"])))
             texts += [("output", text) for text in _output_texts(cell)]
             for where, text in texts:
                 for number, kind in _scan_text(text, scan_line):
@@ -80,11 +82,11 @@ def _output_texts(cell: dict[str, Any]) -> list[str]:
             texts.append("\n".join(output.get("traceback") or []))
         elif kind in ("display_data", "execute_result"):
             data = output.get("data") or {}
-            for mime in _TEXT_TYPES:
-                if mime in data:
-                    value = data[mime]
-                    text = value if isinstance(value, str) else _joined(value)
-                    texts.append(_DATA_URI.sub("data:…", text))
+            for mime, value in data.items():
+                if mime in _BINARY:
+                    continue  # base64 pictures: not text a person reads
+                text = value if isinstance(value, str) else _joined(value)
+                texts.append(_DATA_URI.sub("data:…", text))
     return texts
 
 
