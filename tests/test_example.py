@@ -37,14 +37,17 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     )  # a batch run names its notebook
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
-    executed = papermill.execute_notebook(
-        str(root / "train.ipynb"),
-        str(tmp_path / "executed.ipynb"),
-        cwd=str(root),
-        kernel_name="python3",
-        progress_bar=False,
-        parameters={"seed": 11},
-    )
+    def run_notebook(output: str):
+        return papermill.execute_notebook(
+            str(root / "train.ipynb"),
+            str(tmp_path / output),
+            cwd=str(root),
+            kernel_name="python3",
+            progress_bar=False,
+            parameters={"seed": 11},
+        )
+
+    executed = run_notebook("executed.ipynb")
     assert (root / "data" / "applications.csv").is_file()  # generated on first run
     errors = [
         o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
@@ -97,12 +100,5 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
         return [e.hash for e in project.ledger.entries() if e.kind != RUN_LOGGED]
 
     before = facts()
-    papermill.execute_notebook(
-        str(root / "train.ipynb"),
-        str(tmp_path / "again.ipynb"),
-        cwd=str(root),
-        kernel_name="python3",
-        progress_bar=False,
-        parameters={"seed": 11},
-    )
+    run_notebook("again.ipynb")
     assert facts() == before and len(list_runs(project)) == 2

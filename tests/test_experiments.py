@@ -172,8 +172,8 @@ def test_the_python_api_and_bad_values(repo: Project, monkeypatch: pytest.Monkey
     assert recorded["payload"]["params"] == {"depth": "3", "features": "income,loan"}
     assert recorded["notebook"] is None and len(recorded["links"]) == 2
 
-    with pytest.raises(ZeroDivisionError), jupyterlab_mlops.run("fails"):
-        1 / 0  # noqa: B018
+    with pytest.raises(RuntimeError, match="training failed"), jupyterlab_mlops.run("fails"):
+        raise RuntimeError("training failed")
     failed = entries(repo, runs.RUN_LOGGED)[-1]
     assert failed["payload"]["status"] == "FAILED"
 

@@ -76,31 +76,35 @@ class Bundle:
         return [labels[k] for k in labels if other.get(k) != now[k]]
 
 
-def current_bundle(project: Project, notebook: str | Path) -> Bundle:
+def current_bundle(project: Project, notebook: str | Path, context: Any = None) -> Bundle:
+    """The bundle the notebook would be approved with now. ``context`` (a checklist
+    :class:`~.checklists.checks.Context` of this notebook) saves reading everything again."""
     from .checklists.checks import Context
     from .checklists.params import parameter_schema
+    from .checklists.template import load_template, template_dirs
     from .fingerprint import read_notebook
     from .notebooks import notebook_state
 
-    state = notebook_state(project, notebook)
-    content = read_notebook(project.root / state.path)
-    context = Context(project, state, content)
-    runs = context.runs
-    from .checklists.template import load_template, template_dirs
-
+    if context is None:
+        state = notebook_state(project, notebook)
+        context = Context(project, state, read_notebook(project.root / state.path))
     config = project.config
-    _, files = load_template(config.template, template_dirs(project.root, config.checklist_dirs))
-    checklist = {
-        "template": config.template,
-        "risk_tier": config.risk_tier,
-        "digest": sha256_hex([f.read_text(encoding="utf-8") for f in files]),
-    }
+    files = context.cache.get("template_files")
+    if files is None:
+        _, files = load_template(
+            config.template, template_dirs(project.root, config.checklist_dirs)
+        )
+    runs = context.runs
     return Bundle(
-        fingerprint=state.fingerprint,
-        parameters=parameter_schema(content).parameters,
+        fingerprint=context.state.fingerprint,
+        parameters=parameter_schema(context.notebook).parameters,
         data=sorted(v.entry.hash for v in context.data_read),
         runs=[runs[0].payload["run_id"]] if runs else [],
-        checklist=checklist,
+        checklist={
+            "template": config.template,
+            "risk_tier": config.risk_tier,
+            "digest": sha256_hex([f.read_text(encoding="utf-8") for f in files]),
+        },
     )
 
 

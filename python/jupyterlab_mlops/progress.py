@@ -44,13 +44,14 @@ def byte_progress(
 
 def _bar_class(surface: str) -> tuple[type, bool | None]:
     if surface == "magic":
-        try:
-            import ipywidgets  # noqa: F401
-            from tqdm.notebook import tqdm as notebook_tqdm
-        except ImportError:
+        from importlib.util import find_spec
+
+        if find_spec("ipywidgets") is None:
             from tqdm import tqdm
 
             return tqdm, False  # stderr of a kernel is no terminal: draw anyway
+        from tqdm.notebook import tqdm as notebook_tqdm
+
         return notebook_tqdm, False
     from tqdm import tqdm
 

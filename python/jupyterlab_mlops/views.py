@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -185,9 +185,17 @@ _HEADINGS = {
 }
 
 
+def html_table(headings: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A table with a heading row; ``rows`` hold cells that are already escaped HTML."""
+    head = "".join(f"<th {_CELL}>{h}</th>" for h in headings)
+    body = "".join(
+        "<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>" for cells in rows
+    )
+    return f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def decisions_table_html(rows: list[dict[str, Any]]) -> str:
     """The decisions table, every value escaped."""
-    head = "".join(f"<th {_CELL}>{h}</th>" for h in _HEADINGS.values())
     body = []
     for row in rows:
         stale = f" <span {_MUTED}>(earlier version)</span>" if row.get("current") is False else ""
@@ -202,8 +210,8 @@ def decisions_table_html(rows: list[dict[str, Any]]) -> str:
             f'<span title="{escape(when)}">{escape(when[:16].replace("T", " "))}</span>',
             f"<code>{escape(str(row['id']))}</code>",
         ]
-        body.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>")
-    return f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        body.append(cells)
+    return html_table(list(_HEADINGS.values()), body)
 
 
 def html_frame(

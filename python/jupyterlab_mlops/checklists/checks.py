@@ -306,7 +306,7 @@ def signoffs(context: Context) -> Outcome:
     refusal stands."""
     from ..approvals import current_bundle, latest_signoffs
 
-    bundle = current_bundle(context.project, context.project.root / context.state.path)
+    bundle = current_bundle(context.project, context.project.root / context.state.path, context)
     latest, stale, problems = latest_signoffs(context.project, context.state.path, bundle)
     evidence = tuple(
         Evidence("entry", s.entry.hash, f"{role}: {s.to_json()['kind']} by {s.entry.actor}")

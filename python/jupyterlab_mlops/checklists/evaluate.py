@@ -103,8 +103,9 @@ def check_notebook(project: Project, notebook: str | Path) -> Report:
     )
     state = notebook_state(project, notebook)
     context = Context(project, state, read_notebook(project.root / state.path))
+    context.cache["template_files"] = files
     waivers = _waivers(project, state.path, state.fingerprint)
-    digest = _bundle_digest(project, project.root / state.path) if waivers else None
+    digest = _bundle_digest(project, project.root / state.path, context) if waivers else None
     results = []
     for item in template.items:
         if config.risk_tier not in item.tiers:
@@ -172,7 +173,7 @@ def waive_item(
     )
 
 
-def _bundle_digest(project: Project, notebook: str | Path) -> str:
+def _bundle_digest(project: Project, notebook: str | Path, context: Context | None = None) -> str:
     from ..approvals import current_bundle
 
-    return current_bundle(project, notebook).digest
+    return current_bundle(project, notebook, context).digest

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..views import _CELL, _MUTED, _TABLE, View, html_frame
+from ..views import _MUTED, View, html_frame, html_table
 from .profile import DataProfile, _size, profile_html
 from .versions import DataVersion, Registration, Review, VersionDiff
 
@@ -132,7 +132,6 @@ _LIST_COLUMNS = [
 
 def _list_html(rows: list[dict[str, Any]]) -> str:
     heads = ("Dataset", "Version", "Path", "Rows", "Columns", "Size", "PII", "Registered", "By")
-    head = "".join(f"<th {_CELL}>{h}</th>" for h in heads)
     body = []
     for row in rows:
         pii = "none found"
@@ -152,8 +151,8 @@ def _list_html(rows: list[dict[str, Any]]) -> str:
             escape(str(row["time"])[:16].replace("T", " ")),
             escape(str(row["actor"])),
         ]
-        body.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>")
-    return f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        body.append(cells)
+    return html_table(heads, body)
 
 
 def _count(value: Any) -> int | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..views import _CELL, _MUTED, _TABLE, View, html_frame
+from ..views import _CELL, _MUTED, _TABLE, View, html_frame, html_table
 from .models import ModelRegistration
 from .runs import RunComparison, RunRecord
 
@@ -85,7 +85,6 @@ _RUN_COLUMNS = [
 
 def _runs_html(rows: list[dict[str, Any]]) -> str:
     heads = ("Run", "Status", "MLflow run", "Metrics", "Data", "When", "By")
-    head = "".join(f"<th {_CELL}>{h}</th>" for h in heads)
     body = []
     for row in rows:
         metrics = row["metrics"] if isinstance(row["metrics"], dict) else {}
@@ -99,8 +98,8 @@ def _runs_html(rows: list[dict[str, Any]]) -> str:
             escape(str(row["time"])[:16].replace("T", " ")),
             escape(str(row["actor"])),
         ]
-        body.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>")
-    return f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        body.append(cells)
+    return html_table(heads, body)
 
 
 @dataclass(repr=False)
