@@ -294,3 +294,16 @@ def test_one_person_covers_one_required_role(ready: Project) -> None:
     for role, who in (("business", OPS), ("risk", RISK), ("it-ops", OPS)):
         sign_off(both, notebook, role=role, actor=who, decision="approve")
     assert "signs another role" in " ".join(approval_status(notebook, both).problems())
+
+
+def test_who_committed_the_notebook_in_git_is_an_author(ready: Project) -> None:
+    import os
+    import subprocess
+
+    notebook = ready.root / "train.ipynb"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Rita", "GIT_AUTHOR_EMAIL": "rita@example.com",
+           "GIT_COMMITTER_NAME": "Rita", "GIT_COMMITTER_EMAIL": "rita@example.com"}  # fmt: skip
+    subprocess.run(["git", "add", "train.ipynb"], cwd=ready.root, check=True)
+    subprocess.run(["git", "commit", "-qm", "tune"], cwd=ready.root, env=env, check=True)
+    with pytest.raises(ForbiddenError, match=r"Rita <rita@example.com> worked on train.ipynb"):
+        sign_off(ready, notebook, role="risk", actor=RISK, decision="approve")

@@ -181,6 +181,27 @@ def test_secrets_in_code_or_outputs_are_found_but_images_and_hashes_are_not(repo
     assert status == "fail" and "cell 2, source line 1: AWS Access Key" in detail
 
 
+def test_secrets_in_attachments_and_notebook_metadata_are_found(repo: Project) -> None:
+    notebook = repo.root / "train.ipynb"
+    saved = nbformat.read(notebook, as_version=4)
+    picture = base64.b64encode(bytes(range(256)) * 40).decode()
+    note = nbformat.v4.new_markdown_cell("![chart](attachment:chart.png)")
+    note.attachments = {"chart.png": {"image/png": picture}}
+    saved.cells.append(note)
+    nbformat.write(saved, notebook)
+    assert results(repo)["no-secrets"][0] == "pass"  # a picture is not a finding
+    key = base64.b64encode(b'aws_key = "AKIAIOSFODNN7EXAMPLE"\n').decode()
+    note.attachments["keys.txt"] = {"text/plain": key}
+    nbformat.write(saved, notebook)
+    status, detail = results(repo)["no-secrets"]
+    assert status == "fail" and "cell 4, attachment line 1: AWS Access Key" in detail
+    del note.attachments["keys.txt"]
+    saved.metadata["connection"] = {"password": "hunter2hunter2!"}
+    nbformat.write(saved, notebook)
+    status, detail = results(repo)["no-secrets"]
+    assert status == "fail" and "notebook metadata line" in detail
+
+
 def test_the_environment_must_be_pinned(repo: Project) -> None:
     assert results(repo)["environment-pinned"][0] == "fail"
     (repo.root / "requirements.txt").write_text("pandas>=2\nscikit-learn==1.5.2\n")
@@ -222,7 +243,7 @@ def test_a_clean_run_in_a_fresh_kernel_is_recorded_with_the_version_it_ran(
     done = mlops("check", "train.ipynb", "--run", cwd=repo.root)
     assert done.returncode == 0, done.stderr
     status, detail = results(repo)["clean-run"]
-    assert status == "fail" and "NameError" in detail and "[4]" in detail
+    assert status == "fail" and "NameError" in detail and "cell 4 failed" in detail
 
 
 def test_the_template_and_tier_can_change_and_the_change_is_recorded(repo: Project, mlops) -> None:
@@ -245,6 +266,22 @@ def test_the_template_and_tier_can_change_and_the_change_is_recorded(repo: Proje
     assert "pii-reviewed" not in ids and "run-logged" in ids  # minimal tier, regression items
     assert mlops("configure", "--risk-tier", "extreme", cwd=repo.root).returncode == 2
     assert mlops("configure", cwd=repo.root).returncode == 1
+    # a project's own, differently named template
+    unknown = mlops("configure", "--template", "credit-scorecard", cwd=repo.root)
+    assert (
+        unknown.returncode == 1
+        and "no checklist template named 'credit-scorecard'" in unknown.stderr
+    )
+    (repo.mlops_dir / "checklists").mkdir()
+    (repo.mlops_dir / "checklists" / "credit-scorecard.yaml").write_text(
+        "extends: classification\ntitle: Credit scorecard\nitems: []\n"
+    )
+    done = mlops("configure", "--template", "credit-scorecard", cwd=repo.root)
+    assert done.returncode == 0, done.stderr
+    report = check_notebook(find_project(repo.root), repo.root / "train.ipynb")
+    assert report.template == "credit-scorecard" and "run-logged" in {
+        r.item.id for r in report.results
+    }
 
 
 def test_secrets_in_any_text_output_and_odd_parameters_do_not_slip_through(repo: Project) -> None:

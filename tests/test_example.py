@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,10 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     shutil.copytree(
         EXAMPLE, root, ignore=shutil.ignore_patterns("data", ".mlops", ".ipynb_checkpoints")
     )
-    init_project(root, name="credit-risk", template="classification", risk_tier="high", actor=ACTOR)
+    init_project(
+        root, name="credit-risk", template="classification", risk_tier="high", actor=ACTOR,
+        single_user=True,  # as `make lab` sets it up
+    )  # fmt: skip
     monkeypatch.setenv(
         "MLOPS_NOTEBOOK", str(root / "train.ipynb")
     )  # a batch run names its notebook
@@ -102,3 +107,29 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     before = facts()
     run_notebook("again.ipynb")
     assert facts() == before and len(list_runs(project)) == 2
+
+    # the README's way to production: a clean run, a pinned environment, three sign-offs,
+    # then the approved notebook runs as a batch job with a new parameter
+    def mlops(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "jupyterlab_mlops.cli", *args],
+            cwd=root, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+
+    refused = mlops("batch", "run", "train.ipynb", "-p", "seed", "12")
+    assert refused.returncode == 1 and "may not run in production" in refused.stderr
+    checked = mlops("check", "train.ipynb", "--run")
+    assert checked.returncode == 0 and "✓ The notebook runs top to bottom" in checked.stdout
+    frozen = subprocess.run(
+        [sys.executable, "-m", "pip", "freeze", "--exclude-editable"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    (root / "requirements.txt").write_text(frozen.stdout)
+    for role in ("business", "risk", "it-ops"):
+        signed = mlops("approve", "train.ipynb", "--role", role, "--comment", "reviewed")
+        assert signed.returncode == 0, signed.stderr
+    done = mlops("batch", "run", "train.ipynb", "-p", "seed", "12")
+    assert done.returncode == 0 and "SUCCEEDED" in done.stdout, done.stdout + done.stderr
+    report = check_notebook(find_project(root), root / "train.ipynb")
+    assert report.stage == "in production", report.to_json()["blocking"]
+    assert verify_ledger(project.ledger_path).ok

@@ -12,6 +12,7 @@ __all__ = [
     "__version__",
     "active_run",
     "approval_status",
+    "batch_run",
     "data",
     "load_ipython_extension",
     "run",
@@ -35,6 +36,10 @@ def __getattr__(name: str) -> Any:
         from .approvals import approval_status
 
         return approval_status
+    if name == "batch_run":  # the approved notebook as a parameterized job
+        from .batch.api import batch_run
+
+        return batch_run
     if name in ("run", "active_run"):  # ``with jupyterlab_mlops.run("baseline") as run:``
         from .experiments import runs
 

@@ -97,7 +97,7 @@ def current_bundle(project: Project, notebook: str | Path, context: Any = None) 
     runs = context.runs
     return Bundle(
         fingerprint=context.state.fingerprint,
-        parameters=parameter_schema(context.notebook).parameters,
+        parameters=parameter_schema(context.notebook).described(),
         data=sorted(v.entry.hash for v in context.data_read),
         runs=[runs[0].payload["run_id"]] if runs else [],
         checklist={
@@ -136,6 +136,7 @@ class ApprovalStatus:
     blocking: list[str] = field(default_factory=list)  # checklist items blocking approval
     stale_because: list[str] = field(default_factory=list)
     signoff_problems: list[str] = field(default_factory=list)
+    retired: Entry | None = None
 
     @property
     def approved_roles(self) -> list[str]:
@@ -143,10 +144,16 @@ class ApprovalStatus:
 
     @property
     def may_run(self) -> bool:
-        return not self.blocking and not self.signoff_problems
+        return not self.blocking and not self.signoff_problems and self.retired is None
 
     def problems(self) -> list[str]:
-        return [f"checklist item {item} fails" for item in self.blocking] + self.signoff_problems
+        retired = (
+            [f"retired by {self.retired.actor} ({self.retired.payload.get('why')})"]
+            if self.retired is not None
+            else []
+        )
+        items = [f"checklist item {item} fails" for item in self.blocking]
+        return retired + items + self.signoff_problems
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -172,7 +179,9 @@ def approval_status(path: str | Path, project: Project | None = None) -> Approva
     latest, stale, problems = latest_signoffs(project, report.notebook, bundle)
     blocking = [r.item.id for r in report.blocking("approval")]
     required = REQUIRED_ROLES[project.config.risk_tier]
-    return ApprovalStatus(report.notebook, bundle, required, latest, blocking, stale, problems)
+    return ApprovalStatus(
+        report.notebook, bundle, required, latest, blocking, stale, problems, report.retired
+    )
 
 
 def latest_signoffs(
@@ -190,12 +199,12 @@ def latest_signoffs(
     tier = project.config.risk_tier
     latest: dict[str, SignOff | None] = dict.fromkeys(REQUIRED_ROLES[tier])
     by_person: dict[tuple[str, str], SignOff] = {}
-    authors: set[str] = set()
     stale: list[str] = []
-    for entry in project.ledger.entries(notebook=notebook):
+    entries = project.ledger.entries(notebook=notebook)
+    needs_independence = bool(INDEPENDENT_ROLES[tier]) and not single_user
+    authors = notebook_authors(project, notebook, entries) if needs_independence else set()
+    for entry in entries:
         if entry.kind not in KINDS:
-            if entry.kind != WAIVED:
-                authors.add(entry.actor)
             continue
         signoff = SignOff(entry, entry.payload.get("bundle_digest") == bundle.digest)
         latest[entry.payload["role"]] = signoff
@@ -294,13 +303,47 @@ def _check_identity(project: Project, role: str, actor: str) -> None:
         )
 
 
+def notebook_authors(
+    project: Project, notebook: str, entries: list[Entry] | None = None
+) -> set[str]:
+    """Who worked on the notebook: recorded its runs (outside batch jobs), decisions or data,
+    or committed changes to it in git (as ``name <email>``, the form identities take)."""
+    from .data.versions import DATA_REGISTERED
+    from .decisions import DECISION
+    from .experiments.runs import RUN_LOGGED
+
+    if entries is None:
+        entries = project.ledger.entries(notebook=notebook)
+    authors = {
+        e.actor
+        for e in entries
+        if e.kind in (DECISION, DATA_REGISTERED)
+        or (e.kind == RUN_LOGGED and not e.payload.get("batch_id"))
+    }
+    return authors | _git_authors(project.root, notebook)
+
+
+def _git_authors(root: Path, notebook: str) -> set[str]:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "log", "--format=%an <%ae>", "--", notebook],
+            cwd=root, capture_output=True, text=True, timeout=10, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return (
+        {line.strip() for line in done.stdout.splitlines() if line.strip()}
+        if done.returncode == 0
+        else set()
+    )
+
+
 def _check_independence(project: Project, notebook: str, role: str, actor: str) -> None:
     if role not in INDEPENDENT_ROLES[project.config.risk_tier] or project.config.allow_anonymous:
         return
-    authors = {
-        e.actor for e in project.ledger.entries(notebook=notebook) if e.kind not in (*KINDS, WAIVED)
-    }
-    if actor in authors:
+    if actor in notebook_authors(project, notebook):
         raise ForbiddenError(
             f"{actor} worked on {notebook}, so cannot sign as {role} (independent review)",
             f"the {project.config.risk_tier} risk tier needs someone who did not author the notebook",

@@ -173,7 +173,11 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "Change the model template and/or the EU AI Act risk tier in .mlops/config; the change "
         "is recorded in the ledger with who made it.",
     )
-    configure.add_argument("--template", choices=MODEL_TEMPLATES)
+    configure.add_argument(
+        "--template",
+        metavar="TEMPLATE",
+        help=f"{', '.join(MODEL_TEMPLATES)}, or a template of the project's own",
+    )
     configure.add_argument("--risk-tier", choices=RISK_TIERS)
 
     _add_data_commands(sub)
@@ -226,6 +230,18 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     )
     approvals.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
 
+    retire = _command(
+        sub,
+        "retire",
+        "retire a notebook: its model leaves production (--undo to reinstate)",
+        "Record that the notebook is retired, and why: its stage becomes retired and batch runs "
+        "refuse it. Only someone who holds a sign-off role may retire or reinstate.",
+    )
+    retire.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
+    retire.add_argument("--why", required=True, help="why it is retired (or reinstated)")
+    retire.add_argument("--undo", action="store_true", help="reinstate a retired notebook")
+
+    _add_batch_commands(sub)
     helper = sub.add_parser("help", help="show this help, or a subcommand's")
     helper.add_argument("topic", nargs="?", metavar="SUBCOMMAND")
     return parser
@@ -450,6 +466,47 @@ def _verify(args: argparse.Namespace, where: Invocation) -> View:
     return VerifyView(verify_ledger(_project(where).ledger_path))
 
 
+def _add_batch_commands(sub: argparse._SubParsersAction) -> None:
+    batch = sub.add_parser(
+        "batch",
+        help="run an approved notebook as a parameterized batch job (papermill)",
+        description="Batch jobs: only the exact approved notebook version runs.",
+    )
+    actions = batch.add_subparsers(
+        dest="batch_command", metavar="ACTION", parser_class=_Parser, required=True
+    )
+    run = _command(
+        actions,
+        "run",
+        "run an approved notebook with parameters in a fresh kernel",
+        "Check that NOTEBOOK is approved (its current version), validate the parameters against "
+        "its parameters cell, run it with papermill in a fresh kernel and record the run in the "
+        "ledger and MLflow. Exit 1 if the notebook fails.",
+    )
+    run.add_argument("notebook", metavar="NOTEBOOK")
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a parameter (repeatable); text for str parameters, JSON for the others",
+    )
+    run.add_argument("-f", "--parameters-file", metavar="FILE", help="YAML file of parameters")
+    run.add_argument(
+        "-o", "--output-dir", metavar="DIR", help="folder inside the project (default: batch-runs)"
+    )
+    run.add_argument("--timeout", type=int, metavar="SECONDS", help="per-cell time limit")
+    run.add_argument(
+        "--secret-env",
+        action="append",
+        default=[],
+        metavar="VAR",
+        help="an environment variable the notebook reads a secret from (only its name is kept)",
+    )
+
+
 def _notebook_for(where: Invocation, value: str | None) -> Path | None:
     """The notebook an entry is bound to: ``--notebook``, else the kernel's (if known)."""
     return _path(where, value) or where.notebook
@@ -653,6 +710,47 @@ def _approvals(args: argparse.Namespace, where: Invocation) -> View:
     return ApprovalsView(approval_status(notebook, _project(where, notebook)))
 
 
+def _retire(args: argparse.Namespace, where: Invocation) -> View:
+    from .checklists.evaluate import check_notebook
+    from .checklists.views import CheckView
+    from .lifecycle import retire
+
+    notebook = _required_notebook(where, args.notebook, "retire")
+    project = _project(where, notebook)
+    retire(project, notebook, actor=where.who(), why=args.why, undo=args.undo)
+    return CheckView(check_notebook(project, notebook))
+
+
+def _batch(args: argparse.Namespace, where: Invocation) -> View:
+    from .batch.parameters import load_parameter_file, parse_cli_values
+    from .batch.run import batch_run
+    from .batch.views import BatchRunView
+    from .checklists.params import parameter_schema
+    from .fingerprint import read_notebook
+
+    notebook = _required_notebook(where, args.notebook, "batch run")
+    project = _project(where, notebook)
+    values: dict = {}
+    if args.parameters_file:
+        values.update(load_parameter_file(where.cwd / args.parameters_file))
+    if args.parameter:
+        values.update(parse_cli_values(args.parameter, parameter_schema(read_notebook(notebook))))
+    output_dir = None
+    if args.output_dir:
+        output_dir = (where.cwd / args.output_dir).resolve()
+    run = batch_run(
+        project,
+        notebook,
+        values,
+        actor=where.who(),
+        output_dir=output_dir,
+        timeout=args.timeout,
+        secret_env=args.secret_env,
+        progress_bar=where.surface == "cli",
+    )
+    return BatchRunView(run)
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
     "init": _init,
     "configure": _configure,
@@ -672,4 +770,6 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Invocation], View]] = {
     "revoke": _signoff,
     "approvals": _approvals,
     "waive": _waive,
+    "retire": _retire,
+    "batch": _batch,
 }

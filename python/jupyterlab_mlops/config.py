@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -24,7 +24,8 @@ class ProjectConfig(BaseModel):
 
     version: Literal[1] = 1
     name: str = Field(min_length=1, max_length=100)
-    template: ModelTemplate = "classification"
+    #: a shipped model template, or one of the project's own (``.mlops/checklists/NAME.yaml``)
+    template: str = Field(default="classification", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     risk_tier: RiskTier = "limited"
     #: sign-off role -> identities allowed to act in it (filled in by the team)
     roles: dict[str, list[str]] = Field(default_factory=lambda: {r: [] for r in DEFAULT_ROLES})
@@ -36,6 +37,8 @@ class ProjectConfig(BaseModel):
     #: extra folders of checklist templates (relative to the project root); .mlops/checklists/
     #: is always looked in, and overrides the shipped templates
     checklist_dirs: list[str] = Field(default_factory=list)
+    #: where batch runs write their executed notebooks (relative to the project root)
+    batch_output_dir: str = "batch-runs"
 
     @field_validator("name")
     @classmethod
@@ -44,6 +47,14 @@ class ProjectConfig(BaseModel):
         if not value or any(not ch.isprintable() for ch in value):
             raise ValueError("must be printable text")
         return value
+
+    @field_validator("batch_output_dir")
+    @classmethod
+    def _inside_project(cls, value: str) -> str:
+        pure = PurePosixPath(value.replace("\\", "/"))
+        if not value.strip() or pure.is_absolute() or ".." in pure.parts or "\x00" in value:
+            raise ValueError("must be a folder inside the project, e.g. batch-runs")
+        return pure.as_posix()
 
 
 def load_config(path: Path) -> ProjectConfig:

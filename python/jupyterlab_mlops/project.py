@@ -224,6 +224,10 @@ def reconfigure(
     before = {k: getattr(project.config, k) for k in changes}
     if before == changes:
         return project
+    if template is not None:  # it must exist (shipped, or in the project's template folders)
+        from .checklists.template import load_template, template_dirs
+
+        load_template(template, template_dirs(project.root, config.checklist_dirs))
     path = project.mlops_dir / CONFIG_FILE
     temporary = path.with_name(f".{CONFIG_FILE}.{os.getpid()}.tmp")
     temporary.write_text(dump_config(config), encoding="utf-8")

@@ -50,7 +50,8 @@ class Context:
 
     @cached_property
     def runs(self) -> list[Entry]:
-        """Finished runs of this notebook version, newest first."""
+        """Finished runs of this notebook version, newest first (not those of batch runs:
+        production runs are not evidence for the checklist)."""
         from ..experiments.runs import RUN_LOGGED
 
         entries = self.project.ledger.entries(RUN_LOGGED, notebook=self.state.path)
@@ -58,6 +59,7 @@ class Context:
             e
             for e in entries
             if e.payload.get("status") == "FINISHED"
+            and not e.payload.get("batch_id")
             and (e.notebook or {}).get("fingerprint") == self.state.fingerprint
         ]
         return list(reversed(current))
@@ -252,7 +254,7 @@ def parameters_cell(context: Context) -> Outcome:
     )
     if schema.problems:
         return Outcome(False, "; ".join(schema.problems), evidence)
-    listed = ", ".join(f"{k}: {v}" for k, v in schema.parameters.items())
+    listed = ", ".join(f"{k}: {v}" for k, v in schema.described().items())
     return Outcome(True, listed, evidence)
 
 
@@ -336,5 +338,5 @@ def clean_run(context: Context) -> Outcome:
     if latest.payload["ok"]:
         return Outcome(True, f"ran top to bottom in {latest.payload['seconds']} s", evidence)
     failure = latest.payload.get("failure") or {}
-    where = f"cell [{failure['cell']}]" if failure.get("cell") else "the kernel"
+    where = f"cell {failure['cell']}" if failure.get("cell") else "the kernel"
     return Outcome(False, f"{where} failed: {failure.get('error')}", evidence)

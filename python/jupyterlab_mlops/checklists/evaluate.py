@@ -2,8 +2,9 @@
 evaluated from evidence, and the lifecycle stage that follows.
 
 Stages: ``draft`` until every item gating review passes, then ``ready for review``, then
-``approved`` once every item passes, the required sign-offs included. (``in production`` and
-``retired`` follow from batch runs, which later work adds.)
+``approved`` once every item passes, the required sign-offs included, then ``in production``
+once a batch run of the approved bundle succeeded; ``retired`` once someone in a sign-off role
+retires it (``mlops retire``), whatever the rest says.
 """
 
 from __future__ import annotations
@@ -68,12 +69,16 @@ class Report:
     template: str
     files: list[Path]
     results: list[ItemResult]
+    retired: Entry | None = None  # the entry that retired the notebook
+    production: Entry | None = None  # the latest succeeded batch run of the current bundle
 
     @property
     def stage(self) -> str:
-        """draft -> ready for review -> approved (every item passes, sign-offs included)."""
+        """draft -> ready for review -> approved -> in production; or retired."""
+        if self.retired is not None:
+            return "retired"
         if all(r.ok for r in self.results):
-            return "approved"
+            return "in production" if self.production is not None else "approved"
         review = [r for r in self.results if r.item.gates == "review"]
         return "ready for review" if all(r.ok for r in review) else "draft"
 
@@ -90,6 +95,15 @@ class Report:
             "template": self.template,
             "risk_tier": self.project.config.risk_tier,
             "stage": self.stage,
+            "retired": None
+            if self.retired is None
+            else {
+                "id": self.retired.hash,
+                "actor": self.retired.actor,
+                "time": self.retired.time,
+                "why": self.retired.payload.get("why"),
+            },
+            "last_batch_run": None if self.production is None else self.production.hash,
             "items": [r.to_json() for r in self.results],
             "blocking": {gate: [r.item.id for r in self.blocking(gate)] for gate in STAGES},
         }
@@ -105,7 +119,10 @@ def check_notebook(project: Project, notebook: str | Path) -> Report:
     context = Context(project, state, read_notebook(project.root / state.path))
     context.cache["template_files"] = files
     waivers = _waivers(project, state.path, state.fingerprint)
-    digest = _bundle_digest(project, project.root / state.path, context) if waivers else None
+    batch = _succeeded_batch_runs(project, state.path, state.fingerprint)
+    digest = (
+        _bundle_digest(project, project.root / state.path, context) if waivers or batch else None
+    )
     results = []
     for item in template.items:
         if config.risk_tier not in item.tiers:
@@ -120,7 +137,25 @@ def check_notebook(project: Project, notebook: str | Path) -> Report:
         results.append(ItemResult(item, outcome, waiver))
     order = {stage: index for index, stage in enumerate(STAGES)}
     results.sort(key=lambda r: order[r.item.gates])
-    return Report(project, state.path, state.fingerprint, config.template, files, results)
+    from ..lifecycle import retirement
+
+    production = next((e for e in batch if e.payload.get("bundle_digest") == digest), None)
+    return Report(
+        project, state.path, state.fingerprint, config.template, files, results,
+        retirement(project, state.path), production,
+    )  # fmt: skip
+
+
+def _succeeded_batch_runs(project: Project, notebook: str, fingerprint: str) -> list[Entry]:
+    """Succeeded batch runs of this notebook version, newest first."""
+    from ..batch.run import BATCH_RUN
+
+    return [
+        e
+        for e in reversed(project.ledger.entries(BATCH_RUN, notebook=notebook))
+        if e.payload.get("status") == "succeeded"
+        and (e.notebook or {}).get("fingerprint") == fingerprint
+    ]
 
 
 def _waivers(project: Project, notebook: str, fingerprint: str) -> dict[str, Entry]:

@@ -2,19 +2,45 @@
 
 A parameters cell (a code cell tagged ``parameters``, as papermill uses it) may hold only
 assignments of literal values to plain names, with comments. The schema is each name with the
-type of its default (int, float, str, bool, list, dict or None); batch runs validate their
-values against it, and approvals bind it.
+type of its default (int, float, str, bool, list, dict or None), or of its annotation
+(``threshold: float = 1``). A trailing comment may constrain the value::
+
+    threshold = 0.5  # range: 0..1
+    model = "gbm"    # choices: gbm, rf, logistic
+
+Batch runs validate their values against the schema, and approvals bind it.
 """
 
 from __future__ import annotations
 
 import ast
+import io
+import re
+import tokenize
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..fingerprint import cell_source
 
 TYPES = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict"}
+_RANGE = re.compile(r"#.*?\brange:\s*(-?[\d.eE+]+)?\s*\.\.\s*(-?[\d.eE+]+)?")
+_CHOICES = re.compile(r"#.*?\bchoices:\s*([^#]+)")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """What a trailing comment allows: a numeric range, or a set of choices."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        low = "" if self.minimum is None else f"{self.minimum:g}"
+        high = "" if self.maximum is None else f"{self.maximum:g}"
+        return f"range {low}..{high}"
 
 
 @dataclass(frozen=True)
@@ -24,9 +50,23 @@ class ParameterSchema:
     cell_index: int | None  # None: the notebook has no parameters cell
     parameters: dict[str, str] = field(default_factory=dict)  # name -> type
     problems: list[str] = field(default_factory=list)
+    constraints: dict[str, Constraint] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def described(self) -> dict[str, str]:
+        """Each name with its type and constraint, in words (what approvals bind)."""
+        return {
+            name: kind
+            + (f" ({self.constraints[name].describe()})" if name in self.constraints else "")
+            for name, kind in self.parameters.items()
+        }
 
     def to_json(self) -> dict[str, Any]:
-        return {"cell": self.cell_index, "parameters": self.parameters, "problems": self.problems}
+        return {
+            "cell": self.cell_index,
+            "parameters": self.described(),
+            "problems": self.problems,
+        }
 
 
 def parameter_schema(notebook: dict[str, Any]) -> ParameterSchema:
@@ -47,6 +87,9 @@ def parameter_schema(notebook: dict[str, Any]) -> ParameterSchema:
     except SyntaxError as exc:
         return ParameterSchema(index, problems=[f"the parameters cell does not parse: {exc.msg}"])
     parameters: dict[str, str] = {}
+    constraints: dict[str, Constraint] = {}
+    defaults: dict[str, Any] = {}
+    comments = _comments(source)
     for node in tree.body:
         name, value = _assignment(node)
         if name is None:
@@ -58,15 +101,70 @@ def parameter_schema(notebook: dict[str, Any]) -> ParameterSchema:
             problems.append(f"line {node.lineno}: {name} is not set to a literal value")
             continue
         kind = "None" if literal is None else TYPES.get(type(literal))
+        annotated = _annotation(node)
+        if annotated is not None:
+            if annotated not in TYPES.values():
+                problems.append(
+                    f"line {node.lineno}: {name}: use int, float, str, bool, list or dict"
+                )
+                continue
+            if kind not in (annotated, "None") and not (annotated == "float" and kind == "int"):
+                problems.append(f"line {node.lineno}: {name}'s default is not a {annotated}")
+                continue
+            kind = annotated
         if kind is None:
             problems.append(
                 f"line {node.lineno}: {name} has an unsupported type {type(literal).__name__}"
             )
             continue
         parameters[name] = kind
+        defaults[name] = literal
+        constraint = _constraint(comments.get(node.lineno, ""), kind)
+        if isinstance(constraint, str):
+            problems.append(f"line {node.lineno}: {name}: {constraint}")
+        elif constraint is not None:
+            constraints[name] = constraint
     if not parameters and not problems:
         problems.append("the parameters cell declares no parameters")
-    return ParameterSchema(index, parameters, problems)
+    return ParameterSchema(index, parameters, problems, constraints, defaults)
+
+
+def _comments(source: str) -> dict[int, str]:
+    """Line number -> the comment on that line."""
+    found: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                found[token.start[0]] = token.string
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
+def _constraint(comment: str, kind: str) -> Constraint | str | None:
+    """The constraint a trailing comment declares, a problem in words, or None."""
+    if match := _RANGE.search(comment):
+        if kind not in ("int", "float"):
+            return "a range applies to int and float parameters only"
+        try:
+            low, high = (float(v) if v else None for v in match.groups())
+        except ValueError:
+            return "write a range as `# range: LOW..HIGH`"
+        if low is None and high is None:
+            return "write a range as `# range: LOW..HIGH`"
+        return Constraint(minimum=low, maximum=high)
+    if match := _CHOICES.search(comment):
+        if kind != "str":
+            return "choices apply to str parameters only"
+        choices = tuple(c.strip() for c in match.group(1).split(",") if c.strip())
+        return Constraint(choices=choices) if choices else "list the choices after `choices:`"
+    return None
+
+
+def _annotation(node: ast.stmt) -> str | None:
+    if isinstance(node, ast.AnnAssign):
+        return node.annotation.id if isinstance(node.annotation, ast.Name) else "?"
+    return None
 
 
 def _assignment(node: ast.stmt) -> tuple[str | None, ast.expr | None]:

@@ -1,9 +1,9 @@
 """Secrets in a notebook: credentials in cell code or in the outputs it shows.
 
-Cell sources and text outputs are decoded from the notebook JSON and scanned line by line with
-detect-secrets (its high-entropy detectors are left out: hashes and fingerprints in outputs are
-not secrets). Images and other binary outputs are not text and are not scanned; inline
-``data:`` URIs in HTML are removed first.
+Cell sources, cell and notebook metadata, text outputs and text attachments are decoded from the
+notebook JSON and scanned line by line with detect-secrets (its high-entropy detectors are left
+out: hashes and fingerprints in outputs are not secrets). Images and other binary outputs or
+attachments are not text and are not scanned; inline ``data:`` URIs in HTML are removed first.
 """
 
 from __future__ import annotations
@@ -24,12 +24,14 @@ _SEEN_MAX = 20_000
 
 @dataclass(frozen=True)
 class SecretFinding:
-    cell: int
-    where: str  # "source" or "output"
+    cell: int  # -1: the notebook's own metadata
+    where: str  # "source", "metadata", "attachment" or "output"
     line: int
     kind: str
 
     def describe(self) -> str:
+        if self.cell < 0:
+            return f"notebook metadata line {self.line}: {self.kind}"
         return f"cell {self.cell + 1}, {self.where} line {self.line}: {self.kind}"
 
 
@@ -43,10 +45,14 @@ def scan_notebook(notebook: dict[str, Any]) -> list[SecretFinding]:
         settings = get_settings()
         plugins = [p for p in settings.plugins if p not in _NOISY]
         settings.plugins = {p: settings.plugins[p] for p in plugins}
+        metadata = notebook.get("metadata") or {}
+        for number, kind in _scan_text(_joined_lines(metadata), scan_line):
+            findings.append(SecretFinding(-1, "metadata", number, kind))
         for index, cell in enumerate(notebook.get("cells", [])):
             texts = [("source", cell_source(cell))]
             if cell.get("metadata"):
-                texts.append(("metadata", _joined(cell["metadata"])))
+                texts.append(("metadata", _joined_lines(cell["metadata"])))
+            texts += [("attachment", text) for text in _attachment_texts(cell)]
             texts += [("output", text) for text in _output_texts(cell)]
             for where, text in texts:
                 for number, kind in _scan_text(text, scan_line):
@@ -88,6 +94,30 @@ def _output_texts(cell: dict[str, Any]) -> list[str]:
                 text = value if isinstance(value, str) else _joined(value)
                 texts.append(_DATA_URI.sub("data:…", text))
     return texts
+
+
+def _attachment_texts(cell: dict[str, Any]) -> list[str]:
+    """Text attachments of a markdown cell, decoded (pictures are skipped)."""
+    import base64
+    import binascii
+
+    texts = []
+    for bundle in (cell.get("attachments") or {}).values():
+        for mime, value in (bundle or {}).items():
+            if mime in _BINARY:
+                continue
+            try:
+                texts.append(base64.b64decode(_joined(value)).decode("utf-8", "replace"))
+            except (binascii.Error, ValueError):
+                texts.append(_joined(value))
+    return texts
+
+
+def _joined_lines(value: Any) -> str:
+    """A mapping as indented JSON, one value per line (so findings have line numbers)."""
+    import json
+
+    return json.dumps(value, indent=1, ensure_ascii=False, default=str)
 
 
 def _joined(value: Any) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -186,6 +187,11 @@ class Run:
         }
         if lineage.cell is not None:
             payload["cell"] = lineage.cell
+        from ..batch.run import BATCH_ENV
+
+        batch = os.environ.get(BATCH_ENV)
+        if batch:  # a production run of an approved notebook, not evidence for its checklist
+            payload["batch_id"] = batch
         links = [f"mlflow-run:{self.run_id}", *(f"entry:{d['entry']}" for d in lineage.data)]
         return self.project.ledger.append(
             RUN_LOGGED, payload, actor=self.actor, notebook=lineage.notebook, links=links

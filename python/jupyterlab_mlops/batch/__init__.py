@@ -1,0 +1,1 @@
+"""Batch jobs: approved notebooks run unattended with validated parameters (papermill)."""

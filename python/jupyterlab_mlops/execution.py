@@ -1,0 +1,136 @@
+"""Running a notebook top to bottom in a fresh kernel with papermill: the one way this package
+executes notebooks (the clean-run check and batch jobs both use it).
+
+The caller passes the notebook it has already read (so what runs is exactly what was checked),
+the folder to run in (so the notebook's relative paths work) and where the executed copy goes.
+Failures come back as data (which cell, which error), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import MlopsError
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How a notebook execution ended."""
+
+    status: str  # "succeeded", "failed" or "interrupted"
+    seconds: float
+    kernel: str
+    #: {"cell": 1-based position in the notebook as saved (the injected parameters cell not
+    #: counted) or None, "error": text}
+    failure: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+
+def python_kernel(notebook: Mapping[str, Any], path: str) -> str:
+    """The notebook's kernel name; only Python kernels run here (a clear error otherwise)."""
+    metadata = notebook.get("metadata") or {}
+    spec = metadata.get("kernelspec") or {}
+    language = str(spec.get("language") or (metadata.get("language_info") or {}).get("name") or "")
+    if language and language.lower() != "python":
+        raise MlopsError(
+            f"{path} uses a {language} kernel; only Python notebooks can run here",
+            "switch the notebook's kernel to Python",
+        )
+    return str(spec.get("name") or "python3")
+
+
+def execute(
+    notebook: Mapping[str, Any],
+    *,
+    source: Path,
+    output: Path,
+    timeout: int | None = None,
+    env: Mapping[str, str] | None = None,
+    progress_bar: bool = False,
+) -> Execution:
+    """Execute ``notebook`` (already read from ``source``) in a fresh kernel in ``source``'s
+    folder, writing the executed copy to ``output`` as it goes.
+
+    ``env`` is set for the kernel's process (and ``MLOPS_NOTEBOOK`` names ``source``, so the
+    kernel's ``%mlops`` commands bind to it). Ctrl-C ends the kernel and returns
+    ``interrupted``; the caller records it and decides what to raise.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    node = nbformat.from_dict(dict(notebook))
+    kernel = python_kernel(notebook, source.name)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    status, failure = "succeeded", None
+    with _environment({"MLOPS_NOTEBOOK": str(source), **(env or {})}):
+        try:
+            papermill.execute_notebook(
+                node,
+                _literal_path(output),
+                cwd=str(source.parent),
+                kernel_name=kernel,
+                progress_bar=progress_bar,
+                execution_timeout=timeout,
+                log_output=False,
+            )
+        except PapermillExecutionError as exc:
+            status = "failed"
+            failure = {"cell": _failed_cell(output), "error": f"{exc.ename}: {exc.evalue}"[:500]}
+        except KeyboardInterrupt:
+            status = "interrupted"
+            failure = {"cell": None, "error": "interrupted (Ctrl-C)"}
+        except Exception as exc:  # no such kernel, a dead kernel, a timeout
+            status = "failed"
+            failure = {"cell": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
+    return Execution(status, round(time.monotonic() - started, 2), kernel, failure)
+
+
+def _failed_cell(output: Path) -> int | None:
+    """Position of the first cell with an error output in the executed copy, counted as in
+    the saved notebook (without the cells papermill adds: parameters, error markers)."""
+    import json
+
+    try:
+        cells = json.loads(output.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return None
+    position = 0
+    for cell in cells:
+        tags = (cell.get("metadata") or {}).get("tags") or []
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue  # cells papermill added
+        position += 1
+        if any(o.get("output_type") == "error" for o in cell.get("outputs") or []):
+            return position
+    return None
+
+
+def _literal_path(path: Path) -> str:
+    """papermill formats output paths with its parameters: keep braces in ours literal."""
+    return str(path).replace("{", "{{").replace("}", "}}")
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration (the kernel inherits them), then restore."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
