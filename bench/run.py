@@ -11,7 +11,7 @@ import json
 import platform
 from pathlib import Path
 
-from . import bench_check, bench_data, bench_ledger, bench_load_ext, bench_runs
+from . import bench_check, bench_data, bench_ledger, bench_load_ext, bench_panel, bench_runs
 
 
 def main() -> None:
@@ -26,6 +26,8 @@ def main() -> None:
     results["ledger"] = bench_ledger.run()
     print("== readiness check")
     results["check"] = bench_check.run()
+    print("== panel refresh (REST, against jupyter-server's contents API)")
+    results["panel"] = bench_panel.run()
     print("== runs (against MLflow directly)")
     results["runs"] = bench_runs.run()
     print("== data add (against dvc add)")

@@ -168,14 +168,20 @@ class ApprovalStatus:
         }
 
 
-def approval_status(path: str | Path, project: Project | None = None) -> ApprovalStatus:
-    """May the notebook at ``path`` run in production? Every surface asks this function."""
+def approval_status(
+    path: str | Path, project: Project | None = None, report: Any = None
+) -> ApprovalStatus:
+    """May the notebook at ``path`` run in production? Every surface asks this function.
+
+    ``report`` (the notebook's :func:`~.checklists.evaluate.check_notebook`, just made) saves
+    evaluating the checklist twice."""
     from .checklists.evaluate import check_notebook
     from .project import find_project
 
     project = project or find_project(path)
-    report = check_notebook(project, path)
-    bundle = current_bundle(project, path)
+    if report is None:
+        report = check_notebook(project, path)
+    bundle = current_bundle(project, path, report.context)
     latest, stale, problems = latest_signoffs(project, report.notebook, bundle)
     blocking = [r.item.id for r in report.blocking("approval")]
     required = REQUIRED_ROLES[project.config.risk_tier]
@@ -281,6 +287,19 @@ def sign_off(
         notebook=state.ref(),
         links=[*(f"entry:{d}" for d in bundle.data), *(f"mlflow-run:{r}" for r in bundle.runs)],
     )
+
+
+def roles_of(project: Project, actor: str) -> list[str]:
+    """The roles ``actor`` may sign in (the same rules :func:`sign_off` applies)."""
+    roles = list(dict.fromkeys([*REQUIRED_ROLES[project.config.risk_tier], *project.config.roles]))
+    held = []
+    for role in roles:
+        try:
+            _check_identity(project, role, actor)
+        except ForbiddenError:
+            continue
+        held.append(role)
+    return held
 
 
 def _check_identity(project: Project, role: str, actor: str) -> None:

@@ -9,7 +9,7 @@ retires it (``mlops retire``), whatever the rest says.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,7 @@ class Report:
     results: list[ItemResult]
     retired: Entry | None = None  # the entry that retired the notebook
     production: Entry | None = None  # the latest succeeded batch run of the current bundle
+    context: Context | None = field(default=None, repr=False, compare=False)  # what was read
 
     @property
     def stage(self) -> str:
@@ -142,7 +143,7 @@ def check_notebook(project: Project, notebook: str | Path) -> Report:
     production = next((e for e in batch if e.payload.get("bundle_digest") == digest), None)
     return Report(
         project, state.path, state.fingerprint, config.template, files, results,
-        retirement(project, state.path), production,
+        retirement(project, state.path), production, context,
     )  # fmt: skip
 
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ForbiddenError, MlopsError, NotFoundError
 from ..paths import confine, relative_to_root
 
 AUTH_RESOURCE = "mlops"
+BaseModelT = TypeVar("BaseModelT", bound=BaseModel)
 
 
 class MlopsHandler(APIHandler):
@@ -34,6 +37,31 @@ class MlopsHandler(APIHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))
 
+    async def answer(self, work: Callable[..., Any], *args: Any, created: bool = False) -> None:
+        """Run ``work(*args)`` off the event loop and answer its JSON (201 when ``created``),
+        or the error it raised as a 4xx JSON body."""
+        try:
+            body = await asyncio.to_thread(work, *args)
+        except MlopsError as exc:
+            self.fail(exc)
+            return
+        except OSError as exc:
+            self.fail(
+                ForbiddenError(
+                    f"cannot read the notebook's project ({exc.strerror})", "check file permissions"
+                )
+            )
+            return
+        if created:
+            self.set_status(201)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))
+
+    def unrooted(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` without the server's own folder in any text."""
+        root = f"{self.root_dir}/"
+        return json.loads(json.dumps(body).replace(json.dumps(root)[1:-1], ""))
+
     def notebook_path(self, api_path: str) -> Path:
         """The notebook named by an API path: inside the root, not hidden (unless allowed), saved."""
         if not api_path.endswith(".ipynb"):
@@ -46,36 +74,153 @@ class MlopsHandler(APIHandler):
 
 
 class NotebookStatusHandler(MlopsHandler):
-    """``GET /mlops/api/notebook?path=...``: a notebook's project, fingerprint and decisions."""
+    """``GET /mlops/api/notebook?path=...``: everything the panel shows for one notebook: its
+    project, fingerprint, readiness checklist, sign-offs, timeline and decisions."""
 
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        try:
-            body = await asyncio.to_thread(self._status, self.get_query_argument("path", ""))
-        except MlopsError as exc:
-            self.fail(exc)
-            return
-        except OSError as exc:
-            self.fail(
-                ForbiddenError(
-                    f"cannot read the notebook's project ({exc.strerror})", "check file permissions"
-                )
-            )
-            return
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(body))  # tornado answers 304 itself when If-None-Match matches
+        path, actor = self.get_query_argument("path", ""), actor_of(self.current_user)
+        await self.answer(self._status, path, actor)  # tornado answers 304 on If-None-Match
 
-    def _status(self, api_path: str) -> dict[str, Any]:
+    def _status(self, api_path: str, actor: str) -> dict[str, Any]:
+        from ..approvals import approval_status, is_anonymous, roles_of
+        from ..checklists.evaluate import check_notebook
         from ..status import notebook_status
+        from ..timeline import timeline
 
-        status = notebook_status(self.notebook_path(api_path), stop=self.root_dir)
+        notebook = self.notebook_path(api_path)
+        status = notebook_status(notebook, stop=self.root_dir)
         body = status.to_json()
-        if status.project is not None:
-            body["project"]["root"] = relative_to_root(self.root_dir, status.project.root)
         body["path"] = api_path
+        project = status.project
+        body["me"] = {
+            "identity": actor,
+            "anonymous": is_anonymous(actor),
+            "single_user": bool(project and project.config.allow_anonymous),
+            "roles": roles_of(project, actor) if project else [],
+        }
+        body["report"] = body["approvals"] = None
+        body["timeline"] = []
+        if project is not None:
+            body["project"]["root"] = relative_to_root(self.root_dir, project.root)
+            report = check_notebook(project, notebook)
+            body["report"] = self.unrooted(report.to_json())
+            body["approvals"] = approval_status(notebook, project, report).to_json()
+            entries = project.ledger.entries(notebook=report.notebook)
+            body["timeline"] = timeline(entries, status.notebook)
         return body
 
 
+class DecisionsHandler(MlopsHandler):
+    """``POST /mlops/api/decisions``: record a decision as the server's user (201)."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        actor = actor_of(self.current_user)
+        await self.answer(self._record, self.request.body, actor, created=True)
+
+    def _record(self, raw: bytes, actor: str) -> dict[str, Any]:
+        from ..decisions import record_decision
+        from ..project import find_project
+
+        body = parse_body(raw, DecisionBody)
+        notebook = self.notebook_path(body.path)
+        decision = record_decision(
+            find_project(notebook), title=body.title, why=body.why, actor=actor,
+            alternatives=body.alternatives or None, tags=body.tags, notebook=notebook,
+        )  # fmt: skip
+        return {"decision": decision.to_json()}
+
+
+class SignoffsHandler(MlopsHandler):
+    """``POST /mlops/api/signoffs``: approve, refuse or revoke in a role as the server's user
+    (201); the core's identity and separation-of-duties rules answer 403."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        actor = actor_of(self.current_user)
+        await self.answer(self._sign, self.request.body, actor, created=True)
+
+    def _sign(self, raw: bytes, actor: str) -> dict[str, Any]:
+        from ..approvals import SignOff, approval_status, sign_off
+        from ..project import find_project
+
+        body = parse_body(raw, SignoffBody)
+        notebook = self.notebook_path(body.path)
+        project = find_project(notebook)
+        entry = sign_off(
+            project, notebook, role=body.role, actor=actor, decision=body.decision,
+            comment=body.comment,
+        )  # fmt: skip
+        return {
+            "signoff": SignOff(entry, True).to_json(),
+            "approvals": approval_status(notebook, project).to_json(),
+        }
+
+
+class PortfolioHandler(MlopsHandler):
+    """``GET /mlops/api/portfolio``: every project and notebook under the server root."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self.answer(self._portfolio)
+
+    def _portfolio(self) -> dict[str, Any]:
+        from ..portfolio import portfolio
+
+        return portfolio(self.root_dir).to_json()
+
+
+class DecisionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    title: str
+    why: str
+    alternatives: str | None = None
+    tags: list[str] = Field(default_factory=list, max_length=20)
+
+
+class SignoffBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    role: str = Field(min_length=1, max_length=64)
+    decision: Literal["approve", "refuse", "revoke"]
+    comment: str | None = Field(default=None, max_length=10_000)
+
+
+def parse_body(raw: bytes, model: type[BaseModelT]) -> BaseModelT:
+    """The request's JSON body, validated; a 400 naming the first problem otherwise."""
+    try:
+        data = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise MlopsError("the request body is not JSON", "send a JSON object") from None
+    if not isinstance(data, dict):
+        raise MlopsError("the request body must be a JSON object", "send a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise MlopsError(
+            f"{where}: {first['msg']}", "see the API description (openapi.yaml)"
+        ) from None
+
+
+def actor_of(user: Any) -> str:
+    """The identity ledger entries record for a Jupyter server user."""
+    if isinstance(user, str):
+        return user
+    return str(getattr(user, "name", "") or getattr(user, "username", "") or "anonymous")
+
+
 def handlers() -> list[tuple[str, type[tornado.web.RequestHandler]]]:
-    return [("notebook", NotebookStatusHandler)]
+    return [
+        ("notebook", NotebookStatusHandler),
+        ("decisions", DecisionsHandler),
+        ("signoffs", SignoffsHandler),
+        ("portfolio", PortfolioHandler),
+    ]

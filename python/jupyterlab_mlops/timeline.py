@@ -1,0 +1,92 @@
+"""A notebook's history as the panel shows it: its ledger entries, newest first, one line each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .ledger import Entry
+from .notebooks import NotebookState
+
+MAX_ENTRIES = 500
+
+
+def _data(p: dict[str, Any]) -> str:
+    return f"data {p.get('name')} v{p.get('version')} registered ({p.get('path')})"
+
+
+def _run(p: dict[str, Any]) -> str:
+    metrics = ", ".join(f"{k}={v:.3g}" for k, v in list((p.get("metrics") or {}).items())[:3]
+                        if isinstance(v, (int, float)))  # fmt: skip
+    production = " (batch job)" if p.get("batch_id") else ""
+    return f"run '{p.get('name')}' {str(p.get('status', '')).lower()}{production}" + (
+        f": {metrics}" if metrics else ""
+    )
+
+
+def _signoff(verb: str) -> Callable[[dict[str, Any]], str]:
+    def summary(p: dict[str, Any]) -> str:
+        comment = f": {p['comment']}" if p.get("comment") else ""
+        return f"{verb} as {p.get('role')}{comment}"
+
+    return summary
+
+
+def _batch(p: dict[str, Any]) -> str:
+    failure = p.get("failure") or {}
+    where = f" at cell {failure['cell']}" if failure.get("cell") else ""
+    error = f"{where}: {failure.get('error')}" if failure else ""
+    drift = (p.get("drift") or {}).get("flagged") or []
+    flagged = f"; drift in {', '.join(map(str, drift))}" if drift else ""
+    return f"batch run {p.get('status')}{error}{flagged}"
+
+
+def _executed(p: dict[str, Any]) -> str:
+    failure = p.get("failure") or {}
+    return "clean run passed" if p.get("ok") else f"clean run failed: {failure.get('error')}"
+
+
+SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "data.registered": _data,
+    "run.logged": _run,
+    "decision.recorded": lambda p: f"decision: {p.get('title')}",
+    "approval.granted": _signoff("approved"),
+    "approval.refused": _signoff("refused"),
+    "approval.revoked": _signoff("revoked"),
+    "checklist.waived": lambda p: f"waived {p.get('item')}: {p.get('why')}",
+    "notebook.executed": _executed,
+    "batch.run": _batch,
+    "notebook.retired": lambda p: f"retired: {p.get('why')}",
+    "notebook.reinstated": lambda p: f"reinstated: {p.get('why')}",
+    "model.registered": lambda p: f"model {p.get('name')} v{p.get('version')} registered",
+}
+
+
+def timeline(entries: list[Entry], state: NotebookState | None) -> list[dict[str, Any]]:
+    """The entries (a notebook's, in ledger order) as timeline rows, newest first."""
+    rows = []
+    for entry in reversed(entries[-MAX_ENTRIES:]):
+        p = entry.payload
+        summarize = SUMMARIES.get(entry.kind)
+        try:
+            summary = summarize(p) if summarize else entry.kind
+        except (TypeError, ValueError, KeyError):  # an odd payload still gets a row
+            summary = entry.kind
+        run_id = p.get("run_id") or p.get("mlflow_run_id")
+        rows.append(
+            {
+                "id": entry.hash,
+                "short_id": entry.short_id,
+                "kind": entry.kind,
+                "time": entry.time,
+                "actor": entry.actor,
+                "summary": summary[:300],
+                "links": list(entry.links),
+                "fingerprint": (entry.notebook or {}).get("fingerprint"),
+                "current": state.is_current(entry) if state is not None else False,
+                "mlflow": {"run_id": run_id, "experiment_id": p.get("experiment_id")}
+                if run_id
+                else None,
+            }
+        )
+    return rows

@@ -1,0 +1,82 @@
+"""Authorization by action: a user allowed to read but not write sees the panel's data but
+cannot sign off or record decisions (403), and every endpoint requires a token."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jupyter_server.auth.authorizer import Authorizer
+from tornado.httpclient import HTTPClientError
+
+from jupyterlab_mlops.project import init_project
+
+from .helpers import ACTOR, make_notebook
+
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
+
+class ReadOnly(Authorizer):
+    def is_authorized(self, handler, user, action, resource) -> bool:
+        return action == "read"
+
+
+@pytest.fixture
+def jp_server_config(jp_root_dir: Path) -> dict:
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"jupyterlab_mlops": True},
+            "allow_unauthenticated_access": False,
+            "authorizer_class": ReadOnly,
+        }
+    }
+
+
+async def test_reads_pass_and_writes_are_refused(jp_fetch, jp_root_dir: Path) -> None:
+    root = jp_root_dir / "p"
+    root.mkdir()
+    init_project(
+        root,
+        name="p",
+        template="classification",
+        risk_tier="minimal",
+        actor=ACTOR,
+        single_user=True,
+    )
+    make_notebook(root / "a.ipynb", ["x = 1"])
+    assert (await jp_fetch("mlops", "api", "notebook", params={"path": "p/a.ipynb"})).code == 200
+    assert (await jp_fetch("mlops", "api", "portfolio")).code == 200
+    for endpoint, body in (
+        ("decisions", {"path": "p/a.ipynb", "title": "t", "why": "w"}),
+        ("signoffs", {"path": "p/a.ipynb", "role": "business", "decision": "approve"}),
+    ):
+        with pytest.raises(HTTPClientError) as info:
+            await jp_fetch("mlops", "api", endpoint, method="POST", body=json.dumps(body))
+        assert info.value.code == 403
+    assert not [
+        e
+        for e in (root / ".mlops" / "ledger.jsonl").read_text().splitlines()
+        if '"decision.recorded"' in e
+    ]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method"),
+    [
+        ("notebook?path=p/a.ipynb", "GET"),
+        ("portfolio", "GET"),
+        ("decisions", "POST"),
+        ("signoffs", "POST"),
+    ],
+)
+async def test_every_endpoint_needs_a_token(
+    jp_fetch, jp_root_dir: Path, endpoint: str, method: str
+) -> None:
+    with pytest.raises(HTTPClientError) as info:
+        await jp_fetch(
+            "mlops", "api", *endpoint.split("?")[:1], method=method,
+            body="{}" if method == "POST" else None, headers={"Authorization": ""},
+            params={"path": "p/a.ipynb"} if "?" in endpoint else None,
+        )  # fmt: skip
+    assert info.value.code in (401, 403)
