@@ -6,53 +6,32 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import {
+  normalizeApprovals,
+  normalizeDecision,
+  normalizePortfolio,
+  normalizeSignoff,
+  normalizeStatus
+} from './normalize';
+import type {
+  IApprovals,
+  IDecision,
+  IDecisionInput,
+  INotebookStatus,
+  IPortfolio,
+  ISignoff,
+  ISignoffInput
+} from './types';
+
 /** The REST namespace, relative to the server's base URL. */
 export const API_NAMESPACE = 'mlops/api';
 
-/** The MLOps project a notebook belongs to. */
-export interface IProjectInfo {
-  /** Project root folder, relative to the server root. */
-  root: string;
-  name: string;
-  template: string;
-  risk_tier: string;
-}
-
-/** A key decision recorded in the ledger. */
-export interface IDecision {
-  id: string;
-  short_id: string;
-  title: string;
-  why: string;
-  alternatives: string | null;
-  tags: string[];
-  links: string[];
-  actor: string;
-  /** UTC time, ISO 8601. */
-  time: string;
-  cell_id: string | null;
-  /** Fingerprint of the notebook version the decision was recorded on. */
-  fingerprint: string | null;
-  /** False when the decision was recorded on an earlier version of the notebook. */
-  current: boolean;
-}
-
-/** `GET mlops/api/notebook?path=...` */
-export interface INotebookStatus {
-  path: string;
-  project: IProjectInfo | null;
-  /** What to do when `project` is null. */
-  hint?: string;
-  notebook: { exists: boolean; fingerprint: string | null };
-  counts: { entries: number; notebook_entries: number; decisions: number };
-  decisions: IDecision[];
-  ledger: { entries: number; head: string | null };
-}
+export * from './types';
+export { normalizeStatus } from './normalize';
 
 /** The outcome of a conditional GET. */
 export type ConditionalResult<T> =
-  | { changed: true; data: T; etag: string | null }
-  | { changed: false; etag: string | null };
+  { changed: true; data: T; etag: string | null } | { changed: false; etag: string | null };
 
 /**
  * An error the user can act on: a short message, what to do about it, and the
@@ -96,10 +75,7 @@ export function apiUrl(
 }
 
 /** The URL of a notebook's status (path relative to the server root, encoded). */
-export function notebookStatusUrl(
-  settings: ServerConnection.ISettings,
-  path: string
-): string {
+export function notebookStatusUrl(settings: ServerConnection.ISettings, path: string): string {
   return apiUrl(settings, 'notebook', { path });
 }
 
@@ -151,9 +127,14 @@ export async function fetchNotebookStatus(
   if (response.status === 304) {
     return { changed: false, etag: etag ?? options.etag ?? null };
   }
-  let body: unknown;
+  const body = await readJson(response);
+  return { changed: true, data: normalizeStatus(body, path), etag };
+}
+
+/** The body of a 2xx answer, as JSON. */
+async function readJson(response: Response): Promise<unknown> {
   try {
-    body = await response.json();
+    return await response.json();
   } catch {
     throw new ApiError(
       'The server sent a response the panel cannot read.',
@@ -161,7 +142,78 @@ export async function fetchNotebookStatus(
       response.status
     );
   }
-  return { changed: true, data: normalizeStatus(body, path), etag };
+}
+
+/** POST a JSON body; resolves with the parsed answer of a 2xx response. */
+async function postJson(
+  endPoint: string,
+  body: unknown,
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<unknown> {
+  const response = await requestAPI(
+    endPoint,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body)
+    },
+    settings
+  );
+  return readJson(response);
+}
+
+/**
+ * Record a key decision for the notebook at `path` (`POST decisions`, 201).
+ * Empty optional fields are left out of the body.
+ */
+export async function postDecision(
+  path: string,
+  input: IDecisionInput,
+  settings?: ServerConnection.ISettings
+): Promise<IDecision> {
+  const body: Record<string, unknown> = { path, title: input.title, why: input.why };
+  if (input.alternatives && input.alternatives.trim()) {
+    body.alternatives = input.alternatives;
+  }
+  if (input.tags && input.tags.length > 0) {
+    body.tags = input.tags;
+  }
+  const answer = (await postJson('decisions', body, settings)) as { decision?: unknown } | null;
+  return normalizeDecision(answer?.decision);
+}
+
+/**
+ * Approve, refuse or revoke in `role` for the notebook at `path`
+ * (`POST signoffs`, 201). A refusal by the rules of the core (separation of
+ * duties, identity) rejects with an ApiError of status 403.
+ */
+export async function postSignoff(
+  path: string,
+  input: ISignoffInput,
+  settings?: ServerConnection.ISettings
+): Promise<{ signoff: ISignoff; approvals: IApprovals }> {
+  const body: Record<string, unknown> = { path, role: input.role, decision: input.decision };
+  if (input.comment && input.comment.trim()) {
+    body.comment = input.comment;
+  }
+  const answer = (await postJson('signoffs', body, settings)) as {
+    signoff?: unknown;
+    approvals?: unknown;
+  } | null;
+  return {
+    signoff: normalizeSignoff(answer?.signoff),
+    approvals: normalizeApprovals(answer?.approvals)
+  };
+}
+
+/** Every project and notebook under the server root (`GET portfolio`). */
+export async function fetchPortfolio(settings?: ServerConnection.ISettings): Promise<IPortfolio> {
+  const response = await requestAPI(
+    'portfolio',
+    { method: 'GET' },
+    settings ?? ServerConnection.makeSettings()
+  );
+  return normalizePortfolio(await readJson(response));
 }
 
 /** Turn a 4xx/5xx response into an ApiError, reading `{"error", "hint"}` when present. */
@@ -190,48 +242,4 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
 function defaultMessage(status: number, statusText: string): string {
   const text = statusText ? ` ${statusText}` : '';
   return `The server answered ${status}${text}.`;
-}
-
-/** Fill in defaults so the views never trip over a missing field. */
-export function normalizeStatus(raw: unknown, path: string): INotebookStatus {
-  const body = (raw && typeof raw === 'object' ? raw : {}) as Partial<INotebookStatus>;
-  const counts: Partial<INotebookStatus['counts']> = body.counts ?? {};
-  const decisions = Array.isArray(body.decisions) ? body.decisions : [];
-  return {
-    path: typeof body.path === 'string' ? body.path : path,
-    project: body.project ?? null,
-    hint: typeof body.hint === 'string' ? body.hint : undefined,
-    notebook: {
-      exists: body.notebook?.exists ?? true,
-      fingerprint: body.notebook?.fingerprint ?? null
-    },
-    counts: {
-      entries: counts.entries ?? 0,
-      notebook_entries: counts.notebook_entries ?? 0,
-      decisions: counts.decisions ?? decisions.length
-    },
-    decisions: decisions.map(normalizeDecision),
-    ledger: {
-      entries: body.ledger?.entries ?? 0,
-      head: body.ledger?.head ?? null
-    }
-  };
-}
-
-function normalizeDecision(raw: Partial<IDecision>): IDecision {
-  const id = String(raw.id ?? '');
-  return {
-    id,
-    short_id: String(raw.short_id ?? id.slice(0, 12)),
-    title: String(raw.title ?? ''),
-    why: String(raw.why ?? ''),
-    alternatives: raw.alternatives ? String(raw.alternatives) : null,
-    tags: Array.isArray(raw.tags) ? raw.tags.map(String) : [],
-    links: Array.isArray(raw.links) ? raw.links.map(String) : [],
-    actor: String(raw.actor ?? ''),
-    time: String(raw.time ?? ''),
-    cell_id: raw.cell_id ?? null,
-    fingerprint: raw.fingerprint ?? null,
-    current: raw.current !== false
-  };
 }

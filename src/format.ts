@@ -29,24 +29,34 @@ export function parseTime(iso: string): number {
   return Date.parse(trimmed);
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per locale: building one costs far more than formatting with it. */
+function timeFormat(locale?: string): Intl.DateTimeFormat {
+  const key = locale ?? '';
+  let format = timeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    timeFormats.set(key, format);
+  }
+  return format;
+}
+
 /** A readable local time ("22 Nov 2026, 23:31"), or the raw text when unreadable. */
 export function formatLocalTime(iso: string, locale?: string): string {
   const ms = parseTime(iso);
   if (Number.isNaN(ms)) {
     return iso;
   }
-  return new Date(ms).toLocaleString(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short'
-  });
+  return timeFormat(locale).format(new Date(ms));
 }
 
 /**
- * Decisions newest first. Unreadable times sort last; ties keep the server's
- * order (the sort is stable).
+ * Decisions (or anything with a time) newest first. Unreadable times sort
+ * last; ties keep the server's order (the sort is stable).
  */
-export function newestFirst(decisions: readonly IDecision[]): IDecision[] {
-  const key = (d: IDecision): number => {
+export function newestFirst<T extends Pick<IDecision, 'time'>>(decisions: readonly T[]): T[] {
+  const key = (d: T): number => {
     const ms = parseTime(d.time);
     return Number.isNaN(ms) ? -Infinity : ms;
   };
@@ -59,7 +69,7 @@ export function newestFirst(decisions: readonly IDecision[]): IDecision[] {
 
 /** "1 entry" / "3 entries". */
 export function plural(count: number, singular: string, pluralForm?: string): string {
-  return `${count} ${count === 1 ? singular : pluralForm ?? `${singular}s`}`;
+  return `${count} ${count === 1 ? singular : (pluralForm ?? `${singular}s`)}`;
 }
 
 /** "save the notebook first" → "Save the notebook first." */
@@ -70,4 +80,67 @@ export function sentence(text: string): string {
   }
   const capitalised = trimmed[0].toUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+}
+
+/** "data.registered" → "data registered". */
+export function kindLabel(kind: string): string {
+  return kind.replace(/[._]/g, ' ');
+}
+
+/** A link of an entry, `kind:ref` ("entry:<hash>", "mlflow-run:<id>", "dvc-md5:<hash>"). */
+export function parseLink(link: string): { kind: string; ref: string } {
+  const colon = link.indexOf(':');
+  return colon < 0
+    ? { kind: '', ref: link }
+    : { kind: link.slice(0, colon), ref: link.slice(colon + 1) };
+}
+
+/**
+ * The base URL of a web UI from a setting, without trailing slashes; null
+ * unless it is an absolute http(s) URL (never `javascript:` and the like).
+ */
+export function safeBaseUrl(url: string | null | undefined): string | null {
+  const trimmed = (url ?? '').trim();
+  if (!/^https?:\/\//i.test(trimmed)) {
+    return null;
+  }
+  try {
+    new URL(trimmed);
+  } catch {
+    return null;
+  }
+  return trimmed.replace(/\/+$/, '');
+}
+
+/**
+ * The MLflow UI page of a run: under its experiment when known, else the
+ * UI's direct run route (which redirects to it). Null without a usable base URL.
+ */
+export function mlflowRunUrl(
+  baseUrl: string | null | undefined,
+  runId: string,
+  experimentId?: string | null
+): string | null {
+  const base = safeBaseUrl(baseUrl);
+  if (!base || !runId) {
+    return null;
+  }
+  const run = encodeURIComponent(runId);
+  return experimentId
+    ? `${base}/#/experiments/${encodeURIComponent(experimentId)}/runs/${run}`
+    : `${base}/#/runs/${run}`;
+}
+
+/** The last part of a path ("dir/a.ipynb" → "a.ipynb"). */
+export function baseName(path: string): string {
+  return path.split('/').pop() || path;
+}
+
+/** `path` relative to `root` when inside it ("p/dir/a.ipynb", "p" → "dir/a.ipynb"). */
+export function relativeTo(path: string, root: string): string {
+  if (!root || root === '.') {
+    return path;
+  }
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }

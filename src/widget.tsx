@@ -2,6 +2,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { IPanelActions } from './actions';
 import { PanelView } from './components/PanelView';
 import { mlopsIcon } from './icons';
 import { MlopsModel } from './model';
@@ -14,8 +15,12 @@ export const PANEL_ID = 'jupyterlab-mlops:panel';
  * on screen (polling only runs then).
  */
 export class MlopsPanel extends ReactWidget {
-  constructor(readonly model: MlopsModel) {
+  constructor(
+    readonly model: MlopsModel,
+    actions: IPanelActions = {}
+  ) {
     super();
+    this._actions = actions;
     this.id = PANEL_ID;
     this.addClass('jp-mlops-sidebar');
     this.title.icon = mlopsIcon;
@@ -24,10 +29,22 @@ export class MlopsPanel extends ReactWidget {
     this.node.setAttribute('aria-label', 'MLOps');
   }
 
+  /** What the panel's controls do (replaced, e.g. when a setting changes). */
+  get actions(): IPanelActions {
+    return this._actions;
+  }
+
+  set actions(actions: IPanelActions) {
+    this._actions = actions;
+    this.update();
+  }
+
   protected render(): JSX.Element {
     return (
       <UseSignal signal={this.model.changed}>
-        {() => <PanelView state={this.model.state} onRefresh={this._onRefresh} />}
+        {() => (
+          <PanelView state={this.model.state} onRefresh={this._onRefresh} actions={this._actions} />
+        )}
       </UseSignal>
     );
   }
@@ -55,4 +72,6 @@ export class MlopsPanel extends ReactWidget {
   private _onRefresh = (): void => {
     void this.model.refresh();
   };
+
+  private _actions: IPanelActions;
 }

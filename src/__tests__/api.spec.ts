@@ -1,7 +1,14 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ApiError, fetchNotebookStatus, notebookStatusUrl } from '../api';
-import { decision, status } from './fixtures';
+import {
+  ApiError,
+  fetchNotebookStatus,
+  fetchPortfolio,
+  notebookStatusUrl,
+  postDecision,
+  postSignoff
+} from '../api';
+import { approvals, decision, fullStatus, portfolio, signoff, status } from './fixtures';
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -29,6 +36,12 @@ function json(body: unknown, status = 200, headers: Record<string, string> = {})
   });
 }
 
+/** The request's URL without its query (ServerConnection may add a cache-buster). */
+function pathOf(request: Request): string {
+  const url = new URL(request.url);
+  return url.origin + url.pathname;
+}
+
 describe('notebookStatusUrl', () => {
   it('joins the base URL, the namespace and an encoded path', () => {
     const { settings } = fakeSettings(() => json({}), 'http://example.org/user/ada/');
@@ -52,9 +65,7 @@ describe('fetchNotebookStatus', () => {
     expect(requests).toHaveLength(1);
     const url = new URL(requests[0].url);
     expect(requests[0].method).toBe('GET');
-    expect(url.origin + url.pathname).toBe(
-      'http://localhost:8888/user/ada/mlops/api/notebook'
-    );
+    expect(url.origin + url.pathname).toBe('http://localhost:8888/user/ada/mlops/api/notebook');
     expect(url.searchParams.get('path')).toBe('credit risk/train&test.ipynb');
     expect(requests[0].url).toContain('path=credit%20risk%2Ftrain%26test.ipynb');
     // ServerConnection adds the token
@@ -146,5 +157,198 @@ describe('fetchNotebookStatus', () => {
         alternatives: null
       });
     }
+  });
+});
+
+describe('the issue 6 fields of GET notebook', () => {
+  it('passes me, report, approvals and timeline through', async () => {
+    const body = fullStatus();
+    const { settings } = fakeSettings(() => json(body, 200, { ETag: '"v2"' }));
+    const result = await fetchNotebookStatus('credit-risk/train.ipynb', { settings });
+    expect(result.changed && result.data).toEqual(body);
+  });
+
+  it('fills in what an older server or an odd value leaves out', async () => {
+    const { settings } = fakeSettings(() =>
+      json({
+        project: { root: 'p', name: 'p', template: 't', risk_tier: 'high' },
+        me: { identity: 'Bo', roles: 'risk' },
+        report: {
+          stage: 'draft',
+          items: [{ id: 'x', status: 'weird', evidence: [{ kind: 'entry', ref: 'e' }] }]
+        },
+        approvals: {
+          required_roles: ['business', 'risk'],
+          signoffs: { business: { kind: 'approved' } }
+        },
+        timeline: [{ id: 'a'.repeat(64), kind: 'run.logged', mlflow: { run_id: 'r' } }, 'junk']
+      })
+    );
+    const result = await fetchNotebookStatus('n.ipynb', { settings });
+    if (!result.changed) {
+      throw new Error('expected data');
+    }
+    const data = result.data;
+    expect(data.me).toEqual({ identity: 'Bo', anonymous: false, single_user: false, roles: [] });
+    expect(data.report?.items[0]).toMatchObject({
+      id: 'x',
+      title: 'x',
+      status: 'fail', // an unknown status never shows as passed
+      gates: 'review',
+      evidence: [{ kind: 'entry', ref: 'e', label: 'e' }],
+      waiver: null
+    });
+    expect(data.report?.blocking).toEqual({ review: [], approval: [], production: [] });
+    expect(data.approvals?.signoffs).toEqual({
+      business: expect.objectContaining({ role: 'business', kind: 'approved', current: true }),
+      risk: null
+    });
+    expect(data.approvals?.stale_because).toEqual([]);
+    expect(data.timeline).toHaveLength(2);
+    expect(data.timeline[0]).toMatchObject({
+      short_id: 'aaaaaaaaaaaa',
+      links: [],
+      current: true,
+      mlflow: { run_id: 'r', experiment_id: '' }
+    });
+  });
+
+  it('reads a status without the new fields (an older server extension)', async () => {
+    const { settings } = fakeSettings(() => json({ project: null, decisions: [] }));
+    const result = await fetchNotebookStatus('n.ipynb', { settings });
+    expect(result.changed && result.data).toMatchObject({
+      me: null,
+      report: null,
+      approvals: null,
+      timeline: []
+    });
+  });
+});
+
+describe('postDecision', () => {
+  it('POSTs the decision as JSON and reads the 201 answer', async () => {
+    const recorded = decision({ title: 'Use ROC AUC' });
+    const { settings, requests } = fakeSettings(() => json({ decision: recorded }, 201));
+    const result = await postDecision(
+      'credit-risk/train.ipynb',
+      { title: 'Use ROC AUC', why: 'ranking', alternatives: 'accuracy', tags: ['evaluation'] },
+      settings
+    );
+    const request = requests[0];
+    expect(request.method).toBe('POST');
+    expect(pathOf(request)).toBe('http://localhost:8888/mlops/api/decisions');
+    expect(request.headers.get('Content-Type')).toBe('application/json');
+    expect(request.headers.get('Authorization')).toBe('token secret-token');
+    expect(await request.json()).toEqual({
+      path: 'credit-risk/train.ipynb',
+      title: 'Use ROC AUC',
+      why: 'ranking',
+      alternatives: 'accuracy',
+      tags: ['evaluation']
+    });
+    expect(result).toEqual(recorded);
+  });
+
+  it('leaves out empty optional fields', async () => {
+    const { settings, requests } = fakeSettings(() => json({ decision: decision() }, 201));
+    await postDecision('a.ipynb', { title: 'T', why: 'W', alternatives: ' ', tags: [] }, settings);
+    expect(await requests[0].json()).toEqual({ path: 'a.ipynb', title: 'T', why: 'W' });
+  });
+
+  it('rejects with the server words on 400', async () => {
+    const { settings } = fakeSettings(() =>
+      json({ error: 'title: Field required', hint: 'see the API description (openapi.yaml)' }, 400)
+    );
+    const error = await postDecision('a.ipynb', { title: '', why: '' }, settings).catch(e => e);
+    expect(error).toMatchObject({ message: 'title: Field required', status: 400 });
+  });
+});
+
+describe('postSignoff', () => {
+  it('POSTs role, decision and comment; reads the sign-off and the approvals of the 201', async () => {
+    const made = signoff({ role: 'risk' });
+    const after = approvals({ signoffs: { business: null, risk: made, 'it-ops': null } });
+    const { settings, requests } = fakeSettings(() =>
+      json({ signoff: made, approvals: after }, 201)
+    );
+    const result = await postSignoff(
+      'credit-risk/train.ipynb',
+      { role: 'risk', decision: 'approve', comment: 'validated' },
+      settings
+    );
+    expect(requests[0].method).toBe('POST');
+    expect(pathOf(requests[0])).toBe('http://localhost:8888/mlops/api/signoffs');
+    expect(await requests[0].json()).toEqual({
+      path: 'credit-risk/train.ipynb',
+      role: 'risk',
+      decision: 'approve',
+      comment: 'validated'
+    });
+    expect(result.signoff).toEqual(made);
+    expect(result.approvals.signoffs.risk).toEqual(made);
+  });
+
+  it('sends no comment when there is none', async () => {
+    const { settings, requests } = fakeSettings(() =>
+      json({ signoff: signoff(), approvals: approvals() }, 201)
+    );
+    await postSignoff('a.ipynb', { role: 'business', decision: 'approve' }, settings);
+    expect(await requests[0].json()).toEqual({
+      path: 'a.ipynb',
+      role: 'business',
+      decision: 'approve'
+    });
+  });
+
+  it('rejects a refusal by the rules with a 403 ApiError carrying message and hint', async () => {
+    const { settings } = fakeSettings(() =>
+      json(
+        {
+          error: 'sign-offs need a real identity; this user is anonymous to Jupyter',
+          hint: 'log in with a named account'
+        },
+        403
+      )
+    );
+    const error = await postSignoff(
+      'a.ipynb',
+      { role: 'risk', decision: 'approve' },
+      settings
+    ).catch(e => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      status: 403,
+      message: 'sign-offs need a real identity; this user is anonymous to Jupyter',
+      hint: 'log in with a named account'
+    });
+  });
+});
+
+describe('fetchPortfolio', () => {
+  it('GETs the portfolio', async () => {
+    const body = portfolio();
+    const { settings, requests } = fakeSettings(
+      () => json(body),
+      'http://localhost:8888/user/ada/'
+    );
+    const result = await fetchPortfolio(settings);
+    expect(requests[0].method).toBe('GET');
+    expect(pathOf(requests[0])).toBe('http://localhost:8888/user/ada/mlops/api/portfolio');
+    expect(result).toEqual(body);
+  });
+
+  it('fills in missing fields (a project that could not be read)', async () => {
+    const { settings } = fakeSettings(() =>
+      json({
+        projects: [{ root: 'x', name: 'x', template: null, risk_tier: null, error: 'bad config' }]
+      })
+    );
+    const result = await fetchPortfolio(settings);
+    expect(result).toEqual({
+      truncated: false,
+      projects: [
+        { root: 'x', name: 'x', template: '', risk_tier: '', error: 'bad config', notebooks: [] }
+      ]
+    });
   });
 });

@@ -1,12 +1,27 @@
-import { IDecision, INotebookStatus } from '../api';
+import {
+  IApprovals,
+  IDecision,
+  IMe,
+  INotebookStatus,
+  IPortfolio,
+  IReport,
+  IReportItem,
+  ISignoff,
+  ITimelineEntry
+} from '../api';
 
 export const FINGERPRINT = 'sha256:' + 'ab12cd34ef56'.padEnd(64, '0');
+export const OLD_FINGERPRINT = 'sha256:' + '99887766aa55'.padEnd(64, '0');
 
 let counter = 0;
 
-export function decision(overrides: Partial<IDecision> = {}): IDecision {
+function hexId(id: string | undefined): string {
   counter++;
-  const id = (overrides.id ?? counter.toString(16)).padStart(64, '0');
+  return (id ?? counter.toString(16)).padStart(64, '0');
+}
+
+export function decision(overrides: Partial<IDecision> = {}): IDecision {
+  const id = hexId(overrides.id);
   return {
     id,
     short_id: id.slice(0, 12),
@@ -20,6 +35,162 @@ export function decision(overrides: Partial<IDecision> = {}): IDecision {
     cell_id: null,
     fingerprint: FINGERPRINT,
     current: true,
+    ...overrides
+  };
+}
+
+export function me(overrides: Partial<IMe> = {}): IMe {
+  return {
+    identity: 'Rita Risk <rita@example.com>',
+    anonymous: false,
+    single_user: false,
+    roles: ['risk'],
+    ...overrides
+  };
+}
+
+export function item(overrides: Partial<IReportItem> = {}): IReportItem {
+  return {
+    id: 'decisions-recorded',
+    title: 'Decisions on data, model choice and evaluation are recorded',
+    status: 'fail',
+    gates: 'review',
+    detail: 'no current decision tagged evaluation',
+    evidence: [],
+    why: 'Which data, which features, which model and how it is judged.',
+    fix: '%mlops decide "TITLE" --why "..." --tag data|model|evaluation',
+    check: 'decisions_recorded',
+    waivable: true,
+    waiver: null,
+    ...overrides
+  };
+}
+
+/** A classification/high checklist with items in every gate and every status. */
+export function report(overrides: Partial<IReport> = {}): IReport {
+  return {
+    notebook: 'train.ipynb',
+    fingerprint: FINGERPRINT,
+    project: 'credit-risk',
+    template: 'classification',
+    risk_tier: 'high',
+    stage: 'draft',
+    retired: null,
+    last_batch_run: null,
+    items: [
+      item({
+        id: 'data-registered',
+        title: 'Training data is registered and unchanged since',
+        status: 'pass',
+        detail: 'applications v1 read by the notebook',
+        evidence: [{ kind: 'data', ref: 'd'.repeat(64), label: 'applications v1' }],
+        fix: '%mlops data add PATH, then read it with jupyterlab_mlops.data.path(NAME) before the run'
+      }),
+      item({
+        id: 'run-logged',
+        title: 'A finished run of this notebook version logged a ranking metric',
+        status: 'pass',
+        detail: "run 'gradient boosting': test_roc_auc=0.79",
+        evidence: [{ kind: 'mlflow-run', ref: 'run123', label: "run 'gradient boosting'" }],
+        fix: '%%mlops run "NAME" around the training code, logging e.g. run.log(test_roc_auc=...)'
+      }),
+      item(),
+      item({
+        id: 'parameters-cell',
+        title: "A parameters cell declares the notebook's inputs as typed literals",
+        status: 'pass',
+        gates: 'approval',
+        detail: 'seed: int',
+        evidence: [{ kind: 'cell', ref: '3', label: 'cell 4' }],
+        fix: 'tag one code cell `parameters` and keep it to assignments like `seed = 7`'
+      }),
+      item({
+        id: 'clean-run',
+        title: 'The notebook runs top to bottom in a fresh kernel',
+        gates: 'approval',
+        detail: 'no clean run of this version',
+        fix: 'mlops check NOTEBOOK --run (runs it with papermill in a scratch folder)'
+      }),
+      item({
+        id: 'environment-pinned',
+        title: 'The project pins its environment',
+        status: 'waived',
+        gates: 'approval',
+        detail: 'no lock file',
+        fix: 'commit a lock file',
+        waiver: {
+          id: 'w'.repeat(64),
+          actor: 'Rita Risk <rita@example.com>',
+          time: '2026-11-22T11:00:00Z',
+          why: 'pinned by the platform image'
+        }
+      }),
+      item({
+        id: 'signoffs',
+        title: 'The required roles signed off this exact version',
+        gates: 'production',
+        detail: 'no business sign-off',
+        fix: 'mlops approve NOTEBOOK --role ROLE',
+        waivable: false
+      })
+    ],
+    blocking: {
+      review: ['decisions-recorded'],
+      approval: ['decisions-recorded', 'clean-run'],
+      production: ['decisions-recorded', 'clean-run', 'signoffs']
+    },
+    ...overrides
+  };
+}
+
+export function signoff(overrides: Partial<ISignoff> = {}): ISignoff {
+  return {
+    id: hexId(overrides.id),
+    kind: 'approved',
+    role: 'business',
+    actor: 'Bo Business <bo@example.com>',
+    time: '2026-11-22T12:00:00Z',
+    comment: 'fine',
+    fingerprint: FINGERPRINT,
+    current: true,
+    ...overrides
+  };
+}
+
+export function approvals(overrides: Partial<IApprovals> = {}): IApprovals {
+  return {
+    notebook: 'train.ipynb',
+    may_run: false,
+    bundle: {
+      fingerprint: FINGERPRINT,
+      parameters: { seed: 'int' },
+      data: [],
+      runs: [],
+      checklist: 'x',
+      digest: 'e'.repeat(64)
+    },
+    required_roles: ['business', 'risk', 'it-ops'],
+    signoffs: { business: null, risk: null, 'it-ops': null },
+    blocking: [],
+    stale_because: [],
+    problems: ['no business sign-off', 'no risk sign-off', 'no it-ops sign-off'],
+    ...overrides
+  };
+}
+
+export function entry(overrides: Partial<ITimelineEntry> = {}): ITimelineEntry {
+  const id = hexId(overrides.id);
+  return {
+    id,
+    short_id: id.slice(0, 12),
+    kind: 'decision.recorded',
+    time: '2026-11-22T10:00:00Z',
+    actor: 'Ada <ada@example.com>',
+    summary: `entry ${counter}`,
+    links: [],
+    fingerprint: FINGERPRINT,
+    current: true,
+    mlflow: null,
     ...overrides
   };
 }
@@ -38,8 +209,33 @@ export function status(overrides: Partial<INotebookStatus> = {}): INotebookStatu
     counts: { entries: 7, notebook_entries: 3, decisions: decisions.length },
     decisions,
     ledger: { entries: 7, head: 'f'.repeat(64) },
+    me: null,
+    report: null,
+    approvals: null,
+    timeline: [],
     ...overrides
   };
+}
+
+/** A status with everything issue 6 added: me, report, approvals, timeline. */
+export function fullStatus(overrides: Partial<INotebookStatus> = {}): INotebookStatus {
+  return status({
+    me: me(),
+    report: report(),
+    approvals: approvals(),
+    timeline: [
+      entry({
+        id: 'a3',
+        kind: 'run.logged',
+        summary: "run 'gradient boosting' logged",
+        links: ['mlflow-run:run123'],
+        mlflow: { run_id: 'run123', experiment_id: '7' }
+      }),
+      entry({ id: 'a2', kind: 'decision.recorded', summary: 'decided: Use gradient boosting' }),
+      entry({ id: 'd'.repeat(64), kind: 'data.registered', summary: 'applications v1 registered' })
+    ],
+    ...overrides
+  });
 }
 
 export function noProjectStatus(): INotebookStatus {
@@ -52,6 +248,70 @@ export function noProjectStatus(): INotebookStatus {
     counts: { entries: 0, notebook_entries: 0, decisions: 0 },
     ledger: { entries: 0, head: null }
   });
+}
+
+export function portfolio(): IPortfolio {
+  return {
+    truncated: false,
+    projects: [
+      {
+        root: 'credit-risk',
+        name: 'credit-risk',
+        template: 'classification',
+        risk_tier: 'high',
+        error: null,
+        notebooks: [
+          {
+            path: 'credit-risk/train.ipynb',
+            stage: 'approved',
+            failing: 0,
+            blocking_approval: [],
+            stale: false,
+            may_run: true,
+            last_activity: '2026-11-22T12:00:00Z',
+            error: null
+          },
+          {
+            path: 'credit-risk/explore/eda.ipynb',
+            stage: 'draft',
+            failing: 5,
+            blocking_approval: ['run-logged'],
+            stale: false,
+            may_run: false,
+            last_activity: null,
+            error: null
+          }
+        ]
+      },
+      {
+        root: 'churn',
+        name: 'Churn',
+        template: 'classification',
+        risk_tier: 'limited',
+        error: null,
+        notebooks: [
+          {
+            path: 'churn/model.ipynb',
+            stage: 'ready for review',
+            failing: 2,
+            blocking_approval: ['clean-run'],
+            stale: true,
+            may_run: false,
+            last_activity: '2026-11-23T08:00:00Z',
+            error: null
+          }
+        ]
+      },
+      {
+        root: 'broken',
+        name: 'broken',
+        template: '',
+        risk_tier: '',
+        error: 'invalid .mlops/config: risk_tier',
+        notebooks: []
+      }
+    ]
+  };
 }
 
 /** Resolve pending promise callbacks (microtasks) a few times over. */

@@ -1,6 +1,6 @@
 import { ApiError, ConditionalResult, INotebookStatus } from '../api';
 import { MlopsModel, StatusFetcher } from '../model';
-import { decision, flushPromises, status } from './fixtures';
+import { decision, flushPromises, fullStatus, signoff, approvals, status } from './fixtures';
 
 type Result = ConditionalResult<INotebookStatus>;
 
@@ -262,6 +262,35 @@ describe('MlopsModel', () => {
     model.pollInterval = 0;
     await jest.advanceTimersByTimeAsync(60000);
     expect(fetcher).toHaveBeenCalledTimes(2);
+    model.dispose();
+  });
+
+  it('carries the checklist, sign-offs and timeline through, and replaces them when the ledger changes', async () => {
+    const first = fullStatus();
+    const second = fullStatus({
+      approvals: approvals({ signoffs: { business: signoff(), risk: null, 'it-ops': null } })
+    });
+    const answers: Result[] = [
+      { changed: true, etag: '"1"', data: first },
+      { changed: false, etag: '"1"' },
+      { changed: true, etag: '"2"', data: second }
+    ];
+    const fetcher = jest.fn(async () => answers.shift() as Result);
+    const model = new MlopsModel({ fetcher, pollInterval: 1000 });
+    const seen: (string | undefined)[] = [];
+    model.changed.connect(() => seen.push(model.state.data?.approvals?.signoffs.business?.kind));
+    model.setVisible(true);
+    model.path = first.path;
+    await flushPromises();
+    expect(model.state.data?.report?.items).toHaveLength(7);
+    expect(model.state.data?.timeline).toHaveLength(3);
+    expect(model.state.data?.me?.roles).toEqual(['risk']);
+    await jest.advanceTimersByTimeAsync(1000); // 304: nothing changes
+    expect(model.state.data).toBe(first);
+    await jest.advanceTimersByTimeAsync(1000); // another user signed: the poll brings it
+    expect(model.state.data).toBe(second);
+    expect(fetcher.mock.calls.map(c => (c as unknown[])[1])).toEqual([null, '"1"', '"1"']);
+    expect(seen).toEqual([undefined, undefined, 'approved']); // loading, first answer, second
     model.dispose();
   });
 });

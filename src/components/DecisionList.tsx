@@ -10,16 +10,11 @@ import { formatLocalTime, newestFirst, shortId } from '../format';
 export function DecisionList(props: { decisions: readonly IDecision[] }): JSX.Element {
   const decisions = newestFirst(props.decisions);
   return (
-    <section className="jp-mlops-decisions" aria-label="Key decisions">
-      <h3 className="jp-mlops-section-title">
-        Key decisions <span className="jp-mlops-count">{decisions.length}</span>
-      </h3>
-      <ol className="jp-mlops-decision-list" data-testid="mlops-decisions">
-        {decisions.map((decision, index) => (
-          <Decision key={`${decision.id}:${index}`} decision={decision} />
-        ))}
-      </ol>
-    </section>
+    <ol className="jp-mlops-decision-list" data-testid="mlops-decisions" aria-label="Key decisions">
+      {decisions.map((decision, index) => (
+        <Decision key={`${decision.id}:${index}`} decision={decision} />
+      ))}
+    </ol>
   );
 }
 

@@ -1,18 +1,32 @@
 import { refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { INotebookStatus } from '../api';
-import { sentence } from '../format';
+import { IPanelActions } from '../actions';
+import { INotebookStatus, ITimelineEntry } from '../api';
+import { mlflowRunUrl, sentence } from '../format';
 import { IPanelState } from '../model';
+import { Checklist } from './Checklist';
+import { DecisionForm } from './DecisionForm';
 import { DecisionList } from './DecisionList';
 import { CommandSnippet, EmptyState } from './EmptyState';
 import { ErrorMessage } from './ErrorMessage';
+import { IEvidenceNavigation } from './EvidenceLinks';
 import { InlineText } from './InlineText';
 import { NotebookSummary, ProjectHeader } from './ProjectHeader';
+import { Section } from './Section';
+import { Signoffs } from './Signoffs';
+import { IHighlight, Timeline } from './Timeline';
 
-/** The whole panel for one state of the model. Pure: same state, same DOM. */
-export function PanelView(props: { state: IPanelState; onRefresh?: () => void }): JSX.Element {
+const NO_ACTIONS: IPanelActions = {};
+
+/** The whole panel for one state of the model. Same state and actions, same DOM. */
+export function PanelView(props: {
+  state: IPanelState;
+  onRefresh?: () => void;
+  actions?: IPanelActions;
+}): JSX.Element {
   const { state, onRefresh } = props;
+  const actions = props.actions ?? NO_ACTIONS;
   return (
     <div
       className="jp-mlops-panel"
@@ -22,24 +36,37 @@ export function PanelView(props: { state: IPanelState; onRefresh?: () => void })
     >
       <header className="jp-mlops-header">
         <h2 className="jp-mlops-heading">MLOps</h2>
-        {onRefresh && state.path && (
-          <button
-            type="button"
-            className="jp-mlops-refresh jp-Button jp-mod-minimal"
-            title="Refresh"
-            aria-label="Refresh"
-            onClick={onRefresh}
-          >
-            <refreshIcon.react tag="span" />
-          </button>
-        )}
+        <div className="jp-mlops-header-actions">
+          {actions.openPortfolio && (
+            <button
+              type="button"
+              className="jp-mlops-button jp-mlops-open-portfolio"
+              title="Every project's notebooks, their stage and approvals"
+              aria-label="Open the portfolio"
+              onClick={actions.openPortfolio}
+            >
+              Portfolio
+            </button>
+          )}
+          {onRefresh && state.path && (
+            <button
+              type="button"
+              className="jp-mlops-refresh jp-Button jp-mod-minimal"
+              title="Refresh"
+              aria-label="Refresh"
+              onClick={onRefresh}
+            >
+              <refreshIcon.react tag="span" />
+            </button>
+          )}
+        </div>
       </header>
-      <Body state={state} />
+      <Body state={state} actions={actions} />
     </div>
   );
 }
 
-function Body(props: { state: IPanelState }): JSX.Element {
+function Body(props: { state: IPanelState; actions: IPanelActions }): JSX.Element {
   const { state } = props;
   switch (state.status) {
     case 'no-notebook':
@@ -53,45 +80,148 @@ function Body(props: { state: IPanelState }): JSX.Element {
     case 'error':
       return <ErrorMessage error={state.error!} />;
     case 'ready':
-      return <Status status={state.data!} />;
+      // a new notebook starts with fresh forms and filters
+      return <Status key={state.data!.path} status={state.data!} actions={props.actions} />;
   }
 }
 
-function Status(props: { status: INotebookStatus }): JSX.Element {
-  const { status } = props;
-  if (!status.project) {
-    return (
-      <EmptyState kind="no-project" title="This notebook is not inside an MLOps project.">
-        {status.hint ? (
-          <p className="jp-mlops-hint">
-            <InlineText text={sentence(status.hint)} />
-          </p>
-        ) : (
-          <p className="jp-mlops-hint">
-            Run <CommandSnippet>mlops init</CommandSnippet> in a terminal in the project's root
-            folder, or <CommandSnippet>%mlops init</CommandSnippet> in a notebook cell there.
-          </p>
-        )}
-      </EmptyState>
-    );
+/** run id → experiment id, from the timeline's MLflow runs. */
+function experimentsOf(timeline: readonly ITimelineEntry[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const entry of timeline) {
+    if (entry.mlflow && entry.mlflow.experiment_id && !map.has(entry.mlflow.run_id)) {
+      map.set(entry.mlflow.run_id, entry.mlflow.experiment_id);
+    }
   }
+  return map;
+}
+
+function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX.Element {
+  const { status, actions } = props;
+  const [highlight, setHighlight] = React.useState<IHighlight | null>(null);
+  const experiments = React.useMemo(() => experimentsOf(status.timeline), [status.timeline]);
+  const runUrl = React.useCallback(
+    (runId: string, experimentId?: string) =>
+      mlflowRunUrl(actions.mlflowUrl, runId, experimentId || experiments.get(runId)),
+    [actions.mlflowUrl, experiments]
+  );
+  const showEntry = React.useCallback(
+    (id: string) => setHighlight(h => ({ id, seq: (h?.seq ?? 0) + 1 })),
+    []
+  );
+  const nav: IEvidenceNavigation = React.useMemo(
+    () => ({ runUrl, showEntry, actions }),
+    [runUrl, showEntry, actions]
+  );
+
+  if (!status.project) {
+    return <NoProject hint={status.hint} />;
+  }
+  const { report, approvals } = status;
+  const failing = report ? report.items.filter(i => i.status === 'fail').length : 0;
   return (
     <>
       <ProjectHeader project={status.project} />
-      <NotebookSummary status={status} />
-      {status.decisions.length > 0 ? (
-        <DecisionList decisions={status.decisions} />
-      ) : (
-        <EmptyState kind="no-decisions" title="No key decisions recorded for this notebook yet.">
-          <p>Record one from a cell:</p>
-          <pre className="jp-mlops-snippet-block">
-            <code>%mlops decide "TITLE" --why "..."</code>
-          </pre>
-          <p className="jp-mlops-muted">
-            Load the magics first with <CommandSnippet>%load_ext jupyterlab_mlops</CommandSnippet>.
-          </p>
-        </EmptyState>
+      <NotebookSummary status={status} onShowEntry={showEntry} />
+      {report && (
+        <Section
+          name="checklist"
+          title="Readiness checklist"
+          extra={
+            <span className="jp-mlops-section-status" data-failing={failing}>
+              {failing ? `${failing} failing` : 'all ok'}
+            </span>
+          }
+        >
+          <Checklist report={report} nav={nav} />
+        </Section>
       )}
+      {approvals && (
+        <Section name="signoffs" title="Sign-offs">
+          <Signoffs approvals={approvals} me={status.me} onSignOff={actions.signOff} />
+        </Section>
+      )}
+      <Section name="decisions" title="Key decisions" count={status.decisions.length}>
+        {actions.recordDecision && <RecordDecision onSubmit={actions.recordDecision} />}
+        {status.decisions.length > 0 ? (
+          <DecisionList decisions={status.decisions} />
+        ) : (
+          <NoDecisions withForm={actions.recordDecision !== undefined} />
+        )}
+      </Section>
+      <Section
+        name="timeline"
+        title="Timeline"
+        count={status.timeline.length}
+        openRequest={highlight?.seq}
+      >
+        <Timeline
+          entries={status.timeline}
+          highlight={highlight}
+          onShowEntry={showEntry}
+          runUrl={runUrl}
+        />
+      </Section>
     </>
+  );
+}
+
+/** The decision form behind a button, so it does not take the sidebar's room until needed. */
+function RecordDecision(props: {
+  onSubmit: NonNullable<IPanelActions['recordDecision']>;
+}): JSX.Element {
+  const [open, setOpen] = React.useState(false);
+  const id = React.useId();
+  return (
+    <div className="jp-mlops-record-decision">
+      <button
+        type="button"
+        className="jp-mlops-button"
+        aria-expanded={open}
+        aria-controls={id}
+        aria-label="Record a decision"
+        onClick={() => setOpen(!open)}
+      >
+        {open ? 'Close the form' : 'Record a decision…'}
+      </button>
+      <div id={id} hidden={!open}>
+        <DecisionForm onSubmit={props.onSubmit} />
+      </div>
+    </div>
+  );
+}
+
+function NoProject(props: { hint?: string }): JSX.Element {
+  return (
+    <EmptyState kind="no-project" title="This notebook is not inside an MLOps project.">
+      {props.hint ? (
+        <p className="jp-mlops-hint">
+          <InlineText text={sentence(props.hint)} />
+        </p>
+      ) : (
+        <p className="jp-mlops-hint">
+          Run <CommandSnippet>mlops init</CommandSnippet> in a terminal in the project's root
+          folder, or <CommandSnippet>%mlops init</CommandSnippet> in a notebook cell there.
+        </p>
+      )}
+    </EmptyState>
+  );
+}
+
+function NoDecisions(props: { withForm: boolean }): JSX.Element {
+  return (
+    <EmptyState kind="no-decisions" title="No key decisions recorded for this notebook yet.">
+      <p>
+        {props.withForm
+          ? 'Record one with the form above, or from a cell:'
+          : 'Record one from a cell:'}
+      </p>
+      <pre className="jp-mlops-snippet-block">
+        <code>%mlops decide "TITLE" --why "..."</code>
+      </pre>
+      <p className="jp-mlops-muted">
+        Load the magics first with <CommandSnippet>%load_ext jupyterlab_mlops</CommandSnippet>.
+      </p>
+    </EmptyState>
   );
 }

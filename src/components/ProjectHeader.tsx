@@ -1,17 +1,15 @@
 import * as React from 'react';
 
 import { INotebookStatus, IProjectInfo } from '../api';
-import { plural, shortFingerprint } from '../format';
+import { baseName, plural, shortFingerprint } from '../format';
+import { ApprovalSummary } from './ApprovalSummary';
+import { StageBadge } from './StageBadge';
 
 /** Project name, model template and risk tier. */
 export function ProjectHeader(props: { project: IProjectInfo }): JSX.Element {
   const { project } = props;
   return (
-    <section
-      className="jp-mlops-project"
-      data-testid="mlops-project"
-      aria-label="MLOps project"
-    >
+    <section className="jp-mlops-project" data-testid="mlops-project" aria-label="MLOps project">
       <h3 className="jp-mlops-project-name" title={`Project root: ${project.root || '.'}`}>
         {project.name}
       </h3>
@@ -33,18 +31,41 @@ export function ProjectHeader(props: { project: IProjectInfo }): JSX.Element {
   );
 }
 
-/** The notebook's fingerprint and how many ledger entries concern it. */
-export function NotebookSummary(props: { status: INotebookStatus }): JSX.Element {
-  const { status } = props;
+/**
+ * The notebook: its lifecycle stage, fingerprint, whether the approvals on
+ * record still hold, and how many ledger entries concern it.
+ */
+export function NotebookSummary(props: {
+  status: INotebookStatus;
+  /** Show a ledger entry in the timeline (the last batch run). */
+  onShowEntry?: (id: string) => void;
+}): JSX.Element {
+  const { status, onShowEntry } = props;
+  const report = status.report;
   const fingerprint = status.notebook.fingerprint;
   const short = shortFingerprint(fingerprint);
-  const name = status.path.split('/').pop() || status.path;
+  const name = baseName(status.path);
   return (
     <section className="jp-mlops-notebook" data-testid="mlops-notebook" aria-label="Notebook">
       <p className="jp-mlops-notebook-name" title={status.path}>
         {name}
       </p>
       <dl className="jp-mlops-facts">
+        {report && (
+          <div>
+            <dt>Stage</dt>
+            <dd>
+              <StageBadge stage={report.stage} />
+              {report.retired && (
+                <span className="jp-mlops-retired" data-testid="mlops-retired">
+                  {' '}
+                  by {report.retired.actor}
+                  {report.retired.why ? `: ${report.retired.why}` : ''}
+                </span>
+              )}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Fingerprint</dt>
           <dd>
@@ -63,6 +84,33 @@ export function NotebookSummary(props: { status: INotebookStatus }): JSX.Element
             )}
           </dd>
         </div>
+        {status.approvals && (
+          <div>
+            <dt>Approvals</dt>
+            <dd>
+              <ApprovalSummary approvals={status.approvals} />
+            </dd>
+          </div>
+        )}
+        {report?.last_batch_run && (
+          <div>
+            <dt>Last batch</dt>
+            <dd>
+              {onShowEntry ? (
+                <button
+                  type="button"
+                  className="jp-mlops-link-button"
+                  aria-label="Show the last batch run in the timeline"
+                  onClick={() => onShowEntry(report.last_batch_run!)}
+                >
+                  {report.last_batch_run.slice(0, 12)}
+                </button>
+              ) : (
+                <code className="jp-mlops-entry-id">{report.last_batch_run.slice(0, 12)}</code>
+              )}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Ledger</dt>
           <dd className="jp-mlops-entry-count" data-count={status.counts.notebook_entries}>

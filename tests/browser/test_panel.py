@@ -11,12 +11,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jupyterlab_mlops.decisions import record_decision
-from jupyterlab_mlops.project import find_project, init_project
+from jupyterlab_mlops.project import find_project
 
-from .conftest import ARTIFACTS, REPO
+from .conftest import ARTIFACTS
+from .jlab import copy_example, open_notebook, open_panel, run_cell_containing
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-EXAMPLE = REPO / "examples" / "credit-risk"
 DECISION = "Exclude direct identifiers and sensitive attributes from the features"
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -25,49 +25,8 @@ HOSTILE = '<img src=x onerror="window.__pwned=1">'
 def example_root(tmp_path: Path) -> Path:
     """A copy of the example project, initialised as a user would."""
     root = tmp_path / "root"
-    shutil.copytree(
-        EXAMPLE, root / "credit-risk", ignore=shutil.ignore_patterns("data", ".mlops", "*.png")
-    )
-    init_project(
-        root / "credit-risk",
-        name="credit-risk",
-        template="classification",
-        risk_tier="high",
-        actor="setup",
-    )
+    copy_example(root)
     return root
-
-
-def open_panel(page: Page) -> None:
-    """Show the panel (JupyterLab may restore it open while the page settles: never toggle it shut)."""
-    tab = page.locator('.jp-SideBar.jp-mod-right li[data-id="jupyterlab-mlops:panel"]')
-    panel = page.locator(".jp-mlops-panel")
-    expect(tab).to_be_visible(timeout=30_000)
-    for _ in range(10):
-        if panel.is_visible():
-            return
-        if "lm-mod-current" not in (tab.get_attribute("class") or ""):
-            tab.click()
-        page.wait_for_timeout(500)
-    expect(panel).to_be_visible()
-
-
-def run_cell_containing(page: Page, text: str) -> None:
-    cell = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text=text).first
-    cell.scroll_into_view_if_needed()
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"\[\d+\]"), timeout=60_000)
-
-
-def open_notebook(page: Page, lab, path: str) -> None:
-    page.goto(lab.page_url(f"lab/tree/{path}"))
-    expect(page.locator(".jp-Notebook .jp-CodeCell").first).to_be_visible(timeout=60_000)
-    # every open notebook's kernel is idle (the workspace may restore another notebook too)
-    indicators = page.locator(".jp-Notebook-ExecutionIndicator")
-    expect(indicators.first).to_be_visible(timeout=60_000)
-    busy = page.locator(".jp-Notebook-ExecutionIndicator:not([data-status='idle'])")
-    expect(busy).to_have_count(0, timeout=60_000)
 
 
 def test_decision_recorded_in_a_kernel_appears_in_the_panel(

@@ -1,0 +1,285 @@
+import * as React from 'react';
+
+import { IPanelActions } from '../actions';
+import { Checklist, groupByGate } from '../components/Checklist';
+import { PanelView } from '../components/PanelView';
+import { IPanelState } from '../model';
+import { entry, fullStatus, item, report } from './fixtures';
+import { button, click, IMounted, mount, text } from './dom';
+
+let m: IMounted;
+beforeEach(() => {
+  m = mount();
+});
+afterEach(() => m.unmount());
+
+function ready(data = fullStatus()): IPanelState {
+  return { path: data.path, status: 'ready', data, error: null };
+}
+
+function renderPanel(actions: IPanelActions = {}, data = fullStatus()): HTMLElement {
+  return m.render(<PanelView state={ready(data)} actions={actions} />);
+}
+
+const itemEl = (root: ParentNode, id: string) =>
+  root.querySelector(`.jp-mlops-item[data-item-id="${id}"]`) as HTMLElement;
+
+describe('groupByGate', () => {
+  it('groups items by the stage they gate, in lifecycle order, unknown gates last', () => {
+    const items = [
+      item({ id: 'p', gates: 'production' }),
+      item({ id: 'x', gates: 'someday' }),
+      item({ id: 'r1', gates: 'review' }),
+      item({ id: 'a', gates: 'approval' }),
+      item({ id: 'r2', gates: 'review' })
+    ];
+    expect(groupByGate(items).map(g => [g.gate, g.items.map(i => i.id)])).toEqual([
+      ['review', ['r1', 'r2']],
+      ['approval', ['a']],
+      ['production', ['p']],
+      ['someday', ['x']]
+    ]);
+    expect(groupByGate([])).toEqual([]);
+  });
+});
+
+describe('Checklist', () => {
+  it('shows each gate with its items, outcomes and details', () => {
+    const panel = renderPanel();
+    const gates = Array.from(panel.querySelectorAll('.jp-mlops-gate'));
+    expect(gates.map(g => g.getAttribute('data-gate'))).toEqual([
+      'review',
+      'approval',
+      'production'
+    ]);
+    expect(text(gates[0].querySelector('.jp-mlops-gate-title'))).toBe('Before review 2 of 3 ok');
+    expect(text(gates[1].querySelector('.jp-mlops-gate-count'))).toBe('2 of 3 ok'); // waived counts as ok
+    const statuses = Array.from(panel.querySelectorAll('.jp-mlops-item')).map(i => [
+      i.getAttribute('data-item-id'),
+      text(i.querySelector('.jp-mlops-pill'))
+    ]);
+    expect(statuses).toEqual([
+      ['data-registered', 'pass'],
+      ['run-logged', 'pass'],
+      ['decisions-recorded', 'fail'],
+      ['parameters-cell', 'pass'],
+      ['clean-run', 'fail'],
+      ['environment-pinned', 'waived'],
+      ['signoffs', 'fail']
+    ]);
+    const failing = itemEl(panel, 'decisions-recorded');
+    expect(text(failing.querySelector('.jp-mlops-item-detail'))).toBe(
+      'no current decision tagged evaluation'
+    );
+    // why it matters: folded away, in a native disclosure
+    const why = failing.querySelector('details.jp-mlops-why');
+    expect(why?.hasAttribute('open')).toBe(false);
+    expect(text(why?.querySelector('summary'))).toBe('Why it matters');
+    expect(text(panel.querySelector('[data-section="checklist"] .jp-mlops-section-status'))).toBe(
+      '3 failing'
+    );
+  });
+
+  it('shows the fix of failing items only, and the waiver of waived ones', () => {
+    const panel = renderPanel();
+    expect(itemEl(panel, 'data-registered').querySelector('.jp-mlops-fix')).toBeNull();
+    expect(text(itemEl(panel, 'clean-run').querySelector('.jp-mlops-fix'))).toContain(
+      'mlops check NOTEBOOK --run'
+    );
+    const waived = itemEl(panel, 'environment-pinned');
+    expect(waived.querySelector('.jp-mlops-fix')).toBeNull();
+    expect(text(waived.querySelector('.jp-mlops-item-waiver'))).toMatch(
+      /^Waived by Rita Risk <rita@example.com>, .*: pinned by the platform image$/
+    );
+  });
+
+  it('offers "Insert fix below" only for failing items whose fix is a magic', () => {
+    const panel = renderPanel({ insertCellBelow: () => ({ inserted: true, message: 'ok' }) });
+    const withButton = Array.from(panel.querySelectorAll('.jp-mlops-item'))
+      .filter(i => i.querySelector('[data-testid="mlops-insert-fix"]'))
+      .map(i => i.getAttribute('data-item-id'));
+    // clean-run (a CLI command) and signoffs fail too, but their fixes are not magics;
+    // data-registered and run-logged have magic fixes but pass
+    expect(withButton).toEqual(['decisions-recorded']);
+  });
+
+  it('inserts the magic into a new cell (not run) and says so', () => {
+    const insertCellBelow = jest.fn(() => ({
+      inserted: true,
+      message: 'Inserted as cell 4, not run.'
+    }));
+    const panel = renderPanel({ insertCellBelow });
+    const insert = itemEl(panel, 'decisions-recorded').querySelector(
+      '[data-testid="mlops-insert-fix"]'
+    ) as HTMLButtonElement;
+    expect(text(insert)).toBe('Insert fix below');
+    expect(insert.getAttribute('aria-label')).toContain('Decisions on data, model choice');
+    click(insert);
+    expect(insertCellBelow).toHaveBeenCalledWith(
+      '%mlops decide "TITLE" --why "..." --tag data|model|evaluation\n' +
+        '# replace TITLE, "..." before running this cell'
+    );
+    const result = itemEl(panel, 'decisions-recorded').querySelector('.jp-mlops-fix-result');
+    expect(result?.getAttribute('role')).toBe('status');
+    expect(text(result)).toBe('Inserted as cell 4, not run.');
+  });
+
+  it('tells when there is no notebook to insert into', () => {
+    const panel = renderPanel({
+      insertCellBelow: () => ({
+        inserted: false,
+        message: 'Open the notebook in the editor first.'
+      })
+    });
+    click(itemEl(panel, 'decisions-recorded').querySelector('[data-testid="mlops-insert-fix"]'));
+    expect(text(panel.querySelector('.jp-mlops-fix-result.jp-mlops-warning'))).toBe(
+      'Open the notebook in the editor first.'
+    );
+  });
+
+  it('hides the insert button without a notebook action', () => {
+    const panel = renderPanel({});
+    expect(panel.querySelector('[data-testid="mlops-insert-fix"]')).toBeNull();
+    expect(text(itemEl(panel, 'decisions-recorded').querySelector('.jp-mlops-fix'))).toContain(
+      '%mlops decide "TITLE"'
+    );
+  });
+
+  it('offers one button per magic when the fix has alternatives', () => {
+    const data = fullStatus({
+      report: report({
+        items: [
+          item({
+            fix: '%mlops decide "T" --why "..." or %mlops waive decisions-recorded --why "..."'
+          })
+        ]
+      })
+    });
+    const panel = renderPanel({ insertCellBelow: () => ({ inserted: true, message: '' }) }, data);
+    expect(
+      Array.from(panel.querySelectorAll('[data-testid="mlops-insert-fix"]')).map(b => text(b))
+    ).toEqual(['Insert %mlops decide below', 'Insert %mlops waive below']);
+  });
+});
+
+describe('evidence', () => {
+  it('links an MLflow run to its page in the MLflow UI, in a new tab', () => {
+    const panel = renderPanel({ mlflowUrl: 'http://127.0.0.1:5000/' });
+    const link = itemEl(panel, 'run-logged').querySelector(
+      '.jp-mlops-evidence a'
+    ) as HTMLAnchorElement;
+    // the experiment comes from the timeline's entry for that run
+    expect(link.getAttribute('href')).toBe('http://127.0.0.1:5000/#/experiments/7/runs/run123');
+    expect(link.getAttribute('target')).toBe('_blank');
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(link.getAttribute('aria-label')).toBe(
+      "Open MLflow run 'gradient boosting' in a new tab"
+    );
+  });
+
+  it('uses the direct run page when the experiment is unknown', () => {
+    const panel = renderPanel(
+      { mlflowUrl: 'https://mlflow.example.org' },
+      fullStatus({ timeline: [] })
+    );
+    const link = itemEl(panel, 'run-logged').querySelector('.jp-mlops-evidence a');
+    expect(link?.getAttribute('href')).toBe('https://mlflow.example.org/#/runs/run123');
+  });
+
+  it('never links to a non-http MLflow URL', () => {
+    const panel = renderPanel({ mlflowUrl: 'javascript:alert(1)//' });
+    expect(panel.querySelector('a[href^="javascript"]')).toBeNull();
+    expect(itemEl(panel, 'run-logged').querySelector('.jp-mlops-evidence a')).toBeNull();
+    expect(text(itemEl(panel, 'run-logged').querySelector('.jp-mlops-evidence'))).toBe(
+      "run 'gradient boosting'"
+    );
+  });
+
+  it('scrolls to and highlights the timeline entry a data or entry evidence points to', () => {
+    const panel = renderPanel();
+    expect(panel.querySelector('.jp-mlops-highlight')).toBeNull();
+    const show = button(panel, 'Show data version applications v1 in the timeline');
+    click(show);
+    const highlighted = panel.querySelector('.jp-mlops-highlight');
+    expect(highlighted?.getAttribute('data-entry-id')).toBe('d'.repeat(64));
+    expect(highlighted?.getAttribute('aria-current')).toBe('true');
+    expect(document.activeElement).toBe(highlighted); // keyboard users land there too
+  });
+
+  it('opens the timeline section when it was folded away', () => {
+    const panel = renderPanel();
+    const toggle = panel.querySelector(
+      '[data-section="timeline"] .jp-mlops-section-toggle'
+    ) as HTMLButtonElement;
+    click(toggle);
+    const body = panel.querySelector(
+      '[data-section="timeline"] .jp-mlops-section-body'
+    ) as HTMLElement;
+    expect(body.hidden).toBe(true);
+    click(button(panel, 'Show data version applications v1 in the timeline'));
+    expect(body.hidden).toBe(false);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('shows a cell and opens a file through the actions', () => {
+    const showCell = jest.fn();
+    const openProjectFile = jest.fn();
+    const data = fullStatus({
+      report: report({
+        items: [
+          item({
+            evidence: [
+              { kind: 'cell', ref: '3', label: 'cell 4' },
+              { kind: 'file', ref: 'requirements.txt', label: 'requirements.txt' }
+            ]
+          })
+        ]
+      })
+    });
+    const panel = renderPanel({ showCell, openProjectFile }, data);
+    click(button(panel, 'Show cell 4 of the notebook'));
+    expect(showCell).toHaveBeenCalledWith(3);
+    click(button(panel, 'Open requirements.txt'));
+    expect(openProjectFile).toHaveBeenCalledWith('requirements.txt');
+  });
+
+  it('renders checklist text as text', () => {
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    const data = fullStatus({
+      report: report({
+        items: [
+          item({
+            title: evil,
+            detail: evil,
+            why: evil,
+            fix: evil,
+            evidence: [{ kind: 'entry', ref: 'x', label: evil }]
+          })
+        ]
+      })
+    });
+    const panel = m.render(
+      <Checklist
+        report={data.report!}
+        nav={{ runUrl: () => null, showEntry: () => undefined, actions: {} }}
+      />
+    );
+    expect(text(panel.querySelector('.jp-mlops-item-title'))).toBe(evil);
+    expect(panel.querySelector('img')).toBeNull();
+    expect((window as any).__pwned).toBeUndefined();
+  });
+});
+
+describe('timeline entries in the panel', () => {
+  it('links an entry to the entries it links', () => {
+    const target = entry({ id: 'c'.repeat(64), kind: 'data.registered', summary: 'data v2' });
+    const data = fullStatus({
+      timeline: [entry({ kind: 'run.logged', links: [`entry:${'c'.repeat(64)}`] }), target]
+    });
+    const panel = renderPanel({}, data);
+    click(button(panel, 'Show linked entry cccccccccccc'));
+    expect(panel.querySelector('.jp-mlops-highlight')?.getAttribute('data-entry-id')).toBe(
+      'c'.repeat(64)
+    );
+  });
+});

@@ -1,0 +1,261 @@
+import * as React from 'react';
+import { act } from 'react';
+
+import { ApiError, ISignoff, ISignoffInput } from '../api';
+import { Signoffs } from '../components/Signoffs';
+import { approvals, me, OLD_FINGERPRINT, signoff } from './fixtures';
+import { button, click, clickAndSettle, IMounted, mount, text, typeInto } from './dom';
+
+let m: IMounted;
+beforeEach(() => {
+  m = mount();
+});
+afterEach(() => m.unmount());
+
+const roleEl = (root: ParentNode, role: string) =>
+  root.querySelector(`.jp-mlops-role[data-role="${role}"]`) as HTMLElement;
+
+function comment(root: ParentNode, role: string): HTMLTextAreaElement {
+  return root.querySelector(
+    `textarea[aria-label="Comment for the ${role} sign-off"]`
+  ) as HTMLTextAreaElement;
+}
+
+describe('Signoffs', () => {
+  it('lists every required role: who signed, when, on which version, current or STALE', () => {
+    const a = approvals({
+      signoffs: {
+        business: signoff({ role: 'business', comment: 'ok for the pilot' }),
+        risk: signoff({
+          role: 'risk',
+          actor: 'Rita Risk <rita@example.com>',
+          fingerprint: OLD_FINGERPRINT,
+          current: false
+        }),
+        'it-ops': null
+      },
+      stale_because: ["the notebook's code"]
+    });
+    const root = m.render(<Signoffs approvals={a} me={me({ roles: [] })} />);
+    expect(
+      Array.from(root.querySelectorAll('.jp-mlops-role')).map(r => [
+        r.getAttribute('data-role'),
+        r.getAttribute('data-state')
+      ])
+    ).toEqual([
+      ['business', 'approved'],
+      ['risk', 'stale'],
+      ['it-ops', 'missing']
+    ]);
+    const business = roleEl(root, 'business');
+    expect(text(business.querySelector('.jp-mlops-signoff'))).toMatch(
+      /^approved by Bo Business <bo@example.com>, .+on ab12cd34ef56 current“ok for the pilot”$/
+    );
+    const risk = roleEl(root, 'risk');
+    expect(text(risk.querySelector('.jp-mlops-fingerprint'))).toBe('99887766aa55');
+    expect(text(risk.querySelector('[data-testid="mlops-signoff-stale"]'))).toBe('STALE');
+    expect(text(roleEl(root, 'it-ops').querySelector('.jp-mlops-signoff'))).toBe('not signed');
+    expect(root.querySelector('time')?.getAttribute('datetime')).toBe('2026-11-22T12:00:00Z');
+  });
+
+  it('says whether the notebook may run in production, and what else keeps it', () => {
+    let root = m.render(
+      <Signoffs
+        approvals={approvals({
+          blocking: ['clean-run'],
+          problems: [
+            'checklist item clean-run fails',
+            'risk refused by Rita: no fairness check',
+            'the business sign-off is stale',
+            'no it-ops sign-off'
+          ]
+        })}
+        me={me()}
+      />
+    );
+    const verdict = root.querySelector('[data-testid="mlops-verdict"]');
+    expect(verdict?.getAttribute('data-may-run')).toBe('false');
+    expect(Array.from(verdict!.querySelectorAll('li')).map(li => text(li))).toEqual([
+      'risk refused by Rita: no fairness check',
+      'the business sign-off is stale',
+      'no it-ops sign-off'
+    ]);
+    root = m.render(<Signoffs approvals={approvals({ may_run: true, problems: [] })} me={me()} />);
+    expect(text(root.querySelector('[data-testid="mlops-verdict"]'))).toBe(
+      'Approved for production: every required role signed this exact version.'
+    );
+  });
+
+  it('shows the server user who will sign', () => {
+    const root = m.render(<Signoffs approvals={approvals()} me={me()} onSignOff={jest.fn()} />);
+    expect(text(root.querySelector('[data-testid="mlops-identity"]'))).toBe(
+      'Signing as Rita Risk <rita@example.com>'
+    );
+  });
+
+  it('offers approve and refuse only for the roles the user holds', () => {
+    const root = m.render(
+      <Signoffs
+        approvals={approvals()}
+        me={me({ roles: ['risk', 'it-ops'] })}
+        onSignOff={jest.fn()}
+      />
+    );
+    const withControls = Array.from(root.querySelectorAll('.jp-mlops-role'))
+      .filter(r => r.querySelector('[data-testid="mlops-signoff-controls"]'))
+      .map(r => r.getAttribute('data-role'));
+    expect(withControls).toEqual(['risk', 'it-ops']);
+    expect(button(root, 'Approve as business')).toBeNull();
+    expect(button(root, 'Approve as risk')).not.toBeNull();
+    expect(button(root, 'Refuse as it-ops')).not.toBeNull();
+  });
+
+  it('offers no controls without a sign-off action or any role, and says why', () => {
+    let root = m.render(<Signoffs approvals={approvals()} me={me()} />);
+    expect(root.querySelector('[data-testid="mlops-signoff-controls"]')).toBeNull();
+    root = m.render(
+      <Signoffs approvals={approvals()} me={me({ roles: [] })} onSignOff={jest.fn()} />
+    );
+    expect(root.querySelector('[data-testid="mlops-signoff-controls"]')).toBeNull();
+    expect(text(root.querySelector('[data-testid="mlops-no-roles"]'))).toBe(
+      'You hold none of the roles that sign off this notebook.'
+    );
+    root = m.render(
+      <Signoffs
+        approvals={approvals()}
+        me={me({ identity: 'Anonymous Ananke', anonymous: true, roles: [] })}
+        onSignOff={jest.fn()}
+      />
+    );
+    expect(text(root.querySelector('[data-testid="mlops-no-roles"]'))).toMatch(
+      /anonymous users cannot sign off/i
+    );
+  });
+
+  it('approves with the comment and reports it once the record shows it', async () => {
+    const made = signoff({ id: 'new', role: 'risk', actor: 'Rita Risk <rita@example.com>' });
+    const onSignOff = jest.fn(async (_: ISignoffInput): Promise<ISignoff> => made);
+    const render = (record: ISignoff | null) =>
+      m.render(
+        <Signoffs
+          approvals={approvals({ signoffs: { business: null, risk: record, 'it-ops': null } })}
+          me={me()}
+          onSignOff={onSignOff}
+        />
+      );
+    let root = render(null);
+    typeInto(comment(root, 'risk'), '  validated the backtest  ');
+    await clickAndSettle(button(root, 'Approve as risk'));
+    expect(onSignOff).toHaveBeenCalledWith({
+      role: 'risk',
+      decision: 'approve',
+      comment: 'validated the backtest'
+    });
+    expect(comment(root, 'risk').value).toBe('');
+    root = render(made); // the refreshed status
+    expect(text(roleEl(root, 'risk').querySelector('.jp-mlops-success'))).toBe(
+      'Approved in the risk role as Rita Risk <rita@example.com>.'
+    );
+    // no longer current (e.g. the notebook was edited): the message goes
+    root = render({ ...made, current: false });
+    expect(roleEl(root, 'risk').querySelector('.jp-mlops-success')).toBeNull();
+  });
+
+  it('approves without a comment (none sent)', async () => {
+    const onSignOff = jest.fn(async () => signoff());
+    const root = m.render(<Signoffs approvals={approvals()} me={me()} onSignOff={onSignOff} />);
+    await clickAndSettle(button(root, 'Approve as risk'));
+    expect(onSignOff).toHaveBeenCalledWith({
+      role: 'risk',
+      decision: 'approve',
+      comment: undefined
+    });
+  });
+
+  it('needs a comment to refuse', async () => {
+    const onSignOff = jest.fn(async () => signoff({ kind: 'refused' }));
+    const root = m.render(<Signoffs approvals={approvals()} me={me()} onSignOff={onSignOff} />);
+    const refuse = button(root, 'Refuse as risk')!;
+    expect(refuse.disabled).toBe(true);
+    typeInto(comment(root, 'risk'), '   ');
+    expect(refuse.disabled).toBe(true);
+    typeInto(comment(root, 'risk'), 'the fairness check is missing');
+    expect(refuse.disabled).toBe(false);
+    await clickAndSettle(refuse);
+    expect(onSignOff).toHaveBeenCalledWith({
+      role: 'risk',
+      decision: 'refuse',
+      comment: 'the fairness check is missing'
+    });
+  });
+
+  it('shows the server refusal (403) with its hint right in the role', async () => {
+    const onSignOff = jest.fn(async () => {
+      throw new ApiError(
+        'Ada Lovelace <ada@example.com> authored this notebook and cannot sign off as risk',
+        'an independent reviewer must sign the risk role for a high-risk notebook',
+        403
+      );
+    });
+    const root = m.render(<Signoffs approvals={approvals()} me={me()} onSignOff={onSignOff} />);
+    typeInto(comment(root, 'risk'), 'looks fine');
+    await clickAndSettle(button(root, 'Approve as risk'));
+    const error = roleEl(root, 'risk').querySelector('.jp-mlops-error');
+    expect(error?.getAttribute('role')).toBe('alert');
+    expect(error?.getAttribute('data-status')).toBe('403');
+    expect(text(error?.querySelector('.jp-mlops-error-message'))).toBe(
+      'Ada Lovelace <ada@example.com> authored this notebook and cannot sign off as risk'
+    );
+    expect(text(error?.querySelector('.jp-mlops-error-hint'))).toBe(
+      'An independent reviewer must sign the risk role for a high-risk notebook.'
+    );
+    // the comment is kept for another try; the buttons are usable again
+    expect(comment(root, 'risk').value).toBe('looks fine');
+    expect(button(root, 'Approve as risk')!.disabled).toBe(false);
+  });
+
+  it('disables the buttons while the request is under way', async () => {
+    let finish: (s: ISignoff) => void = () => undefined;
+    const onSignOff = jest.fn(() => new Promise<ISignoff>(resolve => (finish = resolve)));
+    const root = m.render(<Signoffs approvals={approvals()} me={me()} onSignOff={onSignOff} />);
+    click(button(root, 'Approve as risk'));
+    expect(button(root, 'Approve as risk')!.disabled).toBe(true);
+    expect(text(button(root, 'Approve as risk'))).toBe('Approving…');
+    await act(async () => finish(signoff()));
+    expect(button(root, 'Approve as risk')!.disabled).toBe(false);
+  });
+
+  it('waits for the checklist before approving, and says which items block', () => {
+    const root = m.render(
+      <Signoffs
+        approvals={approvals({ blocking: ['clean-run', 'run-logged'] })}
+        me={me()}
+        onSignOff={jest.fn()}
+      />
+    );
+    expect(text(root.querySelector('[data-testid="mlops-approval-blocked"]'))).toBe(
+      'Approval is blocked until these checklist items pass: clean-run, run-logged.'
+    );
+    expect(button(root, 'Approve as risk')!.disabled).toBe(true);
+  });
+
+  it('offers to revoke an approval on record', async () => {
+    const onSignOff = jest.fn(async () => signoff({ kind: 'revoked', role: 'risk' }));
+    const root = m.render(
+      <Signoffs
+        approvals={approvals({
+          signoffs: { business: null, risk: signoff({ role: 'risk' }), 'it-ops': null }
+        })}
+        me={me()}
+        onSignOff={onSignOff}
+      />
+    );
+    expect(button(root, 'Revoke the business approval')).toBeNull();
+    await clickAndSettle(button(root, 'Revoke the risk approval'));
+    expect(onSignOff).toHaveBeenCalledWith({
+      role: 'risk',
+      decision: 'revoke',
+      comment: undefined
+    });
+  });
+});

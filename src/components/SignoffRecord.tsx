@@ -1,0 +1,53 @@
+import * as React from 'react';
+
+import { ISignoff } from '../api';
+import { formatLocalTime, shortFingerprint } from '../format';
+
+/** The latest sign-off in a role: what, who, when, on which version, current or STALE. */
+export function SignoffRecord(props: { signoff: ISignoff | null }): JSX.Element {
+  const s = props.signoff;
+  if (!s) {
+    return <p className="jp-mlops-signoff jp-mlops-muted">not signed</p>;
+  }
+  const fingerprint = shortFingerprint(s.fingerprint);
+  return (
+    <div
+      className="jp-mlops-signoff"
+      data-kind={s.kind}
+      data-current={String(s.current)}
+      data-testid="mlops-signoff"
+    >
+      <p>
+        <span className="jp-mlops-signoff-kind" data-kind={s.kind}>
+          {s.kind}
+        </span>{' '}
+        by <span className="jp-mlops-actor">{s.actor}</span>,{' '}
+        <time className="jp-mlops-time" dateTime={s.time} title={s.time}>
+          {formatLocalTime(s.time)}
+        </time>
+      </p>
+      <p className="jp-mlops-signoff-version">
+        on{' '}
+        {fingerprint ? (
+          <code className="jp-mlops-fingerprint" title={s.fingerprint ?? undefined}>
+            {fingerprint}
+          </code>
+        ) : (
+          <span className="jp-mlops-muted">an unknown version</span>
+        )}{' '}
+        {s.current ? (
+          <span className="jp-mlops-badge jp-mlops-current-badge">current</span>
+        ) : (
+          <span
+            className="jp-mlops-badge jp-mlops-stale-badge"
+            data-testid="mlops-signoff-stale"
+            title="The notebook, its parameters, data or runs changed since this sign-off."
+          >
+            STALE
+          </span>
+        )}
+      </p>
+      {s.comment && <p className="jp-mlops-signoff-comment">“{s.comment}”</p>}
+    </div>
+  );
+}

@@ -1,0 +1,268 @@
+/**
+ * Turn the server's JSON into the shapes of types.ts, filling in defaults, so
+ * that the views never trip over a missing field or a value of another type
+ * (an older server extension, a hand-edited config).
+ */
+import type {
+  IApprovals,
+  IDecision,
+  IEntryRef,
+  IEvidence,
+  IMe,
+  INotebookStatus,
+  IPortfolio,
+  IPortfolioNotebook,
+  IPortfolioProject,
+  IReport,
+  IReportItem,
+  ISignoff,
+  ITimelineEntry,
+  ItemStatus
+} from './types';
+
+type Raw = Record<string, any>;
+
+function obj(value: unknown): Raw {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
+}
+
+function str(value: unknown, fallback = ''): string {
+  return value === null || value === undefined ? fallback : String(value);
+}
+
+function strOrNull(value: unknown): string | null {
+  return value === null || value === undefined || value === '' ? null : String(value);
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(v => String(v)) : [];
+}
+
+function list<T>(value: unknown, each: (raw: Raw) => T): T[] {
+  return Array.isArray(value) ? value.map(v => each(obj(v))) : [];
+}
+
+function count(value: unknown): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0;
+}
+
+/** `GET notebook`: the whole status of one notebook. */
+export function normalizeStatus(raw: unknown, path: string): INotebookStatus {
+  const body = obj(raw);
+  const counts = obj(body.counts);
+  const decisions = list(body.decisions, normalizeDecision);
+  const project = body.project ? obj(body.project) : null;
+  return {
+    path: typeof body.path === 'string' ? body.path : path,
+    project: project
+      ? {
+          root: str(project.root),
+          name: str(project.name),
+          template: str(project.template),
+          risk_tier: str(project.risk_tier)
+        }
+      : null,
+    hint: typeof body.hint === 'string' ? body.hint : undefined,
+    notebook: {
+      exists: body.notebook?.exists ?? true,
+      fingerprint: strOrNull(body.notebook?.fingerprint)
+    },
+    counts: {
+      entries: count(counts.entries),
+      notebook_entries: count(counts.notebook_entries),
+      decisions: counts.decisions === undefined ? decisions.length : count(counts.decisions)
+    },
+    decisions,
+    ledger: {
+      entries: count(body.ledger?.entries),
+      head: strOrNull(body.ledger?.head)
+    },
+    me: body.me ? normalizeMe(body.me) : null,
+    report: body.report ? normalizeReport(body.report) : null,
+    approvals: body.approvals ? normalizeApprovals(body.approvals) : null,
+    timeline: list(body.timeline, normalizeTimelineEntry)
+  };
+}
+
+export function normalizeDecision(raw: unknown): IDecision {
+  const d = obj(raw);
+  const id = str(d.id);
+  return {
+    id,
+    short_id: str(d.short_id, id.slice(0, 12)),
+    title: str(d.title),
+    why: str(d.why),
+    alternatives: strOrNull(d.alternatives),
+    tags: strings(d.tags),
+    links: strings(d.links),
+    actor: str(d.actor),
+    time: str(d.time),
+    cell_id: strOrNull(d.cell_id),
+    fingerprint: strOrNull(d.fingerprint),
+    current: d.current !== false
+  };
+}
+
+export function normalizeMe(raw: unknown): IMe {
+  const me = obj(raw);
+  return {
+    identity: str(me.identity),
+    anonymous: me.anonymous === true,
+    single_user: me.single_user === true,
+    roles: strings(me.roles)
+  };
+}
+
+function normalizeEntryRef(raw: unknown): IEntryRef | null {
+  if (!raw || typeof raw !== 'object') {
+    return null;
+  }
+  const e = obj(raw);
+  return { id: str(e.id), actor: str(e.actor), time: str(e.time), why: strOrNull(e.why) };
+}
+
+function normalizeEvidence(raw: Raw): IEvidence {
+  return { kind: str(raw.kind), ref: str(raw.ref), label: str(raw.label, str(raw.ref)) };
+}
+
+const ITEM_STATUSES: readonly string[] = ['pass', 'fail', 'waived'];
+
+function normalizeItem(raw: Raw): IReportItem {
+  const status = ITEM_STATUSES.includes(raw.status) ? (raw.status as ItemStatus) : 'fail';
+  return {
+    id: str(raw.id),
+    title: str(raw.title, str(raw.id)),
+    status,
+    gates: str(raw.gates, 'review'),
+    detail: str(raw.detail),
+    evidence: list(raw.evidence, normalizeEvidence),
+    why: str(raw.why),
+    fix: str(raw.fix),
+    check: str(raw.check),
+    waivable: raw.waivable === true,
+    waiver: normalizeEntryRef(raw.waiver)
+  };
+}
+
+export function normalizeReport(raw: unknown): IReport {
+  const r = obj(raw);
+  const blocking = obj(r.blocking);
+  return {
+    notebook: str(r.notebook),
+    fingerprint: strOrNull(r.fingerprint),
+    project: str(r.project),
+    template: str(r.template),
+    risk_tier: str(r.risk_tier),
+    stage: str(r.stage, 'draft'),
+    retired: normalizeEntryRef(r.retired),
+    last_batch_run: strOrNull(r.last_batch_run),
+    items: list(r.items, normalizeItem),
+    blocking: {
+      review: strings(blocking.review),
+      approval: strings(blocking.approval),
+      production: strings(blocking.production)
+    }
+  };
+}
+
+export function normalizeSignoff(raw: unknown): ISignoff {
+  const s = obj(raw);
+  return {
+    id: str(s.id),
+    kind: str(s.kind),
+    role: str(s.role),
+    actor: str(s.actor),
+    time: str(s.time),
+    comment: strOrNull(s.comment),
+    fingerprint: strOrNull(s.fingerprint),
+    current: s.current !== false
+  };
+}
+
+export function normalizeApprovals(raw: unknown): IApprovals {
+  const a = obj(raw);
+  const bundle = obj(a.bundle);
+  const signoffs: Record<string, ISignoff | null> = {};
+  const rawSignoffs = obj(a.signoffs);
+  const required = Array.isArray(a.required_roles)
+    ? strings(a.required_roles)
+    : Object.keys(rawSignoffs);
+  for (const role of required) {
+    signoffs[role] = null;
+  }
+  for (const [role, value] of Object.entries(rawSignoffs)) {
+    signoffs[role] = value ? normalizeSignoff({ role, ...obj(value) }) : null;
+  }
+  return {
+    notebook: str(a.notebook),
+    may_run: a.may_run === true,
+    bundle: {
+      fingerprint: strOrNull(bundle.fingerprint),
+      parameters: bundle.parameters ?? null,
+      data: bundle.data ?? null,
+      runs: bundle.runs ?? null,
+      checklist: bundle.checklist ?? null,
+      digest: strOrNull(bundle.digest)
+    },
+    required_roles: required,
+    signoffs,
+    blocking: strings(a.blocking),
+    stale_because: strings(a.stale_because),
+    problems: strings(a.problems)
+  };
+}
+
+export function normalizeTimelineEntry(raw: unknown): ITimelineEntry {
+  const e = obj(raw);
+  const id = str(e.id);
+  const mlflow = e.mlflow ? obj(e.mlflow) : null;
+  return {
+    id,
+    short_id: str(e.short_id, id.slice(0, 12)),
+    kind: str(e.kind),
+    time: str(e.time),
+    actor: str(e.actor),
+    summary: str(e.summary),
+    links: strings(e.links),
+    fingerprint: strOrNull(e.fingerprint),
+    current: e.current !== false,
+    mlflow:
+      mlflow && mlflow.run_id
+        ? { run_id: str(mlflow.run_id), experiment_id: str(mlflow.experiment_id) }
+        : null
+  };
+}
+
+function normalizePortfolioNotebook(raw: Raw): IPortfolioNotebook {
+  return {
+    path: str(raw.path),
+    stage: str(raw.stage),
+    failing: count(raw.failing),
+    blocking_approval: strings(raw.blocking_approval),
+    stale: raw.stale === true,
+    may_run: raw.may_run === true,
+    last_activity: strOrNull(raw.last_activity),
+    error: strOrNull(raw.error)
+  };
+}
+
+function normalizePortfolioProject(raw: Raw): IPortfolioProject {
+  return {
+    root: str(raw.root),
+    name: str(raw.name, str(raw.root)),
+    template: str(raw.template),
+    risk_tier: str(raw.risk_tier),
+    error: strOrNull(raw.error),
+    notebooks: list(raw.notebooks, normalizePortfolioNotebook)
+  };
+}
+
+/** `GET portfolio` */
+export function normalizePortfolio(raw: unknown): IPortfolio {
+  const body = obj(raw);
+  return {
+    projects: list(body.projects, normalizePortfolioProject),
+    truncated: body.truncated === true
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The portfolio as table rows, and how they sort (pure: no DOM, no React).
+ */
+import { parseTime, relativeTo } from './format';
+import { IPortfolio, STAGES } from './types';
+
+/** One notebook of one project. */
+export interface IPortfolioRow {
+  /** Unique within a portfolio: the notebook's server path. */
+  key: string;
+  project: string;
+  projectRoot: string;
+  /** The notebook's path relative to its project root. */
+  notebook: string;
+  /** The notebook's path relative to the server root (what opens it). */
+  path: string;
+  template: string;
+  risk_tier: string;
+  stage: string;
+  failing: number;
+  blocking_approval: string[];
+  stale: boolean;
+  may_run: boolean;
+  last_activity: string | null;
+  error: string | null;
+}
+
+export type SortKey =
+  | 'project'
+  | 'notebook'
+  | 'template'
+  | 'risk_tier'
+  | 'stage'
+  | 'failing'
+  | 'stale'
+  | 'last_activity';
+
+export type SortDirection = 'ascending' | 'descending';
+
+export interface ISort {
+  key: SortKey;
+  direction: SortDirection;
+}
+
+export const DEFAULT_SORT: ISort = { key: 'project', direction: 'ascending' };
+
+/** Risk tiers from least to most regulated (EU AI Act). */
+export const RISK_TIERS = ['minimal', 'limited', 'high', 'unacceptable'];
+
+/** Every project's notebooks, one row each. */
+export function portfolioRows(portfolio: IPortfolio): IPortfolioRow[] {
+  const rows: IPortfolioRow[] = [];
+  for (const project of portfolio.projects) {
+    for (const nb of project.notebooks) {
+      rows.push({
+        key: nb.path,
+        project: project.name,
+        projectRoot: project.root,
+        notebook: relativeTo(nb.path, project.root),
+        path: nb.path,
+        template: project.template,
+        risk_tier: project.risk_tier,
+        stage: nb.stage,
+        failing: nb.failing,
+        blocking_approval: nb.blocking_approval,
+        stale: nb.stale,
+        may_run: nb.may_run,
+        last_activity: nb.last_activity,
+        error: nb.error
+      });
+    }
+  }
+  return rows;
+}
+
+/** Position in a known order; unknown values after all known ones. */
+function rank(order: readonly string[], value: string): number {
+  const i = order.indexOf(value);
+  return i < 0 ? order.length : i;
+}
+
+function compareText(a: string, b: string): number {
+  return a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true });
+}
+
+/** Compare by `key`, ascending. Null times are handled by sortRows. */
+function compareBy(key: SortKey, a: IPortfolioRow, b: IPortfolioRow): number {
+  switch (key) {
+    case 'project':
+    case 'notebook':
+    case 'template':
+      return compareText(a[key], b[key]);
+    case 'risk_tier':
+      return rank(RISK_TIERS, a.risk_tier) - rank(RISK_TIERS, b.risk_tier);
+    case 'stage':
+      return rank(STAGES, a.stage) - rank(STAGES, b.stage);
+    case 'failing':
+      return a.failing - b.failing;
+    case 'stale':
+      return Number(a.stale) - Number(b.stale);
+    case 'last_activity':
+      return timeKey(a) - timeKey(b);
+  }
+}
+
+function timeKey(row: IPortfolioRow): number {
+  const ms = row.last_activity ? parseTime(row.last_activity) : NaN;
+  return Number.isNaN(ms) ? -Infinity : ms;
+}
+
+/**
+ * The rows sorted by `sort`; ties by project, then notebook. Rows without a
+ * last activity always come last when sorting by it.
+ */
+export function sortRows(rows: readonly IPortfolioRow[], sort: ISort): IPortfolioRow[] {
+  const sign = sort.direction === 'ascending' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    if (sort.key === 'last_activity') {
+      const known = Number(timeKey(b) !== -Infinity) - Number(timeKey(a) !== -Infinity);
+      if (known !== 0) {
+        return known;
+      }
+    }
+    return (
+      sign * compareBy(sort.key, a, b) ||
+      compareText(a.project, b.project) ||
+      compareText(a.notebook, b.notebook)
+    );
+  });
+}
+
+/** Clicking a column: the same one flips the direction; another starts with its natural order. */
+export function nextSort(current: ISort, key: SortKey): ISort {
+  if (current.key === key) {
+    return { key, direction: current.direction === 'ascending' ? 'descending' : 'ascending' };
+  }
+  // numbers, booleans and times are most useful largest / newest / stale first
+  const descendingFirst: SortKey[] = ['failing', 'stale', 'last_activity', 'risk_tier'];
+  return { key, direction: descendingFirst.includes(key) ? 'descending' : 'ascending' };
+}

@@ -1,0 +1,226 @@
+/**
+ * The shapes of the REST API's JSON (`<baseUrl>mlops/api/...`), as the views
+ * use them after normalization (see normalize.ts): every field is present.
+ */
+
+/** The MLOps project a notebook belongs to. */
+export interface IProjectInfo {
+  /** Project root folder, relative to the server root. */
+  root: string;
+  name: string;
+  template: string;
+  risk_tier: string;
+}
+
+/** A key decision recorded in the ledger. */
+export interface IDecision {
+  id: string;
+  short_id: string;
+  title: string;
+  why: string;
+  alternatives: string | null;
+  tags: string[];
+  links: string[];
+  actor: string;
+  /** UTC time, ISO 8601. */
+  time: string;
+  cell_id: string | null;
+  /** Fingerprint of the notebook version the decision was recorded on. */
+  fingerprint: string | null;
+  /** False when the decision was recorded on an earlier version of the notebook. */
+  current: boolean;
+}
+
+/** Who the Jupyter server says the browser's user is, and the roles they may sign in. */
+export interface IMe {
+  identity: string;
+  anonymous: boolean;
+  /** The project allows Jupyter's anonymous user to sign off (local single-user mode). */
+  single_user: boolean;
+  roles: string[];
+}
+
+/** Lifecycle stages, in order. */
+export const STAGES = [
+  'draft',
+  'ready for review',
+  'approved',
+  'in production',
+  'retired'
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The stage each checklist item must pass before (its gate), in order. */
+export const GATES = ['review', 'approval', 'production'] as const;
+export type Gate = (typeof GATES)[number];
+
+export type ItemStatus = 'pass' | 'fail' | 'waived';
+
+/** Something a checklist outcome rests on. */
+export interface IEvidence {
+  kind: 'entry' | 'mlflow-run' | 'data' | 'file' | 'cell' | string;
+  /** An entry hash, an MLflow run id, a file name, a cell index (as text). */
+  ref: string;
+  label: string;
+}
+
+/** A ledger entry in short: who did what, when and why. */
+export interface IEntryRef {
+  id: string;
+  actor: string;
+  time: string;
+  why: string | null;
+}
+
+/** One checklist item, evaluated from evidence. */
+export interface IReportItem {
+  id: string;
+  title: string;
+  status: ItemStatus;
+  gates: Gate | string;
+  detail: string;
+  evidence: IEvidence[];
+  why: string;
+  /** How to fix it: prose, a CLI command or a `%mlops` magic. */
+  fix: string;
+  check: string;
+  waivable: boolean;
+  waiver: IEntryRef | null;
+}
+
+/** The readiness report of a notebook (null when it is in no project). */
+export interface IReport {
+  notebook: string;
+  fingerprint: string | null;
+  project: string;
+  template: string;
+  risk_tier: string;
+  stage: Stage | string;
+  retired: IEntryRef | null;
+  last_batch_run: string | null;
+  items: IReportItem[];
+  blocking: { review: string[]; approval: string[]; production: string[] };
+}
+
+export type SignoffKind = 'approved' | 'refused' | 'revoked';
+
+/** The latest sign-off entry in one role. */
+export interface ISignoff {
+  id: string;
+  kind: SignoffKind | string;
+  role: string;
+  actor: string;
+  time: string;
+  comment: string | null;
+  /** Fingerprint of the notebook version that was signed. */
+  fingerprint: string | null;
+  /** False when the bundle changed since (the sign-off is stale). */
+  current: boolean;
+}
+
+/** What an approval is bound to. */
+export interface IBundle {
+  fingerprint: string | null;
+  parameters: unknown;
+  data: unknown;
+  runs: unknown;
+  checklist: unknown;
+  digest: string | null;
+}
+
+/** May the notebook run in production, and which sign-offs are on record. */
+export interface IApprovals {
+  notebook: string;
+  may_run: boolean;
+  bundle: IBundle;
+  required_roles: string[];
+  /** role → its latest sign-off, or null when nobody signed in that role. */
+  signoffs: Record<string, ISignoff | null>;
+  /** Checklist items that block approval. */
+  blocking: string[];
+  /** What changed since the stale sign-offs, in words. */
+  stale_because: string[];
+  problems: string[];
+}
+
+/** One of the notebook's ledger entries. */
+export interface ITimelineEntry {
+  id: string;
+  short_id: string;
+  kind: string;
+  time: string;
+  actor: string;
+  /** One line of text. */
+  summary: string;
+  /** `entry:<hash>`, `mlflow-run:<id>`, ... */
+  links: string[];
+  fingerprint: string | null;
+  current: boolean;
+  mlflow: { run_id: string; experiment_id: string } | null;
+}
+
+/** `GET mlops/api/notebook?path=...` */
+export interface INotebookStatus {
+  path: string;
+  project: IProjectInfo | null;
+  /** What to do when `project` is null. */
+  hint?: string;
+  notebook: { exists: boolean; fingerprint: string | null };
+  counts: { entries: number; notebook_entries: number; decisions: number };
+  decisions: IDecision[];
+  ledger: { entries: number; head: string | null };
+  /** Null when the server does not say (an older server extension). */
+  me: IMe | null;
+  report: IReport | null;
+  approvals: IApprovals | null;
+  /** Newest first. */
+  timeline: ITimelineEntry[];
+}
+
+/** `POST mlops/api/decisions` */
+export interface IDecisionInput {
+  title: string;
+  why: string;
+  alternatives?: string;
+  tags?: string[];
+}
+
+export type SignoffDecision = 'approve' | 'refuse' | 'revoke';
+
+/** `POST mlops/api/signoffs` */
+export interface ISignoffInput {
+  role: string;
+  decision: SignoffDecision;
+  comment?: string;
+}
+
+/** One notebook in the portfolio. */
+export interface IPortfolioNotebook {
+  /** Relative to the server root. */
+  path: string;
+  stage: Stage | string;
+  failing: number;
+  blocking_approval: string[];
+  stale: boolean;
+  may_run: boolean;
+  last_activity: string | null;
+  /** Why the notebook could not be evaluated (its other fields are then defaults). */
+  error: string | null;
+}
+
+export interface IPortfolioProject {
+  root: string;
+  name: string;
+  template: string;
+  risk_tier: string;
+  /** Why the project could not be read (its notebooks are then missing). */
+  error: string | null;
+  notebooks: IPortfolioNotebook[];
+}
+
+/** `GET mlops/api/portfolio` */
+export interface IPortfolio {
+  projects: IPortfolioProject[];
+  /** The server stopped looking after too many projects or notebooks. */
+  truncated: boolean;
+}
