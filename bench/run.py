@@ -11,7 +11,15 @@ import json
 import platform
 from pathlib import Path
 
-from . import bench_check, bench_data, bench_ledger, bench_load_ext, bench_panel, bench_runs
+from . import (
+    bench_batch,
+    bench_check,
+    bench_data,
+    bench_ledger,
+    bench_load_ext,
+    bench_panel,
+    bench_runs,
+)
 
 
 def main() -> None:
@@ -32,6 +40,8 @@ def main() -> None:
     results["runs"] = bench_runs.run()
     print("== data add (against dvc add)")
     results["data"] = bench_data.run()
+    print("== batch grid (against a papermill CLI loop)")
+    results["batch"] = bench_batch.run()
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{results['when'].replace(':', '')}.json"

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,22 @@ def _identity(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MLOPS_NOTEBOOK", raising=False)
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)  # runs go to the test project's store
+
+
+@pytest.fixture(autouse=True)
+def _no_run_left_open() -> Iterator[None]:
+    """A test that leaves a run open (on purpose or by failing) must not leak it into the next."""
+    yield
+    if "mlflow" in sys.modules:
+        import mlflow
+
+        while mlflow.active_run() is not None:
+            mlflow.end_run(status="KILLED")
+    if "jupyterlab_mlops.experiments.runs" in sys.modules:
+        from jupyterlab_mlops.experiments import runs
+
+        with runs._ACTIVE_LOCK:
+            runs._ACTIVE.clear()
 
 
 @pytest.fixture

@@ -281,3 +281,16 @@ def test_retired_notebooks_may_not_run_and_can_be_reinstated(approved, mlops) ->
     assert check_notebook(project, notebook).stage == "approved"
     done = mlops("retire", "score.ipynb", "--why", "gone", cwd=project.root)
     assert done.returncode == 1 and "holds no sign-off role" in done.stderr  # ACTOR holds none
+
+
+def test_cells_papermill_would_skip_or_another_kernel_break_the_approval(approved) -> None:
+    project, notebook = approved
+    saved = nbformat.read(notebook, as_version=4)
+    saved.cells[1].metadata["tags"] = ["papermill-error-cell-tag"]  # papermill drops such cells
+    nbformat.write(saved, notebook)
+    assert not approval_status(notebook, project).may_run
+    saved.cells[1].metadata["tags"] = []
+    saved.metadata["kernelspec"]["name"] = "other-python"
+    nbformat.write(saved, notebook)
+    status = approval_status(notebook, project)
+    assert not status.may_run and "the kernel" in status.stale_because

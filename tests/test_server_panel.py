@@ -192,3 +192,38 @@ async def test_the_portfolio_lists_every_project_and_notebook(
     assert train["stage"] == "ready for review" and train["failing"] == 1
     assert train["may_run"] is False and train["stale"] is False and train["last_activity"]
     assert projects["fraud"]["risk_tier"] == "high" and projects["fraud"]["template"] == "llm"
+
+
+def test_the_portfolio_in_a_terminal(credit: Path, jp_root_dir: Path, mlops) -> None:
+    done = mlops("portfolio", str(jp_root_dir), cwd=jp_root_dir)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "credit" in done.stdout
+        and "train.ipynb" in done.stdout
+        and "ready for review" in done.stdout
+    )
+    as_json = json.loads(mlops("portfolio", "--json", cwd=jp_root_dir).stdout)
+    assert [p["name"] for p in as_json["projects"]] == ["credit"]
+    assert mlops("portfolio", "nowhere", cwd=jp_root_dir).returncode == 1
+
+
+def test_the_ledger_names_the_unique_username_and_anonymous_users_stay_anonymous() -> None:
+    from jupyterlab_mlops.server.handlers import actor_of
+
+    assert actor_of(User(username="rita", name="Rita")) == "rita"
+    assert actor_of(User(username="4f9c2a", name="Anonymous Ananke")) == "Anonymous Ananke"
+
+
+def test_the_timeline_flags_drift_of_a_batch_run(tmp_path: Path) -> None:
+    from jupyterlab_mlops.timeline import timeline
+
+    init_project(tmp_path, name="p", template="classification", risk_tier="minimal", actor=ACTOR)
+    ledger = find_project(tmp_path).ledger
+    ledger.append(
+        "batch.run",
+        {"status": "succeeded", "drift": {"flagged": [{"dataset": "applications", "column": "income", "psi": 0.4}]}},
+        actor=ACTOR,
+        notebook={"path": "a.ipynb", "fingerprint": "sha256:x"},
+    )  # fmt: skip
+    (row,) = timeline(ledger.entries(notebook="a.ipynb"), None)
+    assert row["summary"] == "batch run succeeded; drift in applications.income"

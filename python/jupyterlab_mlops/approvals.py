@@ -49,6 +49,7 @@ class Bundle:
     data: list[str]  # data version entry hashes
     runs: list[str]  # MLflow run ids
     checklist: dict[str, str] = field(default_factory=dict)  # template, tier, digest of its files
+    kernel: str = ""  # the kernelspec that runs it (the fingerprint holds only the language)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +58,7 @@ class Bundle:
             "data": self.data,
             "runs": self.runs,
             "checklist": self.checklist,
+            "kernel": self.kernel,
         }
 
     @property
@@ -72,6 +74,7 @@ class Bundle:
             "data": "the data versions",
             "runs": "the runs",
             "checklist": "the checklist (template, risk tier or its items)",
+            "kernel": "the kernel",
         }
         return [labels[k] for k in labels if other.get(k) != now[k]]
 
@@ -105,6 +108,10 @@ def current_bundle(project: Project, notebook: str | Path, context: Any = None) 
             "risk_tier": config.risk_tier,
             "digest": sha256_hex([f.read_text(encoding="utf-8") for f in files]),
         },
+        kernel=str(
+            ((context.notebook.get("metadata") or {}).get("kernelspec") or {}).get("name")
+            or "python3"
+        ),
     )
 
 
@@ -169,18 +176,20 @@ class ApprovalStatus:
 
 
 def approval_status(
-    path: str | Path, project: Project | None = None, report: Any = None
-) -> ApprovalStatus:
+    path: str | Path, project: Project | None = None, report: Any = None, *,
+    production: bool = False,
+) -> ApprovalStatus:  # fmt: skip
     """May the notebook at ``path`` run in production? Every surface asks this function.
 
     ``report`` (the notebook's :func:`~.checklists.evaluate.check_notebook`, just made) saves
-    evaluating the checklist twice."""
+    evaluating the checklist twice. ``production``: asked by a batch run, which reads
+    today's data (the data on disk need not be the training version any more)."""
     from .checklists.evaluate import check_notebook
     from .project import find_project
 
     project = project or find_project(path)
     if report is None:
-        report = check_notebook(project, path)
+        report = check_notebook(project, path, production=production)
     bundle = current_bundle(project, path, report.context)
     latest, stale, problems = latest_signoffs(project, report.notebook, bundle)
     blocking = [r.item.id for r in report.blocking("approval")]

@@ -39,6 +39,9 @@ class ProjectConfig(BaseModel):
     checklist_dirs: list[str] = Field(default_factory=list)
     #: where batch runs write their executed notebooks (relative to the project root)
     batch_output_dir: str = "batch-runs"
+    #: a batch run flags a column whose input data drifted from the training data by more
+    #: than this population stability index (PSI)
+    drift_threshold: float = Field(default=0.2, gt=0, le=100)
 
     @field_validator("name")
     @classmethod
@@ -52,7 +55,12 @@ class ProjectConfig(BaseModel):
     @classmethod
     def _inside_project(cls, value: str) -> str:
         pure = PurePosixPath(value.replace("\\", "/"))
-        if not value.strip() or pure.is_absolute() or ".." in pure.parts or "\x00" in value:
+        if (
+            not value.strip()
+            or pure.is_absolute()
+            or ".." in pure.parts
+            or any(not ch.isprintable() for ch in value)
+        ):
             raise ValueError("must be a folder inside the project, e.g. batch-runs")
         return pure.as_posix()
 
@@ -62,7 +70,8 @@ def load_config(path: Path) -> ProjectConfig:
     import yaml
 
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     except FileNotFoundError as exc:
         raise MlopsError(
             f"{path} is missing", "restore it from git or run `mlops init` again"

@@ -56,6 +56,7 @@ def execute(
     timeout: int | None = None,
     env: Mapping[str, str] | None = None,
     progress_bar: bool = False,
+    kernel_manager: Any = None,
 ) -> Execution:
     """Execute ``notebook`` (already read from ``source``) in a fresh kernel in ``source``'s
     folder, writing the executed copy to ``output`` as it goes.
@@ -63,6 +64,11 @@ def execute(
     ``env`` is set for the kernel's process (and ``MLOPS_NOTEBOOK`` names ``source``, so the
     kernel's ``%mlops`` commands bind to it). Ctrl-C ends the kernel and returns
     ``interrupted``; the caller records it and decides what to raise.
+
+    ``kernel_manager``: a kernel started ahead (see :mod:`.batch.kernels`) with its folder and
+    environment, in which nothing has run yet; it is used instead of starting one (``env`` is
+    then ignored) and shut down at the end. No process-wide state (environment, working
+    folder) changes then, so several threads may execute at once.
     """
     import nbformat
     import papermill
@@ -73,16 +79,24 @@ def execute(
     output.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     status, failure = "succeeded", None
-    with _environment({"MLOPS_NOTEBOOK": str(source), **(env or {})}):
+    if kernel_manager is None:
+        scope: contextlib.AbstractContextManager[None] = _environment(
+            {"MLOPS_NOTEBOOK": str(source), **(env or {})}
+        )
+        where: dict[str, Any] = {"cwd": str(source.parent)}
+    else:
+        scope, where = contextlib.nullcontext(), {"km": kernel_manager}
+        kernel = kernel_manager.kernel_name
+    with scope:
         try:
             papermill.execute_notebook(
                 node,
                 _literal_path(output),
-                cwd=str(source.parent),
                 kernel_name=kernel,
                 progress_bar=progress_bar,
                 execution_timeout=timeout,
                 log_output=False,
+                **where,
             )
         except PapermillExecutionError as exc:
             status = "failed"
@@ -93,6 +107,11 @@ def execute(
         except Exception as exc:  # no such kernel, a dead kernel, a timeout
             status = "failed"
             failure = {"cell": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
+        finally:
+            if kernel_manager is not None:
+                from .batch.kernels import shut_down
+
+                shut_down(kernel_manager)
     return Execution(status, round(time.monotonic() - started, 2), kernel, failure)
 
 

@@ -17,7 +17,13 @@ from .errors import MlopsError, NotFoundError
 
 #: Cell tags that change execution (papermill parameters, nbclient error handling, skipping).
 BEHAVIOUR_TAGS = frozenset(
-    {"parameters", "injected-parameters", "raises-exception", "skip-execution"}
+    {
+        "parameters",
+        "injected-parameters",
+        "raises-exception",
+        "skip-execution",
+        "papermill-error-cell-tag",  # papermill deletes such cells before it runs a notebook
+    }
 )
 _SCHEME = "jupyterlab-mlops/notebook-fingerprint/v1"
 

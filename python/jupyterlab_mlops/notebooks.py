@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,10 +68,37 @@ class NotebookState:
         return entry.notebook is not None and entry.notebook.get("fingerprint") == self.fingerprint
 
 
+_STATES: dict[tuple[Any, ...], NotebookState] = {}
+#: a file modified this recently may change again within the same timestamp tick: not cached
+RACY_NS = 2_000_000_000
+
+
 def notebook_state(project: Project, path: str | Path) -> NotebookState:
-    """Read the saved notebook at ``path`` (inside ``project``) and fingerprint it."""
+    """Read the saved notebook at ``path`` (inside ``project``) and fingerprint it (remembered
+    while the file's size, inode and modification time stay the same, once it is a couple of
+    seconds old, so that two writes within one timestamp tick cannot hide a change)."""
     relative = project.relpath(path)
-    notebook = read_notebook(project.root / relative)
+    file = project.root / relative
+    try:
+        stat = file.stat()
+        key: tuple[Any, ...] | None = (
+            f"{project.root}\0{relative}", stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size,
+            stat.st_ino, stat.st_dev,
+        )  # fmt: skip
+    except OSError:
+        key = None
+    if key is not None and key in _STATES:
+        return _STATES[key]
+    state = _read_state(file, relative)
+    if key is not None and time.time_ns() - max(key[1], key[2]) > RACY_NS:
+        if len(_STATES) > 512:
+            _STATES.clear()
+        _STATES[key] = state
+    return state
+
+
+def _read_state(file: Path, relative: str) -> NotebookState:
+    notebook = read_notebook(file)
     cells = {
         str(cell["id"]): source_digest(cell_source(cell))
         for cell in notebook.get("cells", [])

@@ -60,3 +60,15 @@ def _bar_class(surface: str) -> tuple[type, bool | None]:
 
 def _ignore(_n: int) -> None:
     return None
+
+
+@contextlib.contextmanager
+def count_progress(
+    surface: Literal["cli", "magic"], total: int, description: str
+) -> Iterator[Callable[[int], None]]:
+    """A bar over ``total`` items (e.g. finished batch runs); yields ``advance(n)``."""
+    bar_class, disable = _bar_class(surface)
+    with bar_class(
+        total=total, desc=description, unit="run", file=sys.stderr, disable=disable, leave=False
+    ) as bar:
+        yield bar.update

@@ -37,7 +37,10 @@ def _batch(p: dict[str, Any]) -> str:
     where = f" at cell {failure['cell']}" if failure.get("cell") else ""
     error = f"{where}: {failure.get('error')}" if failure else ""
     drift = (p.get("drift") or {}).get("flagged") or []
-    flagged = f"; drift in {', '.join(map(str, drift))}" if drift else ""
+    columns = [
+        f"{d.get('dataset')}.{d.get('column')}" if isinstance(d, dict) else str(d) for d in drift
+    ]
+    flagged = f"; drift in {', '.join(columns)}" if columns else ""
     return f"batch run {p.get('status')}{error}{flagged}"
 
 

@@ -37,7 +37,7 @@ def parse_cli_values(pairs: Sequence[Sequence[str]], schema: ParameterSchema) ->
             continue
         try:
             values[name] = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # not JSON, too deep, or too many digits
             if kind == "None":  # no default type to go by: take it as text
                 values[name] = text
                 continue
@@ -135,6 +135,11 @@ def check_injected(notebook: Mapping[str, Any], values: Mapping[str, Any]) -> No
         json.dumps(seen[k], sort_keys=True) != json.dumps(values[k], sort_keys=True) for k in values
     ):
         raise MlopsError("the injected cell does not match the validated values", "report this")
+
+
+def check_name(name: Any, schema: ParameterSchema) -> None:
+    """Raise unless ``name`` is a parameter the notebook declares."""
+    _check_name(name, schema)
 
 
 def _check_name(name: Any, schema: ParameterSchema) -> None:

@@ -5,7 +5,8 @@ not run in production. It then reads the notebook once, checks that what it read
 approved version, validates the parameters, injects them with papermill (and checks the
 injected cell), executes it in a fresh kernel, and records a ``batch.run`` entry and an MLflow
 run linked to the approved bundle. Output paths are computed here; parameter values never
-shape a path.
+shape a path. The registered data the notebook read is compared with its training version's
+profile and the drift is recorded with the run (see :mod:`.inputs`).
 """
 
 from __future__ import annotations
@@ -19,17 +20,25 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ForbiddenError, MlopsError
 from ..ledger import Entry
 from ..project import Project
+
+if TYPE_CHECKING:
+    from ..approvals import ApprovalStatus
+    from .kernels import KernelPool, Lease
 
 BATCH_RUN = "batch.run"
 #: set in a batch run's kernel: its runs are production runs, not checklist evidence
 BATCH_ENV = "MLOPS_BATCH_RUN"
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+
+
+class BatchInterrupted(MlopsError):
+    """The run was interrupted (Ctrl-C); it is recorded."""
 
 
 @dataclass(frozen=True)
@@ -57,17 +66,22 @@ def batch_run(
     timeout: int | None = None,
     secret_env: Sequence[str] = (),
     progress_bar: bool = False,
+    drift_threshold: float | None = None,
+    kernels: KernelPool | None = None,
+    prestart: bool = True,
 ) -> BatchRun:
     """Run an approved notebook with ``parameters``; raises before running if it may not run.
 
     ``secret_env`` names environment variables the notebook reads (``os.environ[...]``): they
     must be set, only their names are recorded, and their values are redacted from the
-    executed notebook should the notebook print them.
+    executed notebook should the notebook print them. ``drift_threshold`` (default: the
+    project's ``drift_threshold``) is the PSI over which a column's drift is flagged.
+    ``kernels``: take the kernel from this pool (a long-lived worker), which starts the next
+    one ahead when ``prestart``.
     """
     import nbformat
     from papermill.parameterize import parameterize_notebook
 
-    from ..approvals import approval_status
     from ..checklists.params import parameter_schema
     from ..execution import python_kernel
     from ..fingerprint import fingerprint_of
@@ -75,20 +89,17 @@ def batch_run(
     from .parameters import check_injected, validate
 
     relative = project.relpath(notebook)
-    status = approval_status(project.root / relative, project)
-    if not status.may_run:
-        raise ForbiddenError(
-            f"{relative} may not run in production: {'; '.join(status.problems())}",
-            "see `mlops approvals` and `mlops check` for what blocks and how to fix it",
-        )
+    status = require_approval(project, relative)
     source = project.root / relative
     try:  # read once: this is what runs
         node = nbformat.reads(source.read_text(encoding="utf-8"), as_version=4)
     except (OSError, ValueError) as exc:
         raise MlopsError(f"{relative} cannot be read: {exc}", "open and re-save it") from exc
-    if fingerprint_of(node) != status.bundle.fingerprint:
+    if (
+        fingerprint_of(node) != status.bundle.fingerprint
+        or python_kernel(node, relative) != status.bundle.kernel
+    ):
         raise MlopsError(f"{relative} changed while it was checked", "run the command again")
-    python_kernel(node, relative)
     schema = parameter_schema(node)
     values = validate(dict(parameters or {}), schema)
     secrets = _secrets(secret_env)
@@ -96,18 +107,32 @@ def batch_run(
         _papermill_fields(node)
         node = parameterize_notebook(node, values, kernel_name=python_kernel(node, relative))
     check_injected(node, values)
-    batch_id = uuid.uuid4().hex
+    threshold = project.config.drift_threshold if drift_threshold is None else drift_threshold
+    if not 0 < threshold <= 100:
+        raise MlopsError("the drift threshold must be a PSI above 0", "e.g. 0.2 (the default)")
+    (project.mlops_dir / "cache" / "batch").mkdir(parents=True, exist_ok=True)
+    kernel_name = python_kernel(node, relative)
+    lease = _kernel(kernels, project, source, kernel_name=kernel_name, prestart=prestart)
+    batch_id = lease.batch_id if lease else uuid.uuid4().hex
     output = _output_path(project, relative, batch_id, output_dir)
     state = notebook_state(project, source)
     approvals = [s.entry.hash for s in status.latest.values() if s and s.current]
-    mlflow_run = _start_mlflow_run(project, relative, batch_id, values, status.bundle.digest)
     execution, aborted = None, None
+    try:
+        mlflow_run = _start_mlflow_run(project, relative, batch_id, values, status.bundle.digest)
+    except BaseException:
+        if lease:
+            from .kernels import shut_down
+
+            shut_down(lease.manager)
+        raise
     try:
         from ..execution import execute
 
         execution = execute(
             node, source=source, output=output, timeout=timeout,
-            env={BATCH_ENV: batch_id}, progress_bar=progress_bar,
+            env=kernel_env(project, source, batch_id), progress_bar=progress_bar,
+            kernel_manager=lease.manager if lease else None,
         )  # fmt: skip
     except BaseException as exc:  # recorded below as a failed run, then raised
         aborted = exc
@@ -118,16 +143,71 @@ def batch_run(
         else:
             result = "interrupted" if isinstance(aborted, KeyboardInterrupt) else "failed"
             failure = {"cell": None, "error": type(aborted).__name__}
+        drift = _drift(project, batch_id, status.bundle.data, threshold, result)
         entry = _record(
             project, state, actor, batch_id, result, failure, values, secrets, output,
-            execution, status.bundle.digest, mlflow_run, approvals,
+            execution, status.bundle.digest, mlflow_run, approvals, drift,
         )  # fmt: skip
     if result == "interrupted":
-        raise MlopsError(
+        raise BatchInterrupted(
             f"the batch run of {relative} was interrupted; it is recorded as failed",
             f"executed cells so far: {entry.payload['output'] or 'none saved'}",
         )
     return BatchRun(entry)
+
+
+def require_approval(project: Project, relative: str) -> ApprovalStatus:
+    """The notebook's approval status; raises unless it may run in production."""
+    from ..approvals import approval_status
+
+    status = approval_status(project.root / relative, project, production=True)
+    if not status.may_run:
+        raise ForbiddenError(
+            f"{relative} may not run in production: {'; '.join(status.problems())}",
+            "see `mlops approvals` and `mlops check` for what blocks and how to fix it",
+        )
+    return status
+
+
+def kernel_env(project: Project, source: Path, batch_id: str) -> dict[str, str]:
+    """The environment of a batch run's kernel: which run it is, where to note data reads."""
+    from .inputs import INPUTS_ENV, inputs_file
+
+    return {
+        "MLOPS_NOTEBOOK": str(source),
+        BATCH_ENV: batch_id,
+        INPUTS_ENV: str(inputs_file(project, batch_id)),
+    }
+
+
+def _kernel(
+    pool: KernelPool | None, project: Project, source: Path, *, kernel_name: str, prestart: bool
+) -> Lease | None:
+    """A kernel from the pool, or None: the run starts its own (so a kernel that cannot
+    start fails the run the usual way, recorded)."""
+    if pool is None:
+        return None
+    try:
+        return pool.take(
+            (str(project.root), str(source), kernel_name), kernel_name, source.parent,
+            lambda batch_id: kernel_env(project, source, batch_id), prestart=prestart,
+        )  # fmt: skip
+    except Exception:
+        return None
+
+
+def _drift(
+    project: Project, batch_id: str, training: list[str], threshold: float, result: str
+) -> dict[str, Any] | None:
+    from .inputs import drift_report, inputs_file, read_inputs
+
+    reads = read_inputs(inputs_file(project, batch_id))
+    if result == "interrupted":
+        return None  # Ctrl-C: record and stop now
+    try:
+        return drift_report(project, reads, training, threshold)
+    except Exception as exc:  # the run's record comes first
+        return {"threshold": threshold, "error": f"{type(exc).__name__}: {exc}"[:300]}
 
 
 def _papermill_fields(node: Any) -> None:
@@ -145,12 +225,16 @@ def _record(
     project: Project, state: Any, actor: str, batch_id: str, result: str,
     failure: dict[str, Any] | None, values: Mapping[str, Any], secrets: Mapping[str, str],
     output: Path, execution: Any, digest: str, mlflow_run: str, approvals: list[str],
+    drift: dict[str, Any] | None,
 ) -> Entry:  # fmt: skip
     """Redact, close the MLflow run, append the ``batch.run`` entry (in that order)."""
     redacted = _redact(output, secrets)
-    mlflow_problem = None
+    mlflow_problem = experiment = None
     try:
         _end_mlflow_run(project, mlflow_run, output, result)
+        from ..experiments import store
+
+        experiment = store.experiment_id(project)  # for links to the run in the MLflow UI
     except MlopsError as exc:  # the run happened: record it even if MLflow is away
         mlflow_problem = exc.message
     return project.ledger.append(
@@ -167,7 +251,9 @@ def _record(
             "kernel": execution.kernel if execution else None,
             "bundle_digest": digest,
             "mlflow_run_id": mlflow_run,
+            "experiment_id": experiment,
             "mlflow_problem": mlflow_problem,
+            "drift": drift,
         },
         actor=actor,
         notebook=state.ref(),

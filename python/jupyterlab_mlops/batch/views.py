@@ -1,12 +1,16 @@
-"""How a batch run looks: one line of outcome, the output and the MLflow run; JSON for machines."""
+"""How batch work looks: a run (outcome, output, MLflow run, drift), a grid (a table of
+outcomes), an export (the file written); JSON for machines."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..views import _MUTED, View
+from ..views import _MUTED, View, html_table
+from .export import Export
+from .grid import GridResult, describe
 from .run import BatchRun
 
 
@@ -38,6 +42,7 @@ class BatchRunView(View):
         lines.append(
             f"  MLflow run: {p['mlflow_run_id']}   ledger entry: {self.run.entry.short_id}"
         )
+        lines += drift_lines(p.get("drift"))
         if p.get("redacted"):
             lines.append(f"  {p['redacted']} secret value(s) printed by the notebook were redacted")
         if p.get("mlflow_problem"):
@@ -51,3 +56,133 @@ class BatchRunView(View):
         first, *rest = self._lines()
         details = "".join(f"<div {_MUTED}>{escape(line.strip())}</div>" for line in rest)
         return f"<div><b>{escape(first)}</b></div>{details}"
+
+
+def drift_lines(drift: dict[str, Any] | None) -> list[str]:
+    """What the run's input data drifted by, in a line or a few (nothing if it read none)."""
+    if not drift:
+        return []
+    if drift.get("error"):
+        return [f"  drift not measured: {drift['error']}"]
+    threshold = drift["threshold"]
+    lines = []
+    for name, found in drift["datasets"].items():
+        if found.get("error"):
+            lines.append(f"  drift of {name}: not measured ({found['error']})")
+            continue
+        changed = "changed since registration" if found["changed"] else "as registered"
+        compared = len(found["columns"])
+        top = max(found["columns"].values(), default=0.0)
+        lines.append(
+            f"  drift of {name} (v{found['version']}, {changed}) against training "
+            f"v{found['reference']}: {compared} column(s), largest PSI {top:.3f}"
+        )
+    flagged = drift["flagged"]
+    if flagged:
+        shown = ", ".join(_flag(f) for f in flagged[:6])
+        more = f" and {len(flagged) - 6} more" if len(flagged) > 6 else ""
+        lines.append(f"  DRIFT over PSI {threshold:g}: {shown}{more}")
+    return lines
+
+
+def _flag(flag: dict[str, Any]) -> str:
+    what = f"PSI {flag['psi']:.2f}" if flag.get("psi") is not None else flag.get("problem", "")
+    return f"{flag['dataset']}.{flag['column']} ({what})"
+
+
+@dataclass(repr=False)
+class GridView(View):
+    """The outcome of every combination of a grid, one row each."""
+
+    result: GridResult
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.result.ok else 1
+
+    def to_json(self) -> dict[str, Any]:
+        return self.result.to_json()
+
+    def _rows(self) -> list[list[str]]:
+        rows = []
+        for o in self.result.outcomes:
+            failing = ""
+            if o.failure:
+                cell = o.failure.get("cell")
+                failing = (f"cell {cell}: " if cell is not None else "") + str(o.failure["error"])
+            elif o.error:
+                failing = o.error
+            if o.drift:
+                failing = (failing + "; " if failing else "") + f"drift: {len(o.drift)} column(s)"
+            seconds = "" if o.seconds is None else f"{o.seconds:.1f}"
+            rows.append(
+                [str(o.index), describe(o.parameters, 60), o.status.upper(), seconds,
+                 o.output or "", _shorten(failing, 70)]
+            )  # fmt: skip
+        return rows
+
+    def _summary(self) -> str:
+        r = self.result
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(r.counts().items()))
+        return f"grid of {r.notebook}: {len(r.outcomes)} runs on {r.engine} in {r.seconds:.1f} s: {counts}"
+
+    def to_text(self) -> str:
+        headings = ["#", "parameters", "status", "s", "executed notebook", "failing cell / error"]
+        rows = self._rows()
+        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headings)]
+        line = "  ".join(f"{{:<{w}}}" for w in widths)
+        table = [line.format(*headings)] + [line.format(*row) for row in rows]
+        return "\n".join([self._summary(), *(t.rstrip() for t in table)])
+
+    def to_html(self) -> str:
+        headings = [
+            "#",
+            "Parameters",
+            "Status",
+            "Seconds",
+            "Executed notebook",
+            "Failing cell / error",
+        ]
+        body = [[escape(c) for c in row] for row in self._rows()]
+        return f"<div><b>{escape(self._summary())}</b></div>" + html_table(headings, body)
+
+
+@dataclass(repr=False)
+class ExportView(View):
+    """A written scheduler file."""
+
+    export: Export
+
+    def to_json(self) -> dict[str, Any]:
+        return self.export.to_json()
+
+    def _lines(self) -> list[str]:
+        e = self.export
+        kind = {"airflow": "Airflow DAG", "k8s": "Kubernetes manifest", "cron": "crontab line"}
+        schedule = f" on schedule {e.schedule!r}" if e.schedule else ""
+        lines = [f"Wrote {kind[e.target]} {e.path}{schedule}"]
+        lines.append("  runs: " + " ".join(shlex.quote(w) for w in e.command))
+        if not e.approved:
+            lines.append(
+                "  warning: the notebook may not run in production now ("
+                + "; ".join(e.problems)
+                + "): each run will be refused until it is approved"
+            )
+        if e.entry is not None:
+            lines.append(
+                f"  recorded in the ledger: {e.entry.short_id} (commit the file with the project)"
+            )
+        return lines
+
+    def to_text(self) -> str:
+        return "\n".join(self._lines())
+
+    def to_html(self) -> str:
+        first, *rest = self._lines()
+        details = "".join(f"<div {_MUTED}>{escape(line.strip())}</div>" for line in rest)
+        return f"<div><b>{escape(first)}</b></div>{details}"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

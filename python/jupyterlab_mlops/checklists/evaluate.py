@@ -110,14 +110,17 @@ class Report:
         }
 
 
-def check_notebook(project: Project, notebook: str | Path) -> Report:
-    """Evaluate every item of the project's template that applies to its risk tier."""
+def check_notebook(project: Project, notebook: str | Path, *, production: bool = False) -> Report:
+    """Evaluate every item of the project's template that applies to its risk tier
+    (``production``: for a batch run, see :class:`~.checks.Context`)."""
     config = project.config
     template, files = load_template(
         config.template, template_dirs(project.root, config.checklist_dirs)
     )
     state = notebook_state(project, notebook)
-    context = Context(project, state, read_notebook(project.root / state.path))
+    context = Context(
+        project, state, read_notebook(project.root / state.path), production=production
+    )
     context.cache["template_files"] = files
     waivers = _waivers(project, state.path, state.fingerprint)
     batch = _succeeded_batch_runs(project, state.path, state.fingerprint)

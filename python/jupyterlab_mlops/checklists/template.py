@@ -10,6 +10,7 @@ be waived. Templates in the project's ``.mlops/checklists/`` folder (and in fold
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..config import RISK_TIERS
 from ..errors import MlopsError, NotFoundError
+from ..notebooks import RACY_NS
 
 SHIPPED = Path(__file__).parent / "templates"
 STAGES = ("review", "approval", "production")
@@ -98,11 +100,35 @@ def load_template(name: str, folders: list[Path]) -> tuple[Template, list[Path]]
     return Template(model_type=model_type or name, title=title, items=list(merged.values())), files
 
 
+_PARSED: dict[tuple[Any, ...], Template] = {}
+
+
 def _parse(file: Path) -> Template:
+    """A template file, parsed and validated (remembered while the file is unchanged: the
+    panel re-evaluates the checklist on every refresh)."""
+    try:
+        stat = file.stat()
+    except OSError:
+        return _parse_file(file)
+    key = (str(file), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino, stat.st_dev)
+    if key in _PARSED:
+        return _PARSED[key]
+    template = _parse_file(file)
+    if (
+        time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > RACY_NS
+    ):  # as for notebooks: see notebook_state
+        if len(_PARSED) > 256:
+            _PARSED.clear()
+        _PARSED[key] = template
+    return template
+
+
+def _parse_file(file: Path) -> Template:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=loader) or {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}" if mark else ""

@@ -7,6 +7,11 @@ Notebook code asks for registered data by name, so that what it reads is an exac
 
 :func:`path` checks that the files are the registered version and remembers the access
 (:func:`accessed`), which links the runs of the experiments API to the data versions they read.
+
+In a batch run (production), the data at a registered path is expected to have moved on since
+training: there :func:`path` returns the path of changed data instead of refusing it, and notes
+the read for the batch run, which measures the drift against the registered profile. A missing
+file is refused everywhere.
 """
 
 from __future__ import annotations
@@ -28,26 +33,37 @@ def path(
     """The absolute path of registered dataset ``name`` (its latest version, or ``version``).
 
     Raises :class:`~jupyterlab_mlops.errors.MlopsError` when the files on disk are not that
-    version. ``start`` is where to look for the project (default: the notebook's folder, from
-    ``MLOPS_NOTEBOOK``, else the current folder).
+    version (except in a batch run, see above). ``start`` is where to look for the project
+    (default: the notebook's folder, from ``MLOPS_NOTEBOOK``, else the current folder).
     """
+    from ..batch import inputs
     from ..project import find_project
-    from .versions import check_workspace, get_version
+    from .versions import DataChangedError, check_workspace, get_version
 
     origin = start or os.environ.get("MLOPS_NOTEBOOK") or Path.cwd()
     project = find_project(origin)
     found = get_version(project, name, version)
-    check_workspace(project, found)
+    changed = False
+    try:
+        check_workspace(project, found)
+    except DataChangedError:
+        if not inputs.in_batch_run():
+            raise
+        changed = True  # production data moved on since training: measured, not refused
+    read = {
+        "name": found.name,
+        "version": found.number,
+        "entry": found.entry.hash,
+        "md5": found.md5,
+        "path": found.path,
+        "project": str(project.root),
+    }
+    if changed:
+        read["changed"] = True
     with _LOCK:
         _ACCESSED.pop(found.entry.hash, None)  # the newest read comes last
-        _ACCESSED[found.entry.hash] = {
-            "name": found.name,
-            "version": found.number,
-            "entry": found.entry.hash,
-            "md5": found.md5,
-            "path": found.path,
-            "project": str(project.root),
-        }
+        _ACCESSED[found.entry.hash] = read
+    inputs.note(read)
     return project.root / found.path
 
 

@@ -15,7 +15,9 @@ values seen at least :data:`TOP_MIN_COUNT` times are listed).
 Exact: row counts (Parquet metadata; CSV counted by pyarrow's streaming reader) and missing
 counts (every batch is read). From a sample when a table has more than ``sample_rows`` rows (a
 seeded uniform sample of rows, "bottom-k" over random keys): inferred CSV types, statistics,
-distinct counts (then a Haas-Stokes estimate, ``distinct_approx``) and top values.
+distinct counts (then a Haas-Stokes estimate, ``distinct_approx``), top values and, for numeric
+columns, a decile histogram (``stats["histogram"]``: edges and counts) that drift checks compare
+new data against. :func:`table_sample` reads a table's typed sample without profiling it.
 """
 
 from __future__ import annotations
@@ -544,18 +546,51 @@ class _Sampler:
         return pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
 
 
-# --- profiling a table -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class TableSample:
+    """A table's rows, missing counts (exact) and its typed sample, one array per column."""
+
+    rows: int
+    sampled: bool
+    names: list[str]
+    typed: list[tuple[str, Any]]  # (logical type, pyarrow ChunkedArray) per column
+    missing: Any  # numpy array of missing counts per column
+    raw: Any  # the sample as read (pyarrow Table; CSV: strings)
+
+    def column(self, name: str) -> tuple[str, Any, int] | None:
+        """(logical type, typed values, missing count) of column ``name``."""
+        if name not in self.names:
+            return None
+        i = self.names.index(name)
+        kind, values = self.typed[i]
+        return kind, values, int(self.missing[i])
 
 
-def _profile_table(
-    path: Path,
-    files: list[Path],
-    fmt: str,
-    sample_rows: int,
-    progress: Callable[[int], None] | None,
-    declared: list[str],
-    screen: bool,
-) -> DataProfile:
+def table_sample(path: Path | str, *, sample_rows: int = 200_000) -> TableSample:
+    """Read a CSV/TSV/Parquet file (or a folder of them) as :func:`profile_path` does, without
+    profiling or screening it. Raises :class:`MlopsError` if it is not a readable table."""
+    path = Path(path)
+    if not path.exists():
+        raise NotFoundError(f"{path} does not exist", "check the path (relative to the project)")
+    files = (
+        [f for f in _folder_files(path) if not _hidden(f.relative_to(path))]
+        if path.is_dir()
+        else [path]
+    )
+    formats = {_table_format(f) for f in files}
+    if not files or len(formats) != 1 or None in formats:
+        raise MlopsError(f"{path.name} is not a table", "drift is measured on CSV/TSV/Parquet data")
+    if not path.is_dir():
+        _check_readable(path)
+    try:
+        return _read_table(files, formats.pop() or "csv", sample_rows, None)
+    except _SchemaMismatch as exc:
+        raise MlopsError(str(exc), "give every file in the folder the same columns") from None
+
+
+def _read_table(
+    files: list[Path], fmt: str, sample_rows: int, progress: Callable[[int], None] | None
+) -> TableSample:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -583,6 +618,26 @@ def _profile_table(
     sample = sampler.table(schema).rename_columns(names)
     sampled = rows > sample.num_rows
     typed = [_typed(sample.column(i), fmt) for i in range(sample.num_columns)]
+    return TableSample(rows, sampled, names, typed, missing, sample)
+
+
+# --- profiling a table -----------------------------------------------------------------------
+
+
+def _profile_table(
+    path: Path,
+    files: list[Path],
+    fmt: str,
+    sample_rows: int,
+    progress: Callable[[int], None] | None,
+    declared: list[str],
+    screen: bool,
+) -> DataProfile:
+    table = _read_table(files, fmt, sample_rows, progress)
+    rows, sample, names, typed, missing = (
+        table.rows, table.raw, table.names, table.typed, table.missing
+    )  # fmt: skip
+    sampled = table.sampled
     findings: list[PiiFinding] = []
     if screen or declared:
         from .pii import screen_table
@@ -807,6 +862,7 @@ def _column_profile(
                 "p50": _num(p50),
                 "p99": _num(p99),
                 "zeros": _num(float((finite == 0).mean())),
+                "histogram": _histogram(finite),
             }
     elif kind == "boolean" and count:
         stats["true_rate"] = _num(pc.sum(values).as_py() / count)
@@ -824,6 +880,27 @@ def _column_profile(
         top=top,
         withheld=withheld,
     )
+
+
+#: where the histogram of a numeric column cuts: its deciles
+HISTOGRAM_QUANTILES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def histogram_counts(edges: list[float], values: np.ndarray) -> list[int]:
+    """Counts of ``values`` in the bins ``(-inf, e0], (e0, e1], ..., (e_last, inf)``."""
+    import numpy as np
+
+    bins = np.searchsorted(np.asarray(edges, dtype="float64"), values, side="left")
+    return [int(c) for c in np.bincount(bins, minlength=len(edges) + 1)]
+
+
+def _histogram(finite: np.ndarray) -> dict[str, list[Any]]:
+    """Decile edges (values that occur in the data, so ties stay in one bin) and counts."""
+    import numpy as np
+
+    cuts = np.quantile(finite, HISTOGRAM_QUANTILES, method="inverted_cdf")
+    edges = sorted({_num(float(c)) for c in cuts})
+    return {"edges": edges, "counts": histogram_counts(edges, finite)}
 
 
 def _distinct_estimate(frequencies: np.ndarray, population: int, sample: int) -> int:

@@ -287,6 +287,10 @@ def review_data(
     return recorded, reviewed
 
 
+class DataChangedError(MlopsError):
+    """The files at a version's path hold other content than that version."""
+
+
 def check_workspace(project: Project, version: DataVersion) -> None:
     """Raise unless the data at the version's path is exactly that version (cheap when the
     files were not touched since they were registered or last checked)."""
@@ -307,7 +311,7 @@ def check_workspace(project: Project, version: DataVersion) -> None:
         version.md5 if not version.md5.endswith(".dir") else _manifest_key(project, version.md5)
     )
     if content != expected:
-        raise MlopsError(
+        raise DataChangedError(
             f"{version.path} is not {version.label}: its content changed since",
             f"register it again (`mlops data add {version.path}`) or restore that version "
             f"(`git checkout` the commit of {dvc_file}, then `dvc checkout {dvc_file}`)",

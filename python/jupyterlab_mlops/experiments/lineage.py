@@ -100,7 +100,9 @@ class Lineage:
     def data_tags(self) -> dict[str, str]:
         """One tag per dataset read (``mlops.data.NAME`` = ``vN md5``) and the list as JSON."""
         tags = {
-            f"{TAG}.data.{item['name']}": f"v{item['version']} {item['md5']}" for item in self.data
+            f"{TAG}.data.{item['name']}": f"v{item['version']} {item['md5']}"
+            + (" changed since" if item.get("changed") else "")
+            for item in self.data
         }
         items = [{k: item[k] for k in ("name", "version", "md5", "entry")} for item in self.data]
         listing = json.dumps(items)

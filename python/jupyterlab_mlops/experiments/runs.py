@@ -338,6 +338,8 @@ def _data_read(project: Project) -> list[dict[str, Any]]:
     for item in data.accessed():
         if item["project"] == root:
             latest[item["name"]] = {k: item[k] for k in ("name", "version", "md5", "entry", "path")}
+            if item.get("changed"):  # a batch run read data that is no longer that version
+                latest[item["name"]]["changed"] = True
     return list(latest.values())
 
 

@@ -128,7 +128,7 @@ class DecisionsHandler(MlopsHandler):
         body = parse_body(raw, DecisionBody)
         notebook = self.notebook_path(body.path)
         decision = record_decision(
-            find_project(notebook), title=body.title, why=body.why, actor=actor,
+            find_project(notebook, stop=self.root_dir), title=body.title, why=body.why, actor=actor,
             alternatives=body.alternatives or None, tags=body.tags, notebook=notebook,
         )  # fmt: skip
         return {"decision": decision.to_json()}
@@ -150,7 +150,7 @@ class SignoffsHandler(MlopsHandler):
 
         body = parse_body(raw, SignoffBody)
         notebook = self.notebook_path(body.path)
-        project = find_project(notebook)
+        project = find_project(notebook, stop=self.root_dir)
         entry = sign_off(
             project, notebook, role=body.role, actor=actor, decision=body.decision,
             comment=body.comment,
@@ -211,10 +211,18 @@ def parse_body(raw: bytes, model: type[BaseModelT]) -> BaseModelT:
 
 
 def actor_of(user: Any) -> str:
-    """The identity ledger entries record for a Jupyter server user."""
+    """The identity ledger entries record for a Jupyter server user: its unique ``username``
+    (a display name can be shared), or its name when Jupyter made it up for an anonymous user
+    (so that it is recognised, and refused, as anonymous)."""
+    from ..approvals import is_anonymous
+
     if isinstance(user, str):
         return user
-    return str(getattr(user, "name", "") or getattr(user, "username", "") or "anonymous")
+    name = str(getattr(user, "name", "") or "")
+    username = str(getattr(user, "username", "") or "")
+    if name and is_anonymous(name):
+        return name
+    return username or name or "anonymous"
 
 
 def handlers() -> list[tuple[str, type[tornado.web.RequestHandler]]]:
