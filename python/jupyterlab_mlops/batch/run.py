@@ -114,11 +114,11 @@ def batch_run(
     kernel_name = python_kernel(node, relative)
     lease = _kernel(kernels, project, source, kernel_name=kernel_name, prestart=prestart)
     batch_id = lease.batch_id if lease else uuid.uuid4().hex
-    output = _output_path(project, relative, batch_id, output_dir)
-    state = notebook_state(project, source)
     approvals = [s.entry.hash for s in status.latest.values() if s and s.current]
     execution, aborted = None, None
-    try:
+    try:  # nothing has run yet: on any error, give the warm kernel back and record nothing
+        output = _output_path(project, relative, batch_id, output_dir)
+        state = notebook_state(project, source)
         mlflow_run = _start_mlflow_run(project, relative, batch_id, values, status.bundle.digest)
     except BaseException:
         if lease:
@@ -143,7 +143,10 @@ def batch_run(
         else:
             result = "interrupted" if isinstance(aborted, KeyboardInterrupt) else "failed"
             failure = {"cell": None, "error": type(aborted).__name__}
-        drift = _drift(project, batch_id, status.bundle.data, threshold, result)
+        try:
+            drift = _drift(project, batch_id, status.bundle.data, threshold, result)
+        except Exception as exc:  # the run happened: record it even if drift cannot be measured
+            drift = {"error": f"{type(exc).__name__}: {exc}"[:300], "flagged": []}
         entry = _record(
             project, state, actor, batch_id, result, failure, values, secrets, output,
             execution, status.bundle.digest, mlflow_run, approvals, drift,
@@ -228,7 +231,11 @@ def _record(
     drift: dict[str, Any] | None,
 ) -> Entry:  # fmt: skip
     """Redact, close the MLflow run, append the ``batch.run`` entry (in that order)."""
-    redacted = _redact(output, secrets)
+    try:
+        redacted = _redact(output, secrets)
+    except OSError as exc:  # keep the record; say the output may still hold the secret
+        redacted = None
+        failure = {**(failure or {}), "redaction": f"could not redact the output: {exc.strerror}"}
     mlflow_problem = experiment = None
     try:
         _end_mlflow_run(project, mlflow_run, output, result)
@@ -237,6 +244,8 @@ def _record(
         experiment = store.experiment_id(project)  # for links to the run in the MLflow UI
     except MlopsError as exc:  # the run happened: record it even if MLflow is away
         mlflow_problem = exc.message
+    except Exception as exc:  # an MLflow error we do not know: still record the run
+        mlflow_problem = f"{type(exc).__name__}: {exc}"[:300]
     return project.ledger.append(
         BATCH_RUN,
         {
