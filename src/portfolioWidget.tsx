@@ -1,10 +1,10 @@
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
-import { Message } from '@lumino/messaging';
+import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { PortfolioView } from './components/PortfolioView';
 import { mlopsIcon } from './icons';
 import { PortfolioModel } from './portfolioModel';
+import { VisibleModelWidget } from './visibleWidget';
 
 /** The portfolio's id in the shell. */
 export const PORTFOLIO_ID = 'jupyterlab-mlops:portfolio';
@@ -13,12 +13,12 @@ export const PORTFOLIO_ID = 'jupyterlab-mlops:portfolio';
  * The portfolio in the main area. Refreshes when shown and polls while
  * visible (see PortfolioModel); `onOpen` opens a notebook and the panel.
  */
-export class PortfolioPanel extends ReactWidget {
+export class PortfolioPanel extends VisibleModelWidget<PortfolioModel> {
   constructor(
-    readonly model: PortfolioModel,
+    model: PortfolioModel,
     private readonly _onOpen: (path: string) => void
   ) {
-    super();
+    super(model);
     this.id = PORTFOLIO_ID;
     this.addClass('jp-mlops-portfolio-widget');
     this.title.icon = mlopsIcon;
@@ -34,32 +34,12 @@ export class PortfolioPanel extends ReactWidget {
         {() => (
           <PortfolioView
             state={this.model.state}
-            onRefresh={this._onRefresh}
+            onRefresh={this.onRefresh}
             onOpen={this._onOpen}
           />
         )}
       </UseSignal>
     );
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.model.setVisible(true);
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.model.setVisible(false);
-  }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this.model.setVisible(this.isVisible);
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this.model.setVisible(false);
-    super.onBeforeDetach(msg);
   }
 
   dispose(): void {
@@ -68,8 +48,4 @@ export class PortfolioPanel extends ReactWidget {
     }
     super.dispose();
   }
-
-  private _onRefresh = (): void => {
-    void this.model.refresh();
-  };
 }

@@ -1,11 +1,11 @@
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
-import { Message } from '@lumino/messaging';
+import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { IPanelActions } from './actions';
 import { PanelView } from './components/PanelView';
 import { mlopsIcon } from './icons';
 import { MlopsModel } from './model';
+import { VisibleModelWidget } from './visibleWidget';
 
 /** The widget's id in the shell (also the sidebar tab's `data-id`). */
 export const PANEL_ID = 'jupyterlab-mlops:panel';
@@ -14,12 +14,12 @@ export const PANEL_ID = 'jupyterlab-mlops:panel';
  * The right-sidebar panel: renders the model and tells it when the panel is
  * on screen (polling only runs then).
  */
-export class MlopsPanel extends ReactWidget {
+export class MlopsPanel extends VisibleModelWidget<MlopsModel> {
   constructor(
-    readonly model: MlopsModel,
+    model: MlopsModel,
     actions: IPanelActions = {}
   ) {
-    super();
+    super(model);
     this._actions = actions;
     this.id = PANEL_ID;
     this.addClass('jp-mlops-sidebar');
@@ -43,35 +43,12 @@ export class MlopsPanel extends ReactWidget {
     return (
       <UseSignal signal={this.model.changed}>
         {() => (
-          <PanelView state={this.model.state} onRefresh={this._onRefresh} actions={this._actions} />
+          <PanelView state={this.model.state} onRefresh={this.onRefresh} actions={this._actions} />
         )}
       </UseSignal>
     );
   }
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.model.setVisible(true);
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this.model.setVisible(false);
-  }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this.model.setVisible(this.isVisible);
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this.model.setVisible(false);
-    super.onBeforeDetach(msg);
-  }
-
-  private _onRefresh = (): void => {
-    void this.model.refresh();
-  };
 
   private _actions: IPanelActions;
 }

@@ -201,6 +201,14 @@ def test_a_notebook_without_a_parameters_cell(approved) -> None:
     train(project, notebook)
     check = check_notebook(project, notebook)
     assert [r.item.id for r in check.results if not r.ok] == ["parameters-cell", "signoffs"]
+    from jupyterlab_mlops.batch.parameters import validate
+    from jupyterlab_mlops.checklists.params import parameter_schema
+    from jupyterlab_mlops.fingerprint import read_notebook
+
+    schema = parameter_schema(read_notebook(notebook))
+    assert validate({}, schema) == {}  # it runs without parameters ...
+    with pytest.raises(MlopsError, match="no parameters cell, so it takes no parameters"):
+        validate({"n": 1}, schema)  # ... and -p is refused
 
 
 def test_timeouts_sys_exit_and_secrets(approved, monkeypatch) -> None:

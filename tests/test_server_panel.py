@@ -18,6 +18,7 @@ from jupyterlab_mlops.experiments import runs
 from jupyterlab_mlops.project import find_project, init_project
 
 from .helpers import ACTOR, git_project, make_notebook
+from .test_openapi import check
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 BUSINESS = "Bo <bo@example.com>"
@@ -26,7 +27,7 @@ BUSINESS = "Bo <bo@example.com>"
 class HeaderIdentity(IdentityProvider):
     """Token auth as usual; a test may then name the user with ``X-Test-User``."""
 
-    async def get_user(self, handler):  # type: ignore[override]
+    async def get_user(self, handler):
         user = super().get_user(handler)
         if inspect.isawaitable(user):
             user = await user
@@ -227,3 +228,18 @@ def test_the_timeline_flags_drift_of_a_batch_run(tmp_path: Path) -> None:
     )  # fmt: skip
     (row,) = timeline(ledger.entries(notebook="a.ipynb"), None)
     assert row["summary"] == "batch run succeeded; drift in applications.income"
+
+
+async def test_real_answers_match_the_schemas(jp_fetch, credit: Path) -> None:
+    check(await status(jp_fetch, user=BUSINESS), "NotebookStatus")
+    body = {"path": "credit/train.ipynb", "role": "business", "decision": "approve"}
+    signed = json.loads((await post(jp_fetch, "signoffs", body, user=BUSINESS)).body)
+    check(signed["signoff"], "SignOff")
+    check(signed["approvals"], "Approvals")
+    decided = {"path": "credit/train.ipynb", "title": "t", "why": "w", "tags": ["model"]}
+    check(
+        json.loads((await post(jp_fetch, "decisions", decided, user=BUSINESS)).body)["decision"],
+        "Decision",
+    )
+    check(json.loads((await jp_fetch("mlops", "api", "portfolio")).body), "Portfolio")
+    check(await status(jp_fetch, user=BUSINESS), "NotebookStatus")  # with a decision and sign-off

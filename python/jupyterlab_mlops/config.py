@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import MlopsError
+from .errors import MlopsError, first_invalid_field
 
 ModelTemplate = Literal["classification", "regression", "forecasting", "unsupervised", "llm"]
 RiskTier = Literal["minimal", "limited", "high"]
@@ -93,10 +93,8 @@ def load_config(path: Path) -> ProjectConfig:
     try:
         return ProjectConfig.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "config"
         raise MlopsError(
-            f"{path}: {where}: {first['msg']}", "fix the value in .mlops/config"
+            f"{path}: {first_invalid_field(exc, 'config')}", "fix the value in .mlops/config"
         ) from exc
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class MlopsError(Exception):
     """A problem the user can fix: a short message and a hint saying how.
@@ -44,3 +49,11 @@ class BusyError(MlopsError):
 
 class LedgerBusyError(BusyError):
     """Another process held the ledger lock for too long."""
+
+
+def first_invalid_field(exc: ValidationError, default: str) -> str:
+    """``field.path: message`` for the first problem a pydantic ``ValidationError`` lists
+    (``default`` names the whole document when the problem has no field)."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or default
+    return f"{where}: {first['msg']}"

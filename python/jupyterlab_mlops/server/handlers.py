@@ -13,7 +13,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import ForbiddenError, MlopsError, NotFoundError
+from ..errors import ForbiddenError, MlopsError, NotFoundError, first_invalid_field
 from ..paths import confine, relative_to_root
 
 AUTH_RESOURCE = "mlops"
@@ -203,10 +203,8 @@ def parse_body(raw: bytes, model: type[BaseModelT]) -> BaseModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "body"
         raise MlopsError(
-            f"{where}: {first['msg']}", "see the API description (openapi.yaml)"
+            first_invalid_field(exc, "body"), "see the API description (openapi.yaml)"
         ) from None
 
 
