@@ -30,7 +30,7 @@ help:
 $(STAMP): pyproject.toml package.json yarn.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "hatchling>=1.33,<2" "hatch-jupyter-builder>=0.10,<0.11" "hatch-nodejs-version>=0.3.2,<0.5" "jupyterlab>=4.6,<5" "editables>=0.5"
+	$(PY) -m pip install --quiet "setuptools>=70.1" "wheel>=0.43" "hatchling>=1.33,<2" "hatch-jupyter-builder>=0.10,<0.11" "hatch-nodejs-version>=0.3.2,<0.5" "jupyterlab>=4.6,<5" "editables>=0.5"
 	@# a re-install must not write through the link `develop` made into labextension/
 	if [ -L $(VENV)/share/jupyter/labextensions/jupyterlab-mlops ]; then rm $(VENV)/share/jupyter/labextensions/jupyterlab-mlops; fi
 	rm -f labextension/install.json

@@ -21,10 +21,8 @@ from .canonical import sha256_hex
 from .errors import ForbiddenError, MlopsError
 from .ledger import Entry
 from .project import Project
+from .kinds import DATA_REGISTERED, DECISION, GRANTED, REFUSED, REVOKED, RUN_LOGGED, SIGNOFF_KINDS
 
-GRANTED, REFUSED, REVOKED = "approval.granted", "approval.refused", "approval.revoked"
-WAIVED = "checklist.waived"
-KINDS = (GRANTED, REFUSED, REVOKED)
 #: roles that must sign, per EU AI Act risk tier
 REQUIRED_ROLES = {
     "minimal": ["business"],
@@ -219,7 +217,7 @@ def latest_signoffs(
     needs_independence = bool(INDEPENDENT_ROLES[tier]) and not single_user
     authors = notebook_authors(project, notebook, entries) if needs_independence else set()
     for entry in entries:
-        if entry.kind not in KINDS:
+        if entry.kind not in SIGNOFF_KINDS:
             continue
         signoff = SignOff(entry, entry.payload.get("bundle_digest") == bundle.digest)
         latest[entry.payload["role"]] = signoff
@@ -336,10 +334,6 @@ def notebook_authors(
 ) -> set[str]:
     """Who worked on the notebook: recorded its runs (outside batch jobs), decisions or data,
     or committed changes to it in git (as ``name <email>``, the form identities take)."""
-    from .data.versions import DATA_REGISTERED
-    from .decisions import DECISION
-    from .experiments.runs import RUN_LOGGED
-
     if entries is None:
         entries = project.ledger.entries(notebook=notebook)
     authors = {

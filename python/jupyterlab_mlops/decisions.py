@@ -12,8 +12,8 @@ from .errors import MlopsError, NotFoundError
 from .ledger import Entry
 from .notebooks import NotebookState, notebook_state
 from .project import Project
+from .kinds import DECISION
 
-DECISION = "decision.recorded"
 _TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 _RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 _MAX_TITLE, _MAX_TEXT = 200, 10_000

@@ -1,24 +1,48 @@
-"""What code running in a kernel can tell about itself: its notebook and the cell being run.
+"""What code running in a kernel can tell about itself: its notebook, the cell being run, and
+whether it is the kernel of a batch run (whose data reads it then notes for the run).
 
-Used by the ``%mlops`` magics and by the Python API (``jupyterlab_mlops.run``). IPython is
-only looked at when it is already running this code; nothing here imports it otherwise.
+Used by the ``%mlops`` magics, the Python API (``jupyterlab_mlops.run``, ``data.path``) and
+batch runs, which set :data:`BATCH_ENV` and :data:`INPUTS_ENV` for their kernels. IPython is
+only looked at when it is already running this code; nothing here imports it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
+#: set in a batch run's kernel: the batch run's id
+BATCH_ENV = "MLOPS_BATCH_RUN"
+#: set in a batch run's kernel: the file its data reads are noted in
+INPUTS_ENV = "MLOPS_BATCH_INPUTS"
+
 
 def shell() -> Any:
-    """The running IPython shell, or None outside IPython."""
-    if "IPython" not in sys.modules:
-        return None
-    from IPython import get_ipython
+    """The running IPython shell, or None outside IPython (never imports IPython)."""
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    return get_ipython() if get_ipython is not None else None
 
-    return get_ipython()
+
+def batch_run_id() -> str | None:
+    """The id of the batch run this process is the kernel of, or None."""
+    return os.environ.get(BATCH_ENV) or None
+
+
+def in_batch_run() -> bool:
+    """Whether this process is the kernel of a batch run."""
+    return batch_run_id() is not None
+
+
+def note_input(read: dict[str, Any]) -> None:
+    """In a batch run's kernel, note a data read for the batch run (elsewhere: nothing)."""
+    target = os.environ.get(INPUTS_ENV)
+    if not target or not in_batch_run():
+        return
+    with open(target, "a", encoding="utf-8") as out:  # one short line: an atomic append
+        out.write(json.dumps(read, ensure_ascii=False) + "\n")
 
 
 def current_notebook(explicit: str = "", ipython: Any = None) -> tuple[Path | None, str | None]:

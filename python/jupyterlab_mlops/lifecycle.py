@@ -11,8 +11,7 @@ from pathlib import Path
 from .errors import MlopsError
 from .ledger import Entry
 from .project import Project
-
-RETIRED, REINSTATED = "notebook.retired", "notebook.reinstated"
+from .kinds import REINSTATED, RETIRED
 
 
 def retirement(project: Project, notebook: str) -> Entry | None:

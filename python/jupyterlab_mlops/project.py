@@ -12,11 +12,11 @@ from pathlib import Path
 from .config import ProjectConfig, dump_config, load_config
 from .errors import ForbiddenError, MlopsError, NotFoundError
 from .ledger import Ledger, open_ledger
+from .kinds import PROJECT_CONFIGURED, PROJECT_CREATED
 
 MARKER = ".mlops"
 LEDGER_FILE = "ledger.jsonl"
 CONFIG_FILE = "config"
-PROJECT_CREATED = "project.created"
 NO_PROJECT_HINT = (
     "create one with `mlops init` (or `%mlops init` in a notebook) in the project's root folder"
 )
@@ -194,9 +194,6 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-PROJECT_CONFIGURED = "project.configured"
 
 
 def reconfigure(

@@ -25,8 +25,8 @@ from typing import Any
 from ..errors import MlopsError
 from ..ledger import Entry
 from ..project import Project
+from ..kinds import EXPORTED
 
-EXPORTED = "batch.exported"
 TARGETS = ("airflow", "k8s", "cron")
 _MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 _CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-]{1,64}$")

@@ -1,7 +1,7 @@
 """The registered data a batch run reads, and how far it drifted from the training data.
 
 The kernel of a batch run notes every read through ``jupyterlab_mlops.data.path`` in a file the
-batch run names (:data:`INPUTS_ENV`, under ``.mlops/cache/batch/``). After the run,
+batch run names (:data:`~jupyterlab_mlops.kernel.INPUTS_ENV`, under ``.mlops/cache/batch/``). After the run,
 :func:`drift_report` compares each dataset read with the profile of its *training* version (the
 one in the approved bundle, else the version the notebook asked for), column by column (PSI,
 see :mod:`..data.drift`), and flags the columns over the threshold.
@@ -10,34 +10,13 @@ see :mod:`..data.drift`), and flags the columns over the threshold.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from ..project import Project
 
-#: set in a batch run's kernel: the file its data reads are noted in
-INPUTS_ENV = "MLOPS_BATCH_INPUTS"
-
-
-def in_batch_run() -> bool:
-    """Whether this process is the kernel of a batch run."""
-    from .run import BATCH_ENV
-
-    return bool(os.environ.get(BATCH_ENV))
-
-
 def inputs_file(project: Project, batch_id: str) -> Path:
     return project.mlops_dir / "cache" / "batch" / f"{batch_id}.inputs.jsonl"
-
-
-def note(read: dict[str, Any]) -> None:
-    """In a batch run's kernel, note a data read for the batch run (elsewhere: nothing)."""
-    target = os.environ.get(INPUTS_ENV)
-    if not target or not in_batch_run():
-        return
-    with open(target, "a", encoding="utf-8") as out:  # one short line: an atomic append
-        out.write(json.dumps(read, ensure_ascii=False) + "\n")
 
 
 def read_inputs(path: Path) -> list[dict[str, Any]]:

@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ForbiddenError, MlopsError
 from ..ledger import Entry
 from ..project import Project
+from ..kinds import BATCH_RUN
+from ..kernel import BATCH_ENV, INPUTS_ENV
 
 if TYPE_CHECKING:
     from ..approvals import ApprovalStatus
     from .kernels import KernelPool, Lease
 
-BATCH_RUN = "batch.run"
 #: set in a batch run's kernel: its runs are production runs, not checklist evidence
-BATCH_ENV = "MLOPS_BATCH_RUN"
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 
@@ -174,7 +174,7 @@ def require_approval(project: Project, relative: str) -> ApprovalStatus:
 
 def kernel_env(project: Project, source: Path, batch_id: str) -> dict[str, str]:
     """The environment of a batch run's kernel: which run it is, where to note data reads."""
-    from .inputs import INPUTS_ENV, inputs_file
+    from .inputs import inputs_file
 
     return {
         "MLOPS_NOTEBOOK": str(source),

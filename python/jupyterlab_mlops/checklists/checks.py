@@ -18,6 +18,7 @@ from ..errors import MlopsError
 from ..ledger import Entry
 from ..notebooks import NotebookState
 from ..project import Project
+from ..kinds import EXECUTED, RUN_LOGGED
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,6 @@ class Context:
     def runs(self) -> list[Entry]:
         """Finished runs of this notebook version, newest first (not those of batch runs:
         production runs are not evidence for the checklist)."""
-        from ..experiments.runs import RUN_LOGGED
-
         entries = self.project.ledger.entries(RUN_LOGGED, notebook=self.state.path)
         current = [
             e
@@ -329,8 +328,6 @@ def signoffs(context: Context) -> Outcome:
 @evidence_check("clean_run")
 def clean_run(context: Context) -> Outcome:
     """This notebook version ran top to bottom in a fresh kernel (``mlops check --run``)."""
-    from .cleanrun import EXECUTED
-
     runs = [
         e
         for e in context.project.ledger.entries(EXECUTED, notebook=context.state.path)

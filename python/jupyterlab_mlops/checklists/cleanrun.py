@@ -13,8 +13,7 @@ from pathlib import Path
 from ..errors import MlopsError
 from ..ledger import Entry
 from ..project import Project
-
-EXECUTED = "notebook.executed"
+from ..kinds import EXECUTED
 
 
 def clean_run(project: Project, notebook: str | Path, *, actor: str, timeout: int = 1800) -> Entry:

@@ -19,6 +19,7 @@ from ..notebooks import notebook_state
 from ..project import Project
 from .checks import Context, Outcome, run_check
 from .template import STAGES, Item, load_template, template_dirs
+from ..kinds import BATCH_RUN, WAIVED
 
 
 @dataclass(frozen=True)
@@ -152,8 +153,6 @@ def check_notebook(project: Project, notebook: str | Path, *, production: bool =
 
 def _succeeded_batch_runs(project: Project, notebook: str, fingerprint: str) -> list[Entry]:
     """Succeeded batch runs of this notebook version, newest first."""
-    from ..batch.run import BATCH_RUN
-
     return [
         e
         for e in reversed(project.ledger.entries(BATCH_RUN, notebook=notebook))
@@ -164,8 +163,6 @@ def _succeeded_batch_runs(project: Project, notebook: str, fingerprint: str) -> 
 
 def _waivers(project: Project, notebook: str, fingerprint: str) -> dict[str, Entry]:
     """Waivers recorded for this notebook version, the latest per item."""
-    from ..approvals import WAIVED
-
     found: dict[str, Entry] = {}
     for entry in project.ledger.entries(WAIVED, notebook=notebook):
         if (entry.notebook or {}).get("fingerprint") == fingerprint:
@@ -180,7 +177,7 @@ def waive_item(
 
     Only someone who holds a sign-off role may waive (anyone in local single-user mode).
     """
-    from ..approvals import WAIVED, check_waiver_identity
+    from ..approvals import check_waiver_identity
     from ..errors import MlopsError
 
     report = check_notebook(project, notebook)

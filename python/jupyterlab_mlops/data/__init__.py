@@ -21,6 +21,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..kernel import in_batch_run, note_input
+
 __all__ = ["accessed", "path"]
 
 _ACCESSED: dict[str, dict[str, Any]] = {}  # entry id -> what was read
@@ -36,7 +38,6 @@ def path(
     version (except in a batch run, see above). ``start`` is where to look for the project
     (default: the notebook's folder, from ``MLOPS_NOTEBOOK``, else the current folder).
     """
-    from ..batch import inputs
     from ..project import find_project
     from .versions import DataChangedError, check_workspace, get_version
 
@@ -47,7 +48,7 @@ def path(
     try:
         check_workspace(project, found)
     except DataChangedError:
-        if not inputs.in_batch_run():
+        if not in_batch_run():
             raise
         changed = True  # production data moved on since training: measured, not refused
     read = {
@@ -63,7 +64,7 @@ def path(
     with _LOCK:
         _ACCESSED.pop(found.entry.hash, None)  # the newest read comes last
         _ACCESSED[found.entry.hash] = read
-    inputs.note(read)
+    note_input(read)
     return project.root / found.path
 
 

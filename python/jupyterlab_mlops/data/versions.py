@@ -24,13 +24,13 @@ from ..ledger import Entry
 from ..project import MARKER, Project
 from . import dvc_repo, undo
 from .hashing import data_files, dvc_info, md5_files, stat_signature
+from ..kinds import DATA_REGISTERED, DECISION
 
 if TYPE_CHECKING:
     from ..decisions import Decision
     from .pii import PiiFinding
     from .profile import DataProfile, ProfileDiff
 
-DATA_REGISTERED = "data.registered"
 PII_REVIEW_TAG = "pii-review"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MAX_DESCRIPTION = 2_000
@@ -208,7 +208,7 @@ def review_status(project: Project, version: DataVersion) -> Review:
     or when an earlier reviewed version of the same data had at least these findings."""
     if not version.findings:
         return Review(cleared=True)
-    from ..decisions import DECISION, Decision
+    from ..decisions import Decision
 
     versions = {v.entry.hash: v for v in versions_of(project, version.name)}
     wanted = _finding_keys(version)

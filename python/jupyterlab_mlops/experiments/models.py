@@ -16,8 +16,8 @@ from ..ledger import Entry
 from ..project import Project
 from . import store
 from .runs import RunRecord, find_run, get_recorded_run
+from ..kinds import MODEL_REGISTERED
 
-MODEL_REGISTERED = "model.registered"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,127}$")
 _RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 _MODEL_ID = re.compile(r"^m-[0-9a-f]{32}$")

@@ -24,8 +24,9 @@ from ..ledger import Entry
 from ..project import Project
 from . import store
 from .lineage import Lineage, git_state, pinned_packages
+from ..kernel import batch_run_id
+from ..kinds import RUN_LOGGED
 
-RUN_LOGGED = "run.logged"
 _NAME = re.compile(r"^[^\x00-\x1f]{1,250}$")
 _KEY = re.compile(r"^[A-Za-z0-9_\-. /]{1,250}$")  # what MLflow accepts as a metric/param key
 _MAX_PARAM = 6000
@@ -187,9 +188,7 @@ class Run:
         }
         if lineage.cell is not None:
             payload["cell"] = lineage.cell
-        from ..batch.run import BATCH_ENV
-
-        batch = os.environ.get(BATCH_ENV)
+        batch = batch_run_id()
         if batch:  # a production run of an approved notebook, not evidence for its checklist
             payload["batch_id"] = batch
         links = [f"mlflow-run:{self.run_id}", *(f"entry:{d['entry']}" for d in lineage.data)]

@@ -1,0 +1,31 @@
+"""Every kind of ledger entry, in one place.
+
+A feature that writes an entry and the features that read it (checklists, approvals,
+timeline, authorship) name its kind from here, so that reading a kind never means importing
+the feature that writes it. A new kind is one line here, grouped with its feature.
+"""
+
+from __future__ import annotations
+
+# project
+PROJECT_CREATED = "project.created"
+PROJECT_CONFIGURED = "project.configured"
+# decisions, data, runs
+DECISION = "decision.recorded"
+DATA_REGISTERED = "data.registered"
+RUN_LOGGED = "run.logged"
+MODEL_REGISTERED = "model.registered"
+# checklists
+EXECUTED = "notebook.executed"  # a clean run in a fresh kernel
+WAIVED = "checklist.waived"
+# sign-offs
+GRANTED = "approval.granted"
+REFUSED = "approval.refused"
+REVOKED = "approval.revoked"
+SIGNOFF_KINDS = (GRANTED, REFUSED, REVOKED)
+# lifecycle
+RETIRED = "notebook.retired"
+REINSTATED = "notebook.reinstated"
+# batch
+BATCH_RUN = "batch.run"
+EXPORTED = "batch.exported"
