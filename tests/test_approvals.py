@@ -11,7 +11,8 @@ import pytest
 
 import jupyterlab_mlops
 from jupyterlab_mlops import data
-from jupyterlab_mlops.approvals import approval_status, current_bundle, sign_off
+from jupyterlab_mlops.approvals import approval_status, sign_off
+from jupyterlab_mlops.checklists.bundle import current_bundle
 from jupyterlab_mlops.checklists.cleanrun import clean_run
 from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.config import dump_config
@@ -276,7 +277,7 @@ def test_findings_from_review_refusals_tiers_authors_and_roles(ready: Project) -
     record_decision(project, title="later", why="w", tags=["model"], actor=RISK, notebook=notebook)
     assert "does not count" in " ".join(approval_status(notebook).problems())
     # lowering the tier is a role holder's call and makes every approval stale
-    from jupyterlab_mlops.project import reconfigure
+    from jupyterlab_mlops.checklists.configure import reconfigure
 
     with pytest.raises(ForbiddenError, match="holds no sign-off role"):
         reconfigure(project, actor="Eve <eve@example.com>", risk_tier="minimal")

@@ -417,7 +417,7 @@ def _init(args: argparse.Namespace, where: Invocation) -> View:
 
 
 def _configure(args: argparse.Namespace, where: Invocation) -> View:
-    from .project import reconfigure
+    from .checklists.configure import reconfigure
 
     project = reconfigure(
         _project(where), actor=where.who(), template=args.template, risk_tier=args.risk_tier

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import MlopsError, NotFoundError
+from .kinds import DECISION
 from .ledger import Entry
 from .notebooks import NotebookState, notebook_state
 from .project import Project
-from .kinds import DECISION
 
 _TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 _RUN_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -109,8 +110,6 @@ def execute(
             failure = {"cell": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
         finally:
             if kernel_manager is not None:
-                from .batch.kernels import shut_down
-
                 shut_down(kernel_manager)
     return Execution(status, round(time.monotonic() - started, 2), kernel, failure)
 
@@ -153,3 +152,21 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def shut_down(manager: Any) -> None:
+    """Stop a kernel now and remove the socket folder a kernel pool started it with."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(manager.shutdown_kernel)(now=True)
+    except Exception:  # already gone, or called from another thread's event loop: kill it
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        with contextlib.suppress(Exception):
+            process.kill()
+            process.wait(5)
+        with contextlib.suppress(Exception):
+            manager.cleanup_resources()
+    folder = getattr(manager, "_mlops_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)

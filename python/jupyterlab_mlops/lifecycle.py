@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import MlopsError
-from .ledger import Entry
-from .project import Project
 from .kinds import REINSTATED, RETIRED
+from .ledger import Entry
+from .notebooks import notebook_state
+from .project import Project
+from .roles import check_waiver_identity
 
 
 def retirement(project: Project, notebook: str) -> Entry | None:
@@ -29,9 +31,6 @@ def retire(
     project: Project, notebook: str | Path, *, actor: str, why: str, undo: bool = False
 ) -> Entry:
     """Record that the notebook is retired (or, with ``undo``, reinstated), and why."""
-    from .approvals import check_waiver_identity
-    from .notebooks import notebook_state
-
     why = (why or "").strip()
     if not why:
         raise MlopsError("say why", 'add --why "..."')

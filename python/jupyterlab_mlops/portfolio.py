@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .approvals import approval_status
+from .checklists.evaluate import check_notebook
 from .errors import MlopsError
 from .project import MARKER, Project, find_project
 
@@ -67,9 +69,6 @@ def _project(root: Path, folder: Path, limit: int) -> tuple[dict[str, Any], int]
 
 
 def _notebook(root: Path, project: Project, path: Path) -> dict[str, Any]:
-    from .approvals import approval_status
-    from .checklists.evaluate import check_notebook
-
     row: dict[str, Any] = {"path": _rel(root, path)}
     try:
         report = check_notebook(project, path)

@@ -9,10 +9,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .config import ProjectConfig, dump_config, load_config
-from .errors import ForbiddenError, MlopsError, NotFoundError
+from .errors import ForbiddenError, MlopsError, NotFoundError, first_invalid_field
+from .kinds import PROJECT_CREATED
 from .ledger import Ledger, open_ledger
-from .kinds import PROJECT_CONFIGURED, PROJECT_CREATED
 
 MARKER = ".mlops"
 LEDGER_FILE = "ledger.jsonl"
@@ -130,8 +132,6 @@ def init_project(
 
     ``single_user`` allows sign-offs by Jupyter's anonymous user (local single-user mode).
     """
-    from pydantic import ValidationError
-
     root = Path(os.path.abspath(directory))
     if not root.is_dir():
         raise NotFoundError(f"{root} is not a folder", "create it first or give an existing folder")
@@ -156,9 +156,8 @@ def init_project(
             }
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
         raise MlopsError(
-            f"invalid {first['loc'][0]}: {first['msg']}", "see `mlops init --help`"
+            f"invalid {first_invalid_field(exc, 'config')}", "see `mlops init --help`"
         ) from exc
 
     staging = Path(tempfile.mkdtemp(prefix=".mlops-init-", dir=root))
@@ -194,41 +193,3 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def reconfigure(
-    project: Project, *, actor: str, template: str | None = None, risk_tier: str | None = None
-) -> Project:
-    """Change the project's checklist template and/or risk tier, recorded in the ledger.
-
-    The config file is rewritten atomically; the ledger entry says what changed and who did it.
-    """
-    from pydantic import ValidationError
-
-    from .approvals import check_waiver_identity
-
-    check_waiver_identity(project, actor)  # the checklist and tier are a role holder's call
-    changes = {k: v for k, v in (("template", template), ("risk_tier", risk_tier)) if v is not None}
-    if not changes:
-        raise MlopsError("nothing to change", "give --template and/or --risk-tier")
-    try:
-        config = ProjectConfig.model_validate({**project.config.model_dump(), **changes})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise MlopsError(
-            f"invalid {first['loc'][0]}: {first['msg']}", "see `mlops configure --help`"
-        ) from exc
-    before = {k: getattr(project.config, k) for k in changes}
-    if before == changes:
-        return project
-    if template is not None:  # it must exist (shipped, or in the project's template folders)
-        from .checklists.template import load_template, template_dirs
-
-        load_template(template, template_dirs(project.root, config.checklist_dirs))
-    path = project.mlops_dir / CONFIG_FILE
-    temporary = path.with_name(f".{CONFIG_FILE}.{os.getpid()}.tmp")
-    temporary.write_text(dump_config(config), encoding="utf-8")
-    os.replace(temporary, path)
-    project = Project(project.root, config)
-    project.ledger.append(PROJECT_CONFIGURED, {"before": before, "after": changes}, actor=actor)
-    return project

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import kinds
 from .ledger import Entry
 from .notebooks import NotebookState
 
@@ -50,18 +51,18 @@ def _executed(p: dict[str, Any]) -> str:
 
 
 SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "data.registered": _data,
-    "run.logged": _run,
-    "decision.recorded": lambda p: f"decision: {p.get('title')}",
-    "approval.granted": _signoff("approved"),
-    "approval.refused": _signoff("refused"),
-    "approval.revoked": _signoff("revoked"),
-    "checklist.waived": lambda p: f"waived {p.get('item')}: {p.get('why')}",
-    "notebook.executed": _executed,
-    "batch.run": _batch,
-    "notebook.retired": lambda p: f"retired: {p.get('why')}",
-    "notebook.reinstated": lambda p: f"reinstated: {p.get('why')}",
-    "model.registered": lambda p: f"model {p.get('name')} v{p.get('version')} registered",
+    kinds.DATA_REGISTERED: _data,
+    kinds.RUN_LOGGED: _run,
+    kinds.DECISION: lambda p: f"decision: {p.get('title')}",
+    kinds.GRANTED: _signoff("approved"),
+    kinds.REFUSED: _signoff("refused"),
+    kinds.REVOKED: _signoff("revoked"),
+    kinds.WAIVED: lambda p: f"waived {p.get('item')}: {p.get('why')}",
+    kinds.EXECUTED: _executed,
+    kinds.BATCH_RUN: _batch,
+    kinds.RETIRED: lambda p: f"retired: {p.get('why')}",
+    kinds.REINSTATED: lambda p: f"reinstated: {p.get('why')}",
+    kinds.MODEL_REGISTERED: lambda p: f"model {p.get('name')} v{p.get('version')} registered",
 }
 
 

@@ -6,6 +6,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..identity import current_actor
+from ..project import find_project
+from . import run
 from .run import BatchRun
 
 
@@ -19,13 +22,9 @@ def batch_run(
     actor: str | None = None,
 ) -> BatchRun:
     """Run the approved notebook at ``path`` with ``parameters`` (see ``mlops batch run``)."""
-    from ..identity import current_actor
-    from ..project import find_project
-    from .run import batch_run as run
-
     notebook = Path(path).resolve()
     project = find_project(notebook)
-    return run(
+    return run.batch_run(
         project,
         notebook,
         parameters,

@@ -23,9 +23,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import MlopsError
+from ..kinds import EXPORTED
 from ..ledger import Entry
 from ..project import Project
-from ..kinds import EXPORTED
 
 TARGETS = ("airflow", "k8s", "cron")
 _MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}

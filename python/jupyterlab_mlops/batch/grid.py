@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MlopsError
-from ..project import Project
+from ..execution import python_kernel
+from ..experiments import store
+from ..fingerprint import read_notebook
+from ..project import Project, find_project
+from .kernels import close_all, in_worker_context, worker_pool
+from .parameters import check_name, load_parameter_file, validate
+from .run import BatchInterrupted, batch_run, kernel_env, require_approval
 
 #: the most combinations one grid may hold
 MAX_COMBINATIONS = 1000
@@ -94,8 +100,6 @@ class GridResult:
 
 def load_grid(path: Path) -> dict[str, list[Any]]:
     """A grid file: YAML mapping each parameter name to the list of its values."""
-    from .parameters import load_parameter_file
-
     grid = load_parameter_file(path)
     if not grid:
         raise MlopsError(f"{path} lists no parameters", "e.g. threshold: [0.3, 0.5]")
@@ -111,8 +115,6 @@ def combinations(
     grid: Mapping[str, list[Any]], fixed: Mapping[str, Any], schema: Any
 ) -> list[dict[str, Any]]:
     """Every combination of the grid's values with the ``fixed`` ones, each validated."""
-    from .parameters import check_name, validate
-
     both = sorted(set(grid) & set(fixed))
     if both:
         raise MlopsError(
@@ -166,8 +168,6 @@ def run_grid(
     progress: Callable[[Outcome], None] | None = None,
 ) -> GridResult:
     """Run every combination (already validated) of the approved ``notebook``."""
-    from .run import require_approval
-
     relative = project.relpath(notebook)
     require_approval(project, relative)  # once up front; each run checks again
     if not combos:
@@ -203,8 +203,6 @@ def run_grid(
 def _prepare_store(project: Project) -> None:
     """Create the MLflow store and experiment here once, not in several workers at a time
     (the project's own store, once created, needs nothing: importing MLflow costs seconds)."""
-    from ..experiments import store
-
     uri = store.tracking_uri(project)
     database = project.mlops_dir / store.STORE_DIR / "mlflow.db"
     if store.is_default(project, uri) and database.exists():
@@ -216,10 +214,6 @@ def _prepare_store(project: Project) -> None:
 def run_task(task: dict[str, Any]) -> dict[str, Any]:
     """Run one combination on a worker (a process of the pool, or a Dask worker thread); the
     outcome as plain data. Never raises for a run that was refused or failed."""
-    from ..project import find_project
-    from .kernels import in_worker_context, worker_pool
-    from .run import BatchInterrupted, batch_run
-
     index, parameters = task["index"], task["parameters"]
     try:
         done = in_worker_context(
@@ -267,10 +261,6 @@ def _init_worker(root: str, notebook: str, kernel_name: str) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from ..project import find_project
-    from .kernels import in_worker_context, worker_pool
-    from .run import kernel_env
-
     project = find_project(root)
     source = Path(notebook)
     with contextlib.suppress(Exception):  # else the first run starts its own kernel
@@ -346,8 +336,6 @@ def _on_dask(
             "--dask needs the distributed package",
             "pip install 'jupyterlab-mlops[dask]' (and the same on the cluster's workers)",
         ) from None
-    from .kernels import close_all
-
     try:
         client = distributed.Client(address, timeout=DASK_CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -375,7 +363,4 @@ def _on_dask(
 
 
 def _kernel_name(notebook: Path) -> str:
-    from ..execution import python_kernel
-    from ..fingerprint import read_notebook
-
     return python_kernel(read_notebook(notebook), notebook.name)

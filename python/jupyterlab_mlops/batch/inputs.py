@@ -13,7 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..data.drift import dataset_drift, unchanged
+from ..data.profile import table_sample
+from ..data.versions import all_versions
 from ..project import Project
+
 
 def inputs_file(project: Project, batch_id: str) -> Path:
     return project.mlops_dir / "cache" / "batch" / f"{batch_id}.inputs.jsonl"
@@ -47,8 +51,6 @@ def drift_report(
     compared says why."""
     if not reads:
         return None
-    from ..data.versions import all_versions
-
     versions = {v.entry.hash: v for v in all_versions(project)}
     trained = {versions[h].name: versions[h] for h in training if h in versions}
     datasets: dict[str, Any] = {}
@@ -83,9 +85,6 @@ class _NotMeasured(Exception):
 
 
 def _measure(project: Project, reference: Any, read_version: Any, changed: bool) -> Any:
-    from ..data.drift import dataset_drift, unchanged
-    from ..data.profile import table_sample
-
     profile = reference.profile
     if profile.kind != "table":
         raise _NotMeasured("not a table: drift is measured on CSV/TSV/Parquet data")

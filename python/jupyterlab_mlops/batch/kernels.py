@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..execution import shut_down
+
 _POOLS: dict[int, KernelPool] = {}  # one per thread
 _LOCK = threading.Lock()
 _CONTEXTS = threading.local()
@@ -116,24 +118,6 @@ def close_all() -> None:
         _POOLS.clear()
     for pool in pools:
         pool.close()
-
-
-def shut_down(manager: Any) -> None:
-    """Stop a kernel now and remove its socket folder."""
-    from jupyter_core.utils import run_sync
-
-    try:
-        run_sync(manager.shutdown_kernel)(now=True)
-    except Exception:  # already gone, or called from another thread's event loop: kill it
-        process = getattr(getattr(manager, "provisioner", None), "process", None)
-        with contextlib.suppress(Exception):
-            process.kill()
-            process.wait(5)
-        with contextlib.suppress(Exception):
-            manager.cleanup_resources()
-    folder = getattr(manager, "_mlops_folder", None)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _start(kernel_name: str, cwd: Path, env_for: Callable[[str], Mapping[str, str]]) -> Lease:

@@ -20,19 +20,25 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ..approvals import ApprovalStatus, approval_status
+from ..checklists.params import parameter_schema
 from ..errors import ForbiddenError, MlopsError
-from ..ledger import Entry
-from ..project import Project
-from ..kinds import BATCH_RUN
+from ..execution import execute, python_kernel, shut_down
+from ..experiments import store
+from ..experiments.runs import validate_params
+from ..fingerprint import fingerprint_of
 from ..kernel import BATCH_ENV, INPUTS_ENV
+from ..kinds import BATCH_RUN
+from ..ledger import Entry
+from ..notebooks import notebook_state
+from ..paths import confine
+from ..project import Project
+from .inputs import drift_report, inputs_file, read_inputs
+from .kernels import KernelPool, Lease
+from .parameters import check_injected, validate
 
-if TYPE_CHECKING:
-    from ..approvals import ApprovalStatus
-    from .kernels import KernelPool, Lease
-
-#: set in a batch run's kernel: its runs are production runs, not checklist evidence
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 
@@ -82,12 +88,6 @@ def batch_run(
     import nbformat
     from papermill.parameterize import parameterize_notebook
 
-    from ..checklists.params import parameter_schema
-    from ..execution import python_kernel
-    from ..fingerprint import fingerprint_of
-    from ..notebooks import notebook_state
-    from .parameters import check_injected, validate
-
     relative = project.relpath(notebook)
     status = require_approval(project, relative)
     source = project.root / relative
@@ -122,13 +122,9 @@ def batch_run(
         mlflow_run = _start_mlflow_run(project, relative, batch_id, values, status.bundle.digest)
     except BaseException:
         if lease:
-            from .kernels import shut_down
-
             shut_down(lease.manager)
         raise
     try:
-        from ..execution import execute
-
         execution = execute(
             node, source=source, output=output, timeout=timeout,
             env=kernel_env(project, source, batch_id), progress_bar=progress_bar,
@@ -161,8 +157,6 @@ def batch_run(
 
 def require_approval(project: Project, relative: str) -> ApprovalStatus:
     """The notebook's approval status; raises unless it may run in production."""
-    from ..approvals import approval_status
-
     status = approval_status(project.root / relative, project, production=True)
     if not status.may_run:
         raise ForbiddenError(
@@ -174,8 +168,6 @@ def require_approval(project: Project, relative: str) -> ApprovalStatus:
 
 def kernel_env(project: Project, source: Path, batch_id: str) -> dict[str, str]:
     """The environment of a batch run's kernel: which run it is, where to note data reads."""
-    from .inputs import inputs_file
-
     return {
         "MLOPS_NOTEBOOK": str(source),
         BATCH_ENV: batch_id,
@@ -202,8 +194,6 @@ def _kernel(
 def _drift(
     project: Project, batch_id: str, training: list[str], threshold: float, result: str
 ) -> dict[str, Any] | None:
-    from .inputs import drift_report, inputs_file, read_inputs
-
     reads = read_inputs(inputs_file(project, batch_id))
     if result == "interrupted":
         return None  # Ctrl-C: record and stop now
@@ -239,8 +229,6 @@ def _record(
     mlflow_problem = experiment = None
     try:
         _end_mlflow_run(project, mlflow_run, output, result)
-        from ..experiments import store
-
         experiment = store.experiment_id(project)  # for links to the run in the MLflow UI
     except MlopsError as exc:  # the run happened: record it even if MLflow is away
         mlflow_problem = exc.message
@@ -280,8 +268,6 @@ def _output_path(
     project: Project, notebook: str, batch_id: str, output_dir: str | Path | None
 ) -> Path:
     """``<output folder>/<notebook stem>/<UTC time>-<id>.ipynb``, always inside the project."""
-    from ..paths import confine
-
     folder = project.config.batch_output_dir if output_dir is None else str(output_dir)
     if Path(folder).is_absolute():
         try:
@@ -337,9 +323,6 @@ def _redact(output: Path, secrets: Mapping[str, str]) -> int:
 def _start_mlflow_run(
     project: Project, notebook: str, batch_id: str, values: Mapping[str, Any], digest: str
 ) -> str:
-    from ..experiments import store
-    from ..experiments.runs import validate_params
-
     client = store.client(project)
     uri = store.tracking_uri(project)
     with store.mlflow_errors(uri):
@@ -361,8 +344,6 @@ def _start_mlflow_run(
 
 
 def _end_mlflow_run(project: Project, run_id: str, output: Path, result: str) -> None:
-    from ..experiments import store
-
     client = store.client(project)
     with store.mlflow_errors(store.tracking_uri(project)):
         if output.exists():

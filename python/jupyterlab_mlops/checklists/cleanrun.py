@@ -11,17 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import MlopsError
-from ..ledger import Entry
-from ..project import Project
+from ..execution import execute
+from ..fingerprint import fingerprint_of, read_notebook
 from ..kinds import EXECUTED
+from ..ledger import Entry
+from ..notebooks import notebook_state
+from ..project import Project
 
 
 def clean_run(project: Project, notebook: str | Path, *, actor: str, timeout: int = 1800) -> Entry:
     """Execute the notebook in a fresh kernel and record the outcome."""
-    from ..execution import execute
-    from ..fingerprint import fingerprint_of, read_notebook
-    from ..notebooks import notebook_state
-
     state = notebook_state(project, notebook)
     source = project.root / state.path
     content = read_notebook(source)

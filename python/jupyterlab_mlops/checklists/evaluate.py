@@ -13,13 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import MlopsError
 from ..fingerprint import read_notebook
+from ..kinds import BATCH_RUN, WAIVED
 from ..ledger import Entry
+from ..lifecycle import retirement
 from ..notebooks import notebook_state
 from ..project import Project
-from .checks import Context, Outcome, run_check
+from ..roles import check_waiver_identity
+from .bundle import current_bundle
+from .checks import run_check
+from .engine import Context, Outcome
 from .template import STAGES, Item, load_template, template_dirs
-from ..kinds import BATCH_RUN, WAIVED
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ class Report:
 
 def check_notebook(project: Project, notebook: str | Path, *, production: bool = False) -> Report:
     """Evaluate every item of the project's template that applies to its risk tier
-    (``production``: for a batch run, see :class:`~.checks.Context`)."""
+    (``production``: for a batch run, see :class:`~.engine.Context`)."""
     config = project.config
     template, files = load_template(
         config.template, template_dirs(project.root, config.checklist_dirs)
@@ -142,8 +147,6 @@ def check_notebook(project: Project, notebook: str | Path, *, production: bool =
         results.append(ItemResult(item, outcome, waiver))
     order = {stage: index for index, stage in enumerate(STAGES)}
     results.sort(key=lambda r: order[r.item.gates])
-    from ..lifecycle import retirement
-
     production = next((e for e in batch if e.payload.get("bundle_digest") == digest), None)
     return Report(
         project, state.path, state.fingerprint, config.template, files, results,
@@ -177,9 +180,6 @@ def waive_item(
 
     Only someone who holds a sign-off role may waive (anyone in local single-user mode).
     """
-    from ..approvals import check_waiver_identity
-    from ..errors import MlopsError
-
     report = check_notebook(project, notebook)
     result = next((r for r in report.results if r.item.id == item_id), None)
     if result is None:
@@ -193,8 +193,6 @@ def waive_item(
     if not why:
         raise MlopsError("a waiver needs its justification", 'add --why "..."')
     check_waiver_identity(project, actor)
-    from ..notebooks import notebook_state
-
     return project.ledger.append(
         WAIVED,
         {
@@ -210,6 +208,4 @@ def waive_item(
 
 
 def _bundle_digest(project: Project, notebook: str | Path, context: Context | None = None) -> str:
-    from ..approvals import current_bundle
-
     return current_bundle(project, notebook, context).digest

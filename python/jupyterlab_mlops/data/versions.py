@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BusyError, MlopsError, NotFoundError
+from ..kinds import DATA_REGISTERED, DECISION
 from ..ledger import Entry
 from ..project import MARKER, Project
 from . import dvc_repo, undo
 from .hashing import data_files, dvc_info, md5_files, stat_signature
-from ..kinds import DATA_REGISTERED, DECISION
 
 if TYPE_CHECKING:
     from ..decisions import Decision

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import MlopsError, NotFoundError
+from ..kinds import MODEL_REGISTERED
 from ..ledger import Entry
 from ..project import Project
 from . import store
 from .runs import RunRecord, find_run, get_recorded_run
-from ..kinds import MODEL_REGISTERED
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,127}$")
 _RUN_ID = re.compile(r"^[0-9a-f]{32}$")

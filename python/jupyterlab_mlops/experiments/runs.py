@@ -12,20 +12,22 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-import os
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import data
 from ..errors import MlopsError, NotFoundError
+from ..identity import current_actor
+from ..kernel import batch_run_id, current_cell, current_notebook
+from ..kinds import RUN_LOGGED
 from ..ledger import Entry
-from ..project import Project
+from ..notebooks import notebook_state
+from ..project import Project, find_project
 from . import store
 from .lineage import Lineage, git_state, pinned_packages
-from ..kernel import batch_run_id
-from ..kinds import RUN_LOGGED
 
 _NAME = re.compile(r"^[^\x00-\x1f]{1,250}$")
 _KEY = re.compile(r"^[A-Za-z0-9_\-. /]{1,250}$")  # what MLflow accepts as a metric/param key
@@ -108,8 +110,6 @@ class Run:
     def _capture(self) -> Lineage:
         notebook = cell = None
         if self._notebook is not None:
-            from ..notebooks import notebook_state
-
             try:
                 state = notebook_state(self.project, self._notebook)
             except (NotFoundError, MlopsError):
@@ -249,10 +249,6 @@ def run(name: str, **kwargs: Any) -> Run:
     else the current folder's. The actor is ``MLOPS_USER``, else git's identity, else the OS
     user.
     """
-    from ..identity import current_actor
-    from ..kernel import current_cell, current_notebook
-    from ..project import find_project
-
     notebook = kwargs.pop("notebook", None)
     if notebook is None:
         notebook, _ = current_notebook()
@@ -330,8 +326,6 @@ def _json_number(value: float) -> float | None:
 def _data_read(project: Project) -> list[dict[str, Any]]:
     """The data versions of this project read through ``data.path`` in this process (the
     kernel's inputs), the latest read per dataset."""
-    from .. import data
-
     latest: dict[str, dict[str, Any]] = {}
     root = str(project.root)
     for item in data.accessed():

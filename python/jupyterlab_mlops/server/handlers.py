@@ -13,8 +13,15 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..approvals import approval_status, sign_off
+from ..decisions import record_decision
 from ..errors import ForbiddenError, MlopsError, NotFoundError, first_invalid_field
-from ..paths import confine, relative_to_root
+from ..panel import panel_document
+from ..paths import confine
+from ..portfolio import portfolio
+from ..project import find_project
+from ..roles import is_anonymous
+from ..signoffs import SignOff
 
 AUTH_RESOURCE = "mlops"
 BaseModelT = TypeVar("BaseModelT", bound=BaseModel)
@@ -84,31 +91,10 @@ class NotebookStatusHandler(MlopsHandler):
         await self.answer(self._status, path, actor)  # tornado answers 304 on If-None-Match
 
     def _status(self, api_path: str, actor: str) -> dict[str, Any]:
-        from ..approvals import approval_status, is_anonymous, roles_of
-        from ..checklists.evaluate import check_notebook
-        from ..status import notebook_status
-        from ..timeline import timeline
-
-        notebook = self.notebook_path(api_path)
-        status = notebook_status(notebook, stop=self.root_dir)
-        body = status.to_json()
+        body = panel_document(self.notebook_path(api_path), actor, self.root_dir)
         body["path"] = api_path
-        project = status.project
-        body["me"] = {
-            "identity": actor,
-            "anonymous": is_anonymous(actor),
-            "single_user": bool(project and project.config.allow_anonymous),
-            "roles": roles_of(project, actor) if project else [],
-        }
-        body["report"] = body["approvals"] = None
-        body["timeline"] = []
-        if project is not None:
-            body["project"]["root"] = relative_to_root(self.root_dir, project.root)
-            report = check_notebook(project, notebook)
-            body["report"] = self.unrooted(report.to_json())
-            body["approvals"] = approval_status(notebook, project, report).to_json()
-            entries = project.ledger.entries(notebook=report.notebook)
-            body["timeline"] = timeline(entries, status.notebook)
+        if body["report"] is not None:
+            body["report"] = self.unrooted(body["report"])
         return body
 
 
@@ -122,9 +108,6 @@ class DecisionsHandler(MlopsHandler):
         await self.answer(self._record, self.request.body, actor, created=True)
 
     def _record(self, raw: bytes, actor: str) -> dict[str, Any]:
-        from ..decisions import record_decision
-        from ..project import find_project
-
         body = parse_body(raw, DecisionBody)
         notebook = self.notebook_path(body.path)
         decision = record_decision(
@@ -145,9 +128,6 @@ class SignoffsHandler(MlopsHandler):
         await self.answer(self._sign, self.request.body, actor, created=True)
 
     def _sign(self, raw: bytes, actor: str) -> dict[str, Any]:
-        from ..approvals import SignOff, approval_status, sign_off
-        from ..project import find_project
-
         body = parse_body(raw, SignoffBody)
         notebook = self.notebook_path(body.path)
         project = find_project(notebook, stop=self.root_dir)
@@ -170,8 +150,6 @@ class PortfolioHandler(MlopsHandler):
         await self.answer(self._portfolio)
 
     def _portfolio(self) -> dict[str, Any]:
-        from ..portfolio import portfolio
-
         return portfolio(self.root_dir).to_json()
 
 
@@ -212,8 +190,6 @@ def actor_of(user: Any) -> str:
     """The identity ledger entries record for a Jupyter server user: its unique ``username``
     (a display name can be shared), or its name when Jupyter made it up for an anonymous user
     (so that it is recognised, and refused, as anonymous)."""
-    from ..approvals import is_anonymous
-
     if isinstance(user, str):
         return user
     name = str(getattr(user, "name", "") or "")

@@ -1,0 +1,123 @@
+"""Who may act in which role: identities, role holders, a notebook's authors, anonymity.
+
+Roles (``business``, ``risk``, ``it-ops`` and any a project adds) and who may act in them come
+from ``.mlops/config``; the risk tier says which roles must sign and which must be independent
+of the notebook's authors. Jupyter's anonymous users hold no role unless the project allows
+local single-user mode. Sign-offs, waivers, retirement and reconfiguration all ask here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .errors import ForbiddenError
+from .kinds import DATA_REGISTERED, DECISION, RUN_LOGGED
+from .ledger import Entry
+from .project import Project
+
+#: roles that must sign, per EU AI Act risk tier
+REQUIRED_ROLES = {
+    "minimal": ["business"],
+    "limited": ["business", "risk"],
+    "high": ["business", "risk", "it-ops"],
+}
+#: roles that must be independent of the notebook's authors, per tier
+INDEPENDENT_ROLES: dict[str, list[str]] = {"minimal": [], "limited": [], "high": ["risk"]}
+
+
+def is_anonymous(actor: str) -> bool:
+    """Jupyter's identity for users it does not know ("Anonymous Ananke" and the like)."""
+    return not actor.strip() or actor.strip().split()[0].lower() == "anonymous"
+
+
+def check_role_identity(project: Project, role: str, actor: str) -> None:
+    """Refuse ``actor`` in ``role`` unless the config names them for it (anyone in
+    single-user mode, where unassigned roles are open)."""
+    single_user = project.config.allow_anonymous
+    if is_anonymous(actor) and not single_user:
+        raise ForbiddenError(
+            "sign-offs need a real identity; this user is anonymous to Jupyter",
+            "log in with a named account, or set allow_anonymous: true in .mlops/config for local single-user mode",
+        )
+    members = project.config.roles.get(role) or []
+    if members and actor not in members:
+        raise ForbiddenError(
+            f"{actor} may not sign off as {role}",
+            f"the {role} role is held by: {', '.join(members)}",
+        )
+    if not members and not single_user:
+        raise ForbiddenError(
+            f"nobody is named for the {role} role yet",
+            f"list who may sign as {role} under roles in .mlops/config",
+        )
+
+
+def roles_of(project: Project, actor: str) -> list[str]:
+    """The roles ``actor`` may sign in (the rules :func:`check_role_identity` applies)."""
+    roles = list(dict.fromkeys([*REQUIRED_ROLES[project.config.risk_tier], *project.config.roles]))
+    held = []
+    for role in roles:
+        try:
+            check_role_identity(project, role, actor)
+        except ForbiddenError:
+            continue
+        held.append(role)
+    return held
+
+
+def check_waiver_identity(project: Project, actor: str) -> None:
+    """Waivers, retirement and checklist changes are for people who hold a sign-off role
+    (anyone in single-user mode)."""
+    if project.config.allow_anonymous:
+        return
+    if is_anonymous(actor):
+        raise ForbiddenError("waivers need a real identity", "log in with a named account")
+    holders = {member for members in project.config.roles.values() for member in members}
+    if actor not in holders:
+        raise ForbiddenError(
+            f"{actor} holds no sign-off role, so cannot waive items or change the checklist",
+            "ask someone listed under roles in .mlops/config",
+        )
+
+
+def notebook_authors(
+    project: Project, notebook: str, entries: list[Entry] | None = None
+) -> set[str]:
+    """Who worked on the notebook: recorded its runs (outside batch jobs), decisions or data,
+    or committed changes to it in git (as ``name <email>``, the form identities take)."""
+    if entries is None:
+        entries = project.ledger.entries(notebook=notebook)
+    authors = {
+        e.actor
+        for e in entries
+        if e.kind in (DECISION, DATA_REGISTERED)
+        or (e.kind == RUN_LOGGED and not e.payload.get("batch_id"))
+    }
+    return authors | _git_authors(project.root, notebook)
+
+
+def check_independence(project: Project, notebook: str, role: str, actor: str) -> None:
+    """Refuse an author of ``notebook`` in a role the tier needs independent of its authors."""
+    if role not in INDEPENDENT_ROLES[project.config.risk_tier] or project.config.allow_anonymous:
+        return
+    if actor in notebook_authors(project, notebook):
+        raise ForbiddenError(
+            f"{actor} worked on {notebook}, so cannot sign as {role} (independent review)",
+            f"the {project.config.risk_tier} risk tier needs someone who did not author the notebook",
+        )
+
+
+def _git_authors(root: Path, notebook: str) -> set[str]:
+    try:
+        done = subprocess.run(
+            ["git", "log", "--format=%an <%ae>", "--", notebook],
+            cwd=root, capture_output=True, text=True, timeout=10, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return (
+        {line.strip() for line in done.stdout.splitlines() if line.strip()}
+        if done.returncode == 0
+        else set()
+    )
