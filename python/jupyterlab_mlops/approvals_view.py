@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from .approvals import ApprovalStatus
-from .views import _CELL, _MUTED, _TABLE, View
+from .render import CELL, MUTED, TABLE, View
 
 
 @dataclass(repr=False)
@@ -51,12 +51,12 @@ class ApprovalsView(View):
 
     def to_html(self) -> str:
         body = "".join(
-            f"<tr><th {_CELL}>{escape(r)}</th><td {_CELL}>{escape(t)}</td></tr>"
+            f"<tr><th {CELL}>{escape(r)}</th><td {CELL}>{escape(t)}</td></tr>"
             for r, t in self._rows()
         )
         stale = (
-            f"<div {_MUTED}>changed since the stale approvals: {escape(', '.join(self.status.stale_because))}</div>"
+            f"<div {MUTED}>changed since the stale approvals: {escape(', '.join(self.status.stale_because))}</div>"
             if self.status.stale_because
             else ""
         )
-        return f"<div><b>{escape(self._verdict())}</b></div><table {_TABLE}>{body}</table>{stale}"
+        return f"<div><b>{escape(self._verdict())}</b></div><table {TABLE}>{body}</table>{stale}"

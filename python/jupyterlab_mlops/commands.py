@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Literal, NoReturn
 
 from .config import MODEL_TEMPLATES, RISK_TIERS
 from .errors import MlopsError
-from .views import DecisionRecordedView, DecisionsView, InitView, StatusView, VerifyView, View
+from .render import View
+from .views import DecisionRecordedView, DecisionsView, InitView, StatusView, VerifyView
 
 if TYPE_CHECKING:
     from .checklists.params import ParameterSchema

@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from .portfolio import Portfolio
-from .views import View, html_table
+from .render import View, html_table
 
 
 @dataclass(repr=False)

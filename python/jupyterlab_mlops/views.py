@@ -1,15 +1,11 @@
-"""How results look: plain text and JSON for the CLI, HTML (and DataFrames) in a notebook.
+"""Views of the project's own results: init, status, decisions and verify.
 
-Each view wraps the result of one core call and knows nothing about where it is shown.
-All user text is escaped before it goes into HTML.
+Each view wraps the result of one core call and knows nothing about where it is shown
+(see :mod:`.render`). All user text is escaped before it goes into HTML.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -17,44 +13,8 @@ from typing import Any
 from .decisions import Decision
 from .ledger import VerifyReport
 from .project import Project
+from .render import CELL, MUTED, TABLE, View, html_frame, html_table
 from .status import Status
-
-_TABLE = 'style="border-collapse:collapse;text-align:left;font-size:var(--jp-ui-font-size1,13px)"'
-_CELL = 'style="padding:3px 8px;vertical-align:top;text-align:left;border-bottom:1px solid var(--jp-border-color2,#ddd)"'
-_MUTED = 'style="color:var(--jp-ui-font-color2,#666)"'
-
-
-class View(ABC):
-    """Base: ``to_json`` for machines, ``to_text`` for terminals, ``to_html`` for notebooks."""
-
-    #: query results are returned by the magic (so ``x = %mlops ...`` works); actions are displayed
-    returns_value = False
-
-    @property
-    def exit_code(self) -> int:
-        return 0
-
-    @abstractmethod
-    def to_json(self) -> Any: ...
-
-    @abstractmethod
-    def to_text(self) -> str: ...
-
-    def to_html(self) -> str:
-        return f"<pre>{escape(self.to_text())}</pre>"
-
-    def value(self) -> Any:
-        """What the magic returns for query results."""
-        return self
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def __repr__(self) -> str:
-        return self.to_text()
-
-    def dumps(self) -> str:
-        return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
 
 
 @dataclass(repr=False)
@@ -128,7 +88,7 @@ class DecisionsView(View):
     def to_html(self) -> str:
         if not self.decisions:
             return (
-                f"<p {_MUTED}>No decisions recorded for {escape(self.scope)} yet. Record one with "
+                f"<p {MUTED}>No decisions recorded for {escape(self.scope)} yet. Record one with "
                 '<code>%mlops decide "TITLE" --why "..."</code></p>'
             )
         return decisions_table_html([self._row(d.to_json()) for d in self.decisions])
@@ -185,20 +145,11 @@ _HEADINGS = {
 }
 
 
-def html_table(headings: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A table with a heading row; ``rows`` hold cells that are already escaped HTML."""
-    head = "".join(f"<th {_CELL}>{h}</th>" for h in headings)
-    body = "".join(
-        "<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>" for cells in rows
-    )
-    return f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def decisions_table_html(rows: list[dict[str, Any]]) -> str:
     """The decisions table, every value escaped."""
     body = []
     for row in rows:
-        stale = f" <span {_MUTED}>(earlier version)</span>" if row.get("current") is False else ""
+        stale = f" <span {MUTED}>(earlier version)</span>" if row.get("current") is False else ""
         when = str(row["time"]).replace(" ", "T")
         tags = row["tags"] if isinstance(row["tags"], list | tuple) else []
         cells = [
@@ -212,34 +163,6 @@ def decisions_table_html(rows: list[dict[str, Any]]) -> str:
         ]
         body.append(cells)
     return html_table(list(_HEADINGS.values()), body)
-
-
-def html_frame(
-    rows: list[dict[str, Any]],
-    columns: list[str],
-    render: Callable[[list[dict[str, Any]]], str],
-    needs: frozenset[str],
-) -> Any:
-    """A plain DataFrame of ``rows`` whose notebook display is ``render(records)``, drawn from
-    its current content; pandas' own table once a column in ``needs`` is gone."""
-    return _frame_class(render, needs)(rows, columns=columns)
-
-
-@functools.cache
-def _frame_class(render: Callable[[list[dict[str, Any]]], str], needs: frozenset[str]) -> type:
-    import pandas as pd
-
-    class HtmlFrame(pd.DataFrame):
-        @property
-        def _constructor(self) -> type:
-            return pd.DataFrame
-
-        def _repr_html_(self) -> str | None:
-            if not needs <= set(self.columns):
-                return super()._repr_html_()
-            return render(self.to_dict("records"))
-
-    return HtmlFrame
 
 
 @dataclass(repr=False)
@@ -278,10 +201,10 @@ class StatusView(View):
 
     def to_html(self) -> str:
         body = "".join(
-            f"<tr><th {_CELL}>{escape(k)}</th><td {_CELL}>{escape(v)}</td></tr>"
+            f"<tr><th {CELL}>{escape(k)}</th><td {CELL}>{escape(v)}</td></tr>"
             for k, v in self._lines()
         )
-        return f"<table {_TABLE}>{body}</table>"
+        return f"<table {TABLE}>{body}</table>"
 
 
 @dataclass(repr=False)

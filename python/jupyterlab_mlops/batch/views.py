@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..views import _MUTED, View, html_table
+from ..render import MUTED, View, html_table
 from .export import Export
 from .grid import GridResult, describe
 from .run import BatchRun
@@ -54,7 +54,7 @@ class BatchRunView(View):
 
     def to_html(self) -> str:
         first, *rest = self._lines()
-        details = "".join(f"<div {_MUTED}>{escape(line.strip())}</div>" for line in rest)
+        details = "".join(f"<div {MUTED}>{escape(line.strip())}</div>" for line in rest)
         return f"<div><b>{escape(first)}</b></div>{details}"
 
 
@@ -179,7 +179,7 @@ class ExportView(View):
 
     def to_html(self) -> str:
         first, *rest = self._lines()
-        details = "".join(f"<div {_MUTED}>{escape(line.strip())}</div>" for line in rest)
+        details = "".join(f"<div {MUTED}>{escape(line.strip())}</div>" for line in rest)
         return f"<div><b>{escape(first)}</b></div>{details}"
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..views import _CELL, _MUTED, _TABLE, View
+from ..render import CELL, MUTED, TABLE, View
 from .evaluate import Report
 from .template import STAGES
 
@@ -54,7 +54,7 @@ class CheckView(View):
         for stage in STAGES:
             results = [x for x in self.report.results if x.item.gates == stage]
             if results:
-                rows.append(f'<tr><td {_CELL} colspan="3"><b>Before {stage}</b></td></tr>')
+                rows.append(f'<tr><td {CELL} colspan="3"><b>Before {stage}</b></td></tr>')
             for x in results:
                 fix = (
                     "" if x.outcome.passed else f"<div>fix: <code>{escape(x.item.fix)}</code></div>"
@@ -63,9 +63,9 @@ class CheckView(View):
                     why = escape(str(x.waiver.payload.get("why")))
                     fix = f"<div>waived by {escape(x.waiver.actor)}: {why}</div>"
                 rows.append(
-                    f'<tr><td {_CELL}><span style="color:{_COLOR[x.status]}">{_MARK[x.status]}</span></td>'
-                    f"<td {_CELL}><b>{escape(x.item.title)}</b> <span {_MUTED}>{escape(x.item.id)}</span>"
-                    f"<div {_MUTED}>{escape(x.item.why)}</div></td>"
-                    f"<td {_CELL}>{escape(x.outcome.detail)}{fix}</td></tr>"
+                    f'<tr><td {CELL}><span style="color:{_COLOR[x.status]}">{_MARK[x.status]}</span></td>'
+                    f"<td {CELL}><b>{escape(x.item.title)}</b> <span {MUTED}>{escape(x.item.id)}</span>"
+                    f"<div {MUTED}>{escape(x.item.why)}</div></td>"
+                    f"<td {CELL}>{escape(x.outcome.detail)}{fix}</td></tr>"
                 )
-        return f"<div><b>{escape(self._head())}</b></div><table {_TABLE}>{''.join(rows)}</table>"
+        return f"<div><b>{escape(self._head())}</b></div><table {TABLE}>{''.join(rows)}</table>"

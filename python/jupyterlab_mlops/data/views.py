@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..views import _MUTED, View, html_frame, html_table
+from ..render import MUTED, View, html_frame, html_table
 from .profile import DataProfile, _size, profile_html
 from .versions import DataVersion, Registration, Review, VersionDiff
 
@@ -37,7 +37,7 @@ def _pii_lines(version: DataVersion, review: Review) -> list[str]:
 
 def _pii_html(version: DataVersion, review: Review) -> str:
     if not version.findings:
-        return f"<div {_MUTED}>PII screen: nothing found.</div>"
+        return f"<div {MUTED}>PII screen: nothing found.</div>"
     items = "".join(f"<li>{escape(f.describe())}</li>" for f in version.findings)
     if review.cleared and review.decision is not None:
         status = f"<div>PII reviewed by {escape(review.decision.entry.actor)}: <i>{escape(review.decision.title)}</i></div>"
@@ -107,7 +107,7 @@ class DataRegisteredView(View):
         if not r.created:
             return head + _pii_html(r.version, r.review)
         commit = (
-            f"<div {_MUTED}>Commit DVC's files with the code: "
+            f"<div {MUTED}>Commit DVC's files with the code: "
             f"<code>git add {escape(shlex.join(r.to_commit))}</code></div>"
             if r.to_commit
             else ""
@@ -212,7 +212,7 @@ class DataListView(View):
 
     def to_html(self) -> str:
         if not self.versions:
-            return f"<p {_MUTED}>No data registered yet. Register a file with <code>%mlops data add PATH</code></p>"
+            return f"<p {MUTED}>No data registered yet. Register a file with <code>%mlops data add PATH</code></p>"
         return _list_html(self._rows())
 
     def value(self) -> Any:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..views import _CELL, _MUTED, _TABLE, View, html_frame, html_table
+from ..render import CELL, MUTED, TABLE, View, html_frame, html_table
 from .models import ModelRegistration
 from .runs import RunComparison, RunRecord
 
@@ -49,9 +49,9 @@ class RunRecordedView(View):
         mark = "✓" if d["status"] == "FINISHED" else "✗"
         return (
             f"<div>{mark} Run <b>{escape(d['name'])}</b> {escape(d['status'].lower())} "
-            f"<span {_MUTED}>(MLflow run <code>{escape(d['run_id'])}</code>, ledger entry "
+            f"<span {MUTED}>(MLflow run <code>{escape(d['run_id'])}</code>, ledger entry "
             f"<code>{escape(d['short_id'])}</code>)</span></div>"
-            f"<div {_MUTED}>metrics: {escape(_metrics_text(d['metrics']) or 'none')}; "
+            f"<div {MUTED}>metrics: {escape(_metrics_text(d['metrics']) or 'none')}; "
             f"params: {len(d['params'])}; data: {escape(_data_text(d['data']))}</div>"
         )
 
@@ -132,7 +132,7 @@ class RunsView(View):
     def to_html(self) -> str:
         if not self.records:
             return (
-                f"<p {_MUTED}>No runs recorded for {escape(self.scope)} yet. Open one with "
+                f"<p {MUTED}>No runs recorded for {escape(self.scope)} yet. Open one with "
                 '<code>%%mlops run "NAME"</code></p>'
             )
         return _runs_html(self._rows())
@@ -178,19 +178,19 @@ class CompareView(View):
     def to_html(self) -> str:
         a, b = self.comparison.a, self.comparison.b
         head = (
-            f"<tr><th {_CELL}></th><th {_CELL}>A: {escape(str(a['name']))}</th>"
-            f"<th {_CELL}>B: {escape(str(b['name']))}</th><th {_CELL}>B &minus; A</th></tr>"
+            f"<tr><th {CELL}></th><th {CELL}>A: {escape(str(a['name']))}</th>"
+            f"<th {CELL}>B: {escape(str(b['name']))}</th><th {CELL}>B &minus; A</th></tr>"
         )
         body = []
         for title, rows in self._sections():
-            body.append(f'<tr><td {_CELL} colspan="4"><b>{title}</b></td></tr>')
+            body.append(f'<tr><td {CELL} colspan="4"><b>{title}</b></td></tr>')
             for k, x, y, note in rows:
                 style = ' style="font-weight:bold"' if note else ""
                 body.append(
-                    f"<tr{style}><td {_CELL}><code>{escape(k)}</code></td><td {_CELL}>{escape(x)}</td>"
-                    f"<td {_CELL}>{escape(y)}</td><td {_CELL}>{escape(note)}</td></tr>"
+                    f"<tr{style}><td {CELL}><code>{escape(k)}</code></td><td {CELL}>{escape(x)}</td>"
+                    f"<td {CELL}>{escape(y)}</td><td {CELL}>{escape(note)}</td></tr>"
                 )
-        return f"<table {_TABLE}>{head}{''.join(body)}</table>"
+        return f"<table {TABLE}>{head}{''.join(body)}</table>"
 
 
 @dataclass(repr=False)
