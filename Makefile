@@ -64,9 +64,15 @@ mlflow-ui: example
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(abspath $(EXAMPLE))/.mlops/mlflow/mlflow.db \
 		--host 127.0.0.1 --port $(MLFLOW_PORT)
 
+MAX_MODULE_LINES := 500
+
 lint: install
 	$(BIN)/ruff check python tests bench examples
 	$(BIN)/ruff format --check python tests bench examples
+	@# imports run one way (pyproject.toml [tool.importlinter], docs/architecture.md)
+	PYTHONPATH=python $(BIN)/lint-imports --no-cache
+	@over=$$(find python -name '*.py' -exec wc -l {} + | awk '$$2 != "total" && $$1 > $(MAX_MODULE_LINES)'); \
+		if [ -n "$$over" ]; then echo "modules over $(MAX_MODULE_LINES) lines (split them):"; echo "$$over"; exit 1; fi
 	$(BIN)/jlpm typecheck
 
 jest: install

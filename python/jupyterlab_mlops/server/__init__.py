@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from jupyter_server.utils import url_path_join
+
+from .handlers import handlers
+
 
 def load_server_extension(server_app: Any) -> None:
-    from jupyter_server.utils import url_path_join
-
-    from .handlers import handlers
-
+    """Add the REST handlers to the running server."""
     web_app = server_app.web_app
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(
