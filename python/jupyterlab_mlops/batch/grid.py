@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..checklists.params import ParameterSchema
 from ..errors import MlopsError
 from ..execution import python_kernel
 from ..experiments import store
@@ -112,7 +113,7 @@ def load_grid(path: Path) -> dict[str, list[Any]]:
 
 
 def combinations(
-    grid: Mapping[str, list[Any]], fixed: Mapping[str, Any], schema: Any
+    grid: Mapping[str, list[Any]], fixed: Mapping[str, Any], schema: ParameterSchema
 ) -> list[dict[str, Any]]:
     """Every combination of the grid's values with the ``fixed`` ones, each validated."""
     both = sorted(set(grid) & set(fixed))
