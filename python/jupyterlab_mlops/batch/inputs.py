@@ -84,7 +84,7 @@ class _NotMeasured(Exception):
 
 def _measure(project: Project, reference: Any, read_version: Any, changed: bool) -> Any:
     from ..data.drift import dataset_drift, unchanged
-    from ..data.profile import table_sample
+    from ..data.tables import table_sample
 
     profile = reference.profile
     if profile.kind != "table":
