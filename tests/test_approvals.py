@@ -16,7 +16,7 @@ from jupyterlab_mlops.checklists.bundle import current_bundle
 from jupyterlab_mlops.checklists.cleanrun import clean_run
 from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.config import dump_config
-from jupyterlab_mlops.data.versions import register_data, review_data
+from jupyterlab_mlops.data.register import register_data, review_data
 from jupyterlab_mlops.decisions import record_decision
 from jupyterlab_mlops.errors import ForbiddenError, MlopsError
 from jupyterlab_mlops.experiments import runs

@@ -19,7 +19,7 @@ from jupyterlab_mlops.approvals import approval_status, sign_off
 from jupyterlab_mlops.batch.run import BATCH_RUN, batch_run
 from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.config import dump_config
-from jupyterlab_mlops.data.versions import register_data
+from jupyterlab_mlops.data.register import register_data
 from jupyterlab_mlops.errors import ForbiddenError, MlopsError
 from jupyterlab_mlops.experiments import runs, store
 from jupyterlab_mlops.lifecycle import retire

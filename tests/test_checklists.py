@@ -15,7 +15,7 @@ from jupyterlab_mlops.checklists.checks import CHECKS
 from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.checklists.template import SHIPPED, load_template, template_dirs
 from jupyterlab_mlops.config import MODEL_TEMPLATES
-from jupyterlab_mlops.data.versions import register_data, review_data
+from jupyterlab_mlops.data.register import register_data, review_data
 from jupyterlab_mlops.decisions import record_decision
 from jupyterlab_mlops.errors import MlopsError
 from jupyterlab_mlops.experiments import runs

@@ -17,13 +17,9 @@ import pandas as pd
 import pytest
 
 from jupyterlab_mlops.canonical import sha256_hex
-from jupyterlab_mlops.data.profile import (
-    DataProfile,
-    diff_profiles,
-    profile_html,
-    profile_path,
-    schema_fingerprint,
-)
+from jupyterlab_mlops.data.diff import diff_profiles
+from jupyterlab_mlops.data.profile import DataProfile, profile_path, schema_fingerprint
+from jupyterlab_mlops.data.views import profile_html
 from jupyterlab_mlops.errors import MlopsError, NotFoundError
 
 from .helpers import data_fixtures as fx
@@ -592,7 +588,10 @@ def test_declared_column_must_exist(app_csv: Path) -> None:
 def test_importing_the_modules_is_cheap() -> None:
     probe = (
         "import sys\n"
-        "import jupyterlab_mlops.data.profile, jupyterlab_mlops.data.pii\n"
+        "import jupyterlab_mlops.data.profile, jupyterlab_mlops.data.tables\n"
+        "import jupyterlab_mlops.data.columns, jupyterlab_mlops.data.sampling\n"
+        "import jupyterlab_mlops.data.diff, jupyterlab_mlops.data.pii\n"
+        "import jupyterlab_mlops.data.pii_detectors, jupyterlab_mlops.data.pii_names\n"
         "heavy = {'pandas', 'pyarrow', 'numpy', 'stdnum', 'phonenumbers', 'rfc8785'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )

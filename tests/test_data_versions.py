@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_mlops import data
-from jupyterlab_mlops.data import hashing, versions
+from jupyterlab_mlops.data import dvc_repo, hashing, register, register_checks, versions
 from jupyterlab_mlops.errors import MlopsError, NotFoundError
 from jupyterlab_mlops.ledger import verify_ledger
 from jupyterlab_mlops.project import Project, find_project, init_project
@@ -40,8 +40,8 @@ def repo(tmp_path: Path) -> Project:
     return find_project(git_project(tmp_path / "credit", rows=400, seed=1))
 
 
-def add(project: Project, path: str, **kwargs) -> versions.Registration:
-    return versions.register_data(project, project.root / path, actor=ACTOR, **kwargs)
+def add(project: Project, path: str, **kwargs) -> register.Registration:
+    return register.register_data(project, project.root / path, actor=ACTOR, **kwargs)
 
 
 def data_entries(project: Project) -> list[dict]:
@@ -59,7 +59,7 @@ def test_add_versions_the_file_with_dvc_and_records_it(repo: Project) -> None:
     reg = add(repo, "data/applications.csv", description="Applications 2024", sensitive=["age"])
     assert reg.created and reg.dvc_initialised and reg.version.label == "applications v1"
     dvc_file = repo.root / "data" / "applications.csv.dvc"
-    recorded = versions.dvc_repo.read_dvc_file(dvc_file)
+    recorded = dvc_repo.read_dvc_file(dvc_file)
     assert recorded is not None and recorded.md5 == md5sum(csv) == reg.version.md5
     assert recorded.size == csv.stat().st_size
     assert "/applications.csv" in (repo.root / "data" / ".gitignore").read_text().splitlines()
@@ -235,7 +235,7 @@ KILLED_MID_REGISTRATION = """
 import os, signal, sys
 from jupyterlab_mlops.ledger.store import Ledger
 from jupyterlab_mlops.project import find_project
-from jupyterlab_mlops.data.versions import register_data
+from jupyterlab_mlops.data.register import register_data
 Ledger.append = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
 register_data(find_project(sys.argv[1]), sys.argv[2], actor="killed")
 """
@@ -286,7 +286,7 @@ def test_pii_review_clears_a_version_and_carries_over_to_the_same_findings(
 ) -> None:
     v1 = add(repo, "data/applications.csv").version
     assert v1.findings and not versions.review_status(repo, v1).cleared
-    decision, reviewed = versions.review_data(
+    decision, reviewed = register.review_data(
         repo, "applications", decision="Identifiers are dropped before training", actor=ACTOR
     )
     assert reviewed == v1 and f"entry:{v1.entry.hash}" in decision.entry.links
@@ -311,12 +311,12 @@ def test_pii_review_clears_a_version_and_carries_over_to_the_same_findings(
     plain = add(repo, "plain.csv").version
     assert not plain.findings and versions.review_status(repo, plain).cleared
     with pytest.raises(MlopsError, match="no PII findings"):
-        versions.review_data(repo, "plain", decision="x", actor=ACTOR)
+        register.review_data(repo, "plain", decision="x", actor=ACTOR)
 
 
 def test_a_new_finding_needs_a_new_review(repo: Project) -> None:
     add(repo, "data/applications.csv")
-    versions.review_data(repo, "applications", decision="Identifiers dropped", actor=ACTOR)
+    register.review_data(repo, "applications", decision="Identifiers dropped", actor=ACTOR)
     csv = repo.root / "data" / "applications.csv"
     csv.write_text(csv.read_text().replace("region", "contact_email", 1))  # a header rename
     lines = csv.read_text().splitlines()
@@ -467,13 +467,13 @@ def test_data_larger_than_the_free_disk_space_is_refused_before_dvc_copies_it(
     repo: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # filling this machine's disk is not an option: the free space is what is mocked
-    real = versions.shutil.disk_usage
+    real = register_checks.shutil.disk_usage
 
     def nearly_full(path):
         usage = real(path)
         return usage._replace(free=1 << 20)
 
-    monkeypatch.setattr(versions.shutil, "disk_usage", nearly_full)
+    monkeypatch.setattr(register_checks.shutil, "disk_usage", nearly_full)
     with pytest.raises(MlopsError, match="not enough free disk space") as caught:
         add(repo, "data/applications.csv")
     assert "dvc cache dir" in caught.value.hint
@@ -484,14 +484,14 @@ def test_a_file_rewritten_while_being_registered_never_gets_an_old_hash(
     repo: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     csv = repo.root / "data" / "applications.csv"
-    real_profile = versions._profile
+    real_profile = register._profile
 
     def profile_then_rewrite(target, *args, **kwargs):  # another process writes meanwhile
         result = real_profile(target, *args, **kwargs)
         write_credit_csv(csv, rows=333, seed=12)
         return result
 
-    monkeypatch.setattr(versions, "_profile", profile_then_rewrite)
+    monkeypatch.setattr(register, "_profile", profile_then_rewrite)
     with pytest.raises(MlopsError, match="changed while it was being registered"):
         add(repo, "data/applications.csv")
     monkeypatch.undo()

@@ -14,7 +14,8 @@ import pytest
 from jupyterlab_mlops import data
 from jupyterlab_mlops.batch.run import batch_run
 from jupyterlab_mlops.data.drift import dataset_drift, psi, unchanged
-from jupyterlab_mlops.data.profile import DataProfile, profile_path, table_sample
+from jupyterlab_mlops.data.profile import DataProfile, profile_path
+from jupyterlab_mlops.data.tables import table_sample
 from jupyterlab_mlops.data.versions import DataChangedError
 from jupyterlab_mlops.project import Project
 

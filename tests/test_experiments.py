@@ -13,7 +13,7 @@ import pytest
 
 import jupyterlab_mlops
 from jupyterlab_mlops import data
-from jupyterlab_mlops.data.versions import register_data
+from jupyterlab_mlops.data.register import register_data
 from jupyterlab_mlops.errors import MlopsError, NotFoundError
 from jupyterlab_mlops.experiments import runs, store
 from jupyterlab_mlops.experiments.models import register_model

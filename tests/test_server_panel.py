@@ -13,7 +13,7 @@ from tornado.httpclient import HTTPClientError
 
 from jupyterlab_mlops import data
 from jupyterlab_mlops.config import dump_config
-from jupyterlab_mlops.data.versions import register_data
+from jupyterlab_mlops.data.register import register_data
 from jupyterlab_mlops.experiments import runs
 from jupyterlab_mlops.project import find_project, init_project
 

@@ -581,7 +581,7 @@ def _cell(where: Invocation, notebook: Path | None) -> dict[str, str | None]:
 
 
 def _data(args: argparse.Namespace, where: Invocation) -> View:
-    from .data import versions, views
+    from .data import register, versions, views
 
     project = _project(where)
     if args.data_command == "add":
@@ -589,7 +589,7 @@ def _data(args: argparse.Namespace, where: Invocation) -> View:
 
         notebook = _notebook_for(where, args.notebook)
         minimum = where.progress_min_bytes
-        registration = versions.register_data(
+        registration = register.register_data(
             project,
             where.cwd / Path(args.path).expanduser(),
             actor=where.who(),
@@ -605,7 +605,7 @@ def _data(args: argparse.Namespace, where: Invocation) -> View:
         return views.DataRegisteredView(registration)
     if args.data_command == "review":
         notebook = _notebook_for(where, args.notebook)
-        decision, _ = versions.review_data(
+        decision, _ = register.review_data(
             project,
             args.name,
             decision=args.decision,

@@ -41,7 +41,7 @@ def ready_project(folder: Path) -> Project:
     from jupyterlab_mlops import data
     from jupyterlab_mlops.checklists.cleanrun import clean_run
     from jupyterlab_mlops.config import dump_config
-    from jupyterlab_mlops.data.versions import register_data, review_data
+    from jupyterlab_mlops.data.register import register_data, review_data
     from jupyterlab_mlops.decisions import record_decision
     from jupyterlab_mlops.experiments import runs
 

@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..data.drift import dataset_drift, unchanged
-from ..data.profile import table_sample
-from ..data.versions import all_versions
+from ..data.drift import DatasetDrift, dataset_drift, unchanged
+from ..data.tables import table_sample
+from ..data.versions import DataVersion, all_versions
 from ..project import Project
 
 
@@ -84,7 +84,9 @@ class _NotMeasured(Exception):
     pass
 
 
-def _measure(project: Project, reference: Any, read_version: Any, changed: bool) -> Any:
+def _measure(
+    project: Project, reference: DataVersion, read_version: DataVersion | None, changed: bool
+) -> DatasetDrift:
     profile = reference.profile
     if profile.kind != "table":
         raise _NotMeasured("not a table: drift is measured on CSV/TSV/Parquet data")

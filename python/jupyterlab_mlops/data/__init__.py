@@ -38,8 +38,8 @@ def path(
     version (except in a batch run, see above). ``start`` is where to look for the project
     (default: the notebook's folder, from ``MLOPS_NOTEBOOK``, else the current folder).
     """
-    from ..project import find_project
-    from .versions import DataChangedError, check_workspace, get_version
+    from ..project import find_project  # lazy: pulls pydantic
+    from .versions import DataChangedError, check_workspace, get_version  # lazy: pulls pydantic
 
     origin = start or os.environ.get("MLOPS_NOTEBOOK") or Path.cwd()
     project = find_project(origin)

@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .profile import ColumnProfile, DataProfile, TableSample, histogram_counts
+from .columns import ColumnProfile, histogram_counts
+from .profile import DataProfile
+from .tables import TableSample
 
 EPSILON = 1e-4
 _NUMERIC = ("integer", "float")
@@ -78,7 +80,7 @@ def unchanged(reference: DataProfile) -> DatasetDrift:
 
 
 def dataset_drift(reference: DataProfile, current: TableSample) -> DatasetDrift:
-    """Compare ``current`` (see :func:`~.profile.table_sample`) with ``reference``, column by
+    """Compare ``current`` (see :func:`~.tables.table_sample`) with ``reference``, column by
     column."""
     columns: dict[str, float] = {}
     problems: dict[str, str] = {}

@@ -1,4 +1,5 @@
-"""How data versions look in a terminal (text), to machines (JSON) and in a notebook (HTML).
+"""How data versions and their profiles look in a terminal (text), to machines (JSON) and in a
+notebook (HTML).
 
 Every piece of user or data text is escaped before it goes into HTML.
 """
@@ -10,11 +11,17 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ..render import MUTED, View, html_frame, html_table
-from .profile import DataProfile, _size, profile_html
-from .versions import DataVersion, Registration, Review, VersionDiff
+from ..render import CELL, MUTED, TABLE, View, html_frame, html_table
+from .columns import ColumnProfile
+from .profile import DataProfile
+from .readable import readable_number, readable_size
+from .register import Registration
+from .versions import DataVersion, Review, VersionDiff
 
 _WARN = 'style="color:var(--jp-warn-color0,#b35900)"'
+_HEAD = (
+    'style="padding:3px 8px;text-align:left;border-bottom:1px solid var(--jp-border-color1,#999)"'
+)
 
 
 def _review_hint(name: str) -> str:
@@ -52,21 +59,85 @@ def _pii_html(version: DataVersion, review: Review) -> str:
 def _shape(version: DataVersion) -> str:
     p = version.profile
     if p.kind == "table":
-        return f"{p.rows or 0:,} rows x {len(p.columns)} columns, {_size(p.bytes)}"
-    return f"{p.files:,} file(s), {_size(p.bytes)}"
+        return f"{p.rows or 0:,} rows x {len(p.columns)} columns, {readable_size(p.bytes)}"
+    return f"{p.files:,} file(s), {readable_size(p.bytes)}"
 
 
 def profile_lines(profile: DataProfile) -> list[str]:
     """A compact text profile: one line per column."""
     if profile.kind != "table":
         kinds = ", ".join(f"{ext or '(none)'}: {n:,}" for ext, n in profile.extensions.items())
-        return [f"{profile.files:,} file(s), {_size(profile.bytes)} ({kinds})"]
+        return [f"{profile.files:,} file(s), {readable_size(profile.bytes)} ({kinds})"]
     lines = [f"{'column':<24} {'type':<12} {'missing':>8} {'distinct':>9}"]
     for c in profile.columns:
         distinct = "" if c.distinct is None else f"{'~' if c.distinct_approx else ''}{c.distinct:,}"
         withheld = "  (values withheld)" if c.withheld else ""
         lines.append(f"{c.name:<24} {c.type:<12} {c.missing_rate:>8.1%} {distinct:>9}{withheld}")
     return lines
+
+
+def profile_html(profile: DataProfile) -> str:
+    """A compact HTML summary (inline styles with JupyterLab CSS variables; all text escaped)."""
+    e = escape
+    if profile.kind != "table":
+        rows = "".join(
+            f"<tr><td {CELL}><code>{e(ext or '(none)')}</code></td><td {CELL}>{count:,}</td></tr>"
+            for ext, count in profile.extensions.items()
+        )
+        note = f"<div {MUTED}>{e(profile.note)}</div>" if profile.note else ""
+        return (
+            f"<div><b>{e(profile.format)}</b>: {profile.files:,} file(s), {e(readable_size(profile.bytes))}"
+            f" <span {MUTED}>(not profiled as a table)</span></div>{note}"
+            f"<table {TABLE}><tr><th {_HEAD}>extension</th><th {_HEAD}>files</th></tr>{rows}</table>"
+        )
+    parts = [
+        f"<div><b>{profile.rows or 0:,} rows &times; {len(profile.columns)} columns</b> "
+        f"<span {MUTED}>{e(profile.format)}, {e(readable_size(profile.bytes))}"
+        + (f", {profile.files} files" if profile.files > 1 else "")
+        + (f", statistics from a sample of {profile.sample_rows:,} rows" if profile.sampled else "")
+        + f", schema {e((profile.schema_fingerprint or '')[:12])}</span></div>"
+    ]
+    pii: dict[str, list[str]] = {}
+    for finding in profile.pii:
+        pii.setdefault(finding.column, []).append(finding.kind.replace("_", " "))
+    if pii:
+        listed = "; ".join(f"{e(c)}: {e(', '.join(k))}" for c, k in pii.items())
+        parts.append(f"<div {_WARN}>Personal or sensitive data (values withheld): {listed}</div>")
+    head = "".join(
+        f"<th {_HEAD}>{h}</th>" for h in ("column", "type", "missing", "distinct", "summary")
+    )
+    body = []
+    for c in profile.columns:
+        distinct = "" if c.distinct is None else f"{'~' if c.distinct_approx else ''}{c.distinct:,}"
+        summary = _summary(c, pii.get(c.name, []))
+        body.append(
+            f"<tr><td {CELL}><code>{e(c.name)}</code></td><td {CELL}>{e(c.type)}</td>"
+            f"<td {CELL}>{c.missing_rate:.1%}</td><td {CELL}>{e(distinct)}</td>"
+            f"<td {CELL}>{summary}</td></tr>"
+        )
+    parts.append(f"<table {TABLE}><tr>{head}</tr>{''.join(body)}</table>")
+    return "".join(parts)
+
+
+def _summary(c: ColumnProfile, kinds: list[str]) -> str:
+    e, s = escape, c.stats
+    if c.withheld:
+        return f"<span {_WARN}>withheld ({e(', '.join(kinds) or 'sensitive')})</span>"
+    if c.top:
+        count = s.get("count") or 1
+        return "top: " + ", ".join(f"{e(str(v))} ({n / count:.0%})" for v, n in c.top[:3])
+    if "mean" in s:
+        return e(
+            f"mean {readable_number(s['mean'])}, min {readable_number(s['min'])}, "
+            f"max {readable_number(s['max'])}"
+        )
+    if "true_rate" in s:
+        return e(f"true {s['true_rate']:.0%}")
+    if c.type == "datetime" and s.get("min"):
+        return f"{e(str(s['min']))} &ndash; {e(str(s['max']))}"
+    if "min_length" in s:
+        return f"length {s['min_length']}&ndash;{s['max_length']}"
+    return ""
 
 
 @dataclass(repr=False)
@@ -146,7 +217,7 @@ def _list_html(rows: list[dict[str, Any]]) -> str:
             f"<code>{escape(str(row['path']))}</code>",
             "" if rows_count is None else f"{rows_count:,}",
             str(columns or ""),
-            escape(_size(int(row["size"]))),
+            escape(readable_size(int(row["size"]))),
             pii if not row["pii"] else f"<span {_WARN if not row['cleared'] else ''}>{pii}</span>",
             escape(str(row["time"])[:16].replace("T", " ")),
             escape(str(row["actor"])),
