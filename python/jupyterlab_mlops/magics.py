@@ -15,6 +15,9 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from traitlets import Bool, Int, Unicode
 
+from .errors import MlopsError
+from .kernel import current_cell, current_notebook
+
 
 @magics_class
 class MlopsMagics(Magics):
@@ -34,8 +37,7 @@ class MlopsMagics(Magics):
     @line_cell_magic
     def mlops(self, line: str, cell: str | None = None) -> Any:
         """Run an mlops subcommand: ``%mlops help`` lists them, ``%mlops SUB --help`` explains one."""
-        from .commands import HelpShown, Invocation, execute
-        from .errors import MlopsError
+        from .commands import HelpShown, Invocation, execute  # lazy: keeps %load_ext fast
 
         try:
             argv = shlex.split(line)
@@ -87,14 +89,10 @@ class MlopsMagics(Magics):
 
     def _notebook(self) -> tuple[Path | None, str | None]:
         """The notebook this kernel runs, or why it is unknown."""
-        from .kernel import current_notebook
-
         return current_notebook(self.notebook, self.shell)
 
     def _running_cell(self) -> tuple[str | None, str | None]:
         """Id and code of the cell being run."""
-        from .kernel import current_cell
-
         return current_cell(self.shell)
 
 
