@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jupyterlab_mlops.batch.export import EXPORTED, check_schedule, export_job
+from jupyterlab_mlops.batch.export import EXPORTED, check_schedule, export_job, run_command
+from jupyterlab_mlops.batch.parameters import format_cli_values, parse_cli_values, validate
+from jupyterlab_mlops.checklists.params import ParameterSchema
+from jupyterlab_mlops.commands import build_parser
 from jupyterlab_mlops.errors import MlopsError
 from jupyterlab_mlops.project import Project, find_project
 
@@ -199,3 +204,73 @@ def test_an_unapproved_notebook_is_exported_with_a_warning(approved, mlops) -> N
         if (e.notebook or {}).get("path") == "draft.ipynb"
     ]  # fmt: skip
     assert entry.payload["approved"] is False
+
+
+#: one parameter of every type a parameters cell can declare
+SCHEMA = ParameterSchema(
+    cell_index=0,
+    parameters={"i": "int", "f": "float", "s": "str", "b": "bool", "l": "list", "d": "dict", "n": "None"},
+)  # fmt: skip
+#: what a shell, cron, YAML, Jinja or argparse might read; NUL is the one the validator refuses
+TRICKY = "\"' $%{}-\\\n\r\t`\x00\u2028\u2603"
+#: text with those, other non-ASCII (no lone surrogates: UTF-8 cannot encode them), or a leading
+#: '-' that a command line could take for an option
+TEXT = st.text(st.characters(codec="utf-8") | st.sampled_from(TRICKY)) | st.builds(
+    str.__add__, st.sampled_from(["-", "--", "-p ", "--help", "-1", "-.5", "- ", "{{ "]), st.text()
+)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+VALUES = st.fixed_dictionaries(
+    {},
+    optional={
+        "i": st.integers(),
+        "f": st.floats(allow_nan=False, allow_infinity=False) | st.integers(),
+        "s": TEXT,
+        "b": st.booleans(),
+        "l": st.lists(JSON, max_size=4),
+        "d": st.dictionaries(TEXT, JSON, max_size=4),
+        "n": JSON,
+    },
+)
+
+
+def validated(values: dict) -> dict | None:
+    """The values as the validator takes them, or None if it refuses them (only for a NUL)."""
+    try:
+        return validate(values, SCHEMA)
+    except MlopsError as exc:
+        assert "NUL character" in exc.message
+        return None
+
+
+def same(a: object, b: object) -> bool:
+    """Equal, and of the same JSON types (True is not 1, 1 is not 1.0)."""
+    return a == b and json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+@settings(deadline=None)
+@given(VALUES)
+def test_cli_values_read_back_as_they_were_formatted(values: dict) -> None:
+    checked = validated(values)
+    if checked is not None:
+        assert same(parse_cli_values(format_cli_values(checked, SCHEMA), SCHEMA), checked)
+
+
+@settings(deadline=None)
+@given(VALUES)
+def test_an_exported_command_line_means_exactly_its_values_to_mlops(values: dict) -> None:
+    checked = validated(values)
+    if checked is None:
+        return
+    try:
+        argv = run_command("score.ipynb", checked, SCHEMA)
+    except MlopsError as exc:
+        assert "cannot be written as an `mlops batch run` command line" in exc.message
+        assert any(text.startswith("-") for _, text in format_cli_values(checked, SCHEMA))
+        return
+    parsed = build_parser("mlops").parse_args(argv[1:])
+    assert parsed.batch_command == "run" and parsed.notebook == "score.ipynb"
+    assert same(parse_cli_values(parsed.parameter, SCHEMA), checked)

@@ -8,6 +8,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import MlopsError, first_invalid_field
+from .yamlfile import read_yaml_mapping
 
 ModelTemplate = Literal["classification", "regression", "forecasting", "unsupervised", "llm"]
 RiskTier = Literal["minimal", "limited", "high"]
@@ -67,29 +68,13 @@ class ProjectConfig(BaseModel):
 
 def load_config(path: Path) -> ProjectConfig:
     """Read and validate ``.mlops/config``; any problem is one clear error."""
-    import yaml
-
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
-    except FileNotFoundError as exc:
-        raise MlopsError(
-            f"{path} is missing", "restore it from git or run `mlops init` again"
-        ) from exc
-    except yaml.MarkedYAMLError as exc:  # say where, never echo the file's content
-        mark = exc.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise MlopsError(
-            f"{path} is not valid YAML{where}: {exc.problem}", "fix the YAML syntax"
-        ) from exc
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise MlopsError(
-            f"{path} cannot be read ({type(exc).__name__})", "check the file and its permissions"
-        ) from exc
-    if not isinstance(raw, dict):
-        raise MlopsError(
-            f"{path} must hold a YAML mapping", "see `mlops init --help` for the fields"
-        )
+    raw = read_yaml_mapping(
+        path,
+        hint="see `mlops init --help` for the fields",
+        missing=MlopsError(f"{path} is missing", "restore it from git or run `mlops init` again"),
+        read_hint="check the file and its permissions",
+        show_column=True,
+    )
     try:
         return ProjectConfig.model_validate(raw)
     except ValidationError as exc:

@@ -22,16 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..checklists.params import ParameterSchema
 from ..errors import MlopsError
 from ..kinds import EXPORTED
 from ..ledger import Entry
 from ..project import Project
+from .parameters import format_cli_values, parse_cli_values, validate
 
 TARGETS = ("airflow", "k8s", "cron")
 _MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 _CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-]{1,64}$")
 _IMAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:@\-]{0,254}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+#: what argparse (every version) reads as a negative number, i.e. as a value
+_NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,6 @@ def export_job(
     from ..checklists.params import parameter_schema
     from ..execution import python_kernel
     from ..fingerprint import read_notebook
-    from .parameters import validate
 
     if target not in TARGETS:
         raise MlopsError(f"cannot export to {target!r}", f"choose one of {', '.join(TARGETS)}")
@@ -124,26 +127,20 @@ def export_job(
     return Export(target, path, command, status.may_run, status.problems(), entry, schedule)
 
 
-def run_command(notebook: str, values: Mapping[str, Any], schema: Any) -> list[str]:
-    """``mlops batch run NOTEBOOK -p NAME VALUE ...``, checked to parse back to ``values``."""
-    from ..commands import UsageError, build_parser
-    from .parameters import parse_cli_values
-
-    argv = ["mlops", "batch", "run", notebook]
-    for name, value in values.items():
-        text = value if schema.parameters[name] == "str" else json.dumps(value, ensure_ascii=False)
-        argv += ["-p", name, text]
+def run_command(notebook: str, values: Mapping[str, Any], schema: ParameterSchema) -> list[str]:
+    """``mlops batch run NOTEBOOK -p NAME VALUE ...``, checked to read back as ``values``."""
+    pairs = format_cli_values(values, schema)
     try:
-        parsed = build_parser("mlops").parse_args(argv[1:])
-        back = parse_cli_values(parsed.parameter, schema)
-    except (UsageError, MlopsError):
-        parsed, back = None, None
-    if parsed is None or parsed.notebook != notebook or _canonical(back) != _canonical(values):
+        back = parse_cli_values(pairs, schema)
+    except MlopsError:
+        back = None
+    words = [notebook, *(text for _, text in pairs)]
+    if back is None or _canonical(back) != _canonical(values) or any(map(_option_like, words)):
         raise MlopsError(
             "these parameters cannot be written as an `mlops batch run` command line",
             "a value starting with '-' cannot follow -p NAME; change the value",
         )
-    return argv
+    return ["mlops", "batch", "run", notebook, *(w for n, t in pairs for w in ("-p", n, t))]
 
 
 def check_schedule(schedule: str) -> str:
@@ -295,6 +292,12 @@ def crontab_line(command: list[str], folder: str, name: str, schedule: str, log:
 def _plain(what: str, text: str, hint: str = "rename it without control characters") -> None:
     if _CONTROL.search(text):
         raise MlopsError(f"{what} holds a line break or control character", hint)
+
+
+def _option_like(word: str) -> bool:
+    """Whether the ``mlops`` command line could read ``word`` as an option, not a value: it
+    starts with ``-`` and is neither ``-`` nor a negative number."""
+    return word.startswith("-") and word != "-" and not _NEGATIVE_NUMBER.match(word)
 
 
 def _canonical(values: Any) -> str:

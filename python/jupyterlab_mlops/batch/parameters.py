@@ -16,6 +16,7 @@ from typing import Any
 
 from ..checklists.params import ParameterSchema
 from ..errors import MlopsError
+from ..yamlfile import read_yaml_mapping
 
 MAX_VALUE_BYTES = 64 * 1024  # one value, as JSON
 MAX_TOTAL_BYTES = 1024 * 1024  # all values together
@@ -48,29 +49,28 @@ def parse_cli_values(pairs: Sequence[Sequence[str]], schema: ParameterSchema) ->
     return values
 
 
+def format_cli_values(values: Mapping[str, Any], schema: ParameterSchema) -> list[tuple[str, str]]:
+    """The ``-p NAME VALUE`` pairs :func:`parse_cli_values` reads back as ``values``: text for
+    ``str`` parameters, JSON for the others."""
+    return [
+        (name, value if schema.parameters[name] == "str" else json.dumps(value, ensure_ascii=False))
+        for name, value in values.items()
+    ]
+
+
 def load_parameter_file(path: Path) -> dict[str, Any]:
     """Values from a YAML (or JSON) file mapping names to values."""
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MlopsError(f"no parameter file {path}", "check the path given to -f") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MlopsError(f"{path} cannot be read ({type(exc).__name__})", "check the file") from exc
-    if len(text.encode("utf-8")) > MAX_TOTAL_BYTES:
-        raise MlopsError(f"{path} is over 1 MiB", "pass large inputs as data, not parameters")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise MlopsError(f"{path} is not valid YAML{where}", "fix the YAML syntax") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise MlopsError(f"{path} must map parameter names to values", "e.g. threshold: 0.4")
-    return data
+    return read_yaml_mapping(
+        path,
+        hint="e.g. threshold: 0.4",
+        not_mapping="must map parameter names to values",
+        missing=MlopsError(f"no parameter file {path}", "check the path given to -f"),
+        size_limit=(
+            MAX_TOTAL_BYTES,
+            MlopsError(f"{path} is over 1 MiB", "pass large inputs as data, not parameters"),
+        ),
+        show_problem=False,
+    )
 
 
 def validate(values: Mapping[Any, Any], schema: ParameterSchema) -> dict[str, Any]:

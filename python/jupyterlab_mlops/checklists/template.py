@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..config import RISK_TIERS
 from ..errors import MlopsError, NotFoundError
 from ..notebooks import RACY_NS
+from ..yamlfile import read_yaml_mapping
 
 SHIPPED = Path(__file__).parent / "templates"
 STAGES = ("review", "approval", "production")
@@ -124,19 +125,7 @@ def _parse(file: Path) -> Template:
 
 
 def _parse_file(file: Path) -> Template:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
-    try:
-        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=loader) or {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise MlopsError(f"{file} is not valid YAML{where}: {exc.problem}", "fix the YAML") from exc
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise MlopsError(f"{file} cannot be read ({type(exc).__name__})", "check the file") from exc
-    if not isinstance(raw, dict):
-        raise MlopsError(f"{file} must hold a YAML mapping", "see the shipped templates")
+    raw = read_yaml_mapping(file, hint="see the shipped templates", syntax_hint="fix the YAML")
     try:
         return Template.model_validate(raw)
     except ValidationError as exc:

@@ -1,0 +1,109 @@
+"""What every subcommand group shares: where a command runs, its outcome, the parser that
+raises instead of exiting, and the helpers that turn arguments into paths and a project."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, NoReturn
+
+from ..errors import MlopsError
+from ..identity import current_actor
+from ..project import Project, find_project
+from ..render import View
+
+
+class UsageError(MlopsError):
+    """The command line itself is wrong (unknown option, missing argument)."""
+
+
+class HelpShown(Exception):
+    """``--help`` was asked for and has been printed."""
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Where a command runs."""
+
+    surface: Literal["cli", "magic"]
+    cwd: Path
+    notebook: Path | None = None  # the notebook the kernel runs (magic only)
+    notebook_problem: str | None = None  # why the kernel's notebook is unknown, if it is
+    cell_id: str | None = None  # the cell being run (JupyterLab sends its id) ...
+    cell_source: str | None = None  # ... and its code, which may be newer than the saved file
+    cell_body: str | None = None  # body of a ``%%mlops`` cell
+    actor: str | None = None
+    progress_min_bytes: int | None = None  # show progress bars for data at least this large
+    execute: Callable[[str], bool] | None = None  # runs code in the kernel (magic only): ok?
+
+    @property
+    def prog(self) -> str:
+        return "%mlops" if self.surface == "magic" else "mlops"
+
+    def who(self) -> str:
+        return self.actor or current_actor(self.cwd)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    view: View
+    as_json: bool
+
+
+#: runs one subcommand from its parsed arguments
+Handler = Callable[[argparse.Namespace, Invocation], View]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so a kernel never sees ``SystemExit``."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, f"see `{self.prog} --help`")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if status:
+            raise UsageError((message or "invalid arguments").strip(), f"see `{self.prog} --help`")
+        raise HelpShown
+
+
+def add_command(
+    parsers: argparse._SubParsersAction, name: str, help_text: str, description: str
+) -> argparse.ArgumentParser:
+    """A subcommand that, like every subcommand but ``help``, accepts ``--json``."""
+    command = parsers.add_parser(name, help=help_text, description=description)
+    command.add_argument("--json", action="store_true", help="print the result as JSON")
+    return command
+
+
+def path_from(where: Invocation, value: str | None) -> Path | None:
+    """A path argument, relative to where the command runs."""
+    return None if value is None else where.cwd / Path(value).expanduser()
+
+
+def project_for(where: Invocation, start: Path | None = None) -> Project:
+    """The project holding ``start``, else the kernel's notebook, else the current folder."""
+    return find_project(start or where.notebook or where.cwd)
+
+
+def notebook_for(where: Invocation, value: str | None) -> Path | None:
+    """The notebook an entry is bound to: ``--notebook``, else the kernel's (if known)."""
+    return path_from(where, value) or where.notebook
+
+
+def required_notebook(where: Invocation, value: str | None, command: str) -> Path:
+    """:func:`notebook_for`, or an error asking for the notebook's path."""
+    notebook = notebook_for(where, value)
+    if notebook is None:
+        raise MlopsError("which notebook?", f"give its path: `mlops {command} NOTEBOOK`")
+    return notebook
+
+
+def cell_fields(where: Invocation, notebook: Path | None) -> dict[str, str | None]:
+    """The running cell's id and source, when the entry belongs to the kernel's notebook."""
+    same = notebook is not None and notebook == where.notebook
+    return {
+        "cell_id": where.cell_id if same else None,
+        "cell_source": where.cell_source if same else None,
+    }
