@@ -22,10 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..checklists.params import ParameterSchema
+from ..approvals import approval_status
+from ..canonical import sha256_hex
+from ..checklists.params import ParameterSchema, parameter_schema
 from ..errors import MlopsError
+from ..execution import python_kernel
+from ..fingerprint import read_notebook
 from ..kinds import EXPORTED
 from ..ledger import Entry
+from ..notebooks import notebook_state
 from ..project import Project
 from .parameters import format_cli_values, parse_cli_values, validate
 
@@ -75,12 +80,6 @@ def export_job(
     output: Path | None = None,
 ) -> Export:
     """Validate, render and write the file for ``target``; record the export."""
-    from ..approvals import approval_status
-    from ..canonical import sha256_hex
-    from ..checklists.params import parameter_schema
-    from ..execution import python_kernel
-    from ..fingerprint import read_notebook
-
     if target not in TARGETS:
         raise MlopsError(f"cannot export to {target!r}", f"choose one of {', '.join(TARGETS)}")
     relative = project.relpath(notebook)
@@ -352,7 +351,5 @@ def _where(project: Project, path: Path) -> str:
         return str(path)
 
 
-def _notebook_ref(project: Project, relative: str) -> Any:
-    from ..notebooks import notebook_state
-
+def _notebook_ref(project: Project, relative: str) -> dict[str, str]:
     return notebook_state(project, project.root / relative).ref()

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..checklists.params import ParameterSchema
 from ..errors import MlopsError
+from ..fingerprint import cell_source
 from ..yamlfile import read_yaml_mapping
 
 MAX_VALUE_BYTES = 64 * 1024  # one value, as JSON
@@ -105,8 +106,6 @@ def check_injected(notebook: Mapping[str, Any], values: Mapping[str, Any]) -> No
     """The injected-parameters cell holds exactly ``name = literal`` for each value, and the
     literals equal the values (so nothing else can run)."""
     import ast
-
-    from ..fingerprint import cell_source
 
     cells = [
         c
