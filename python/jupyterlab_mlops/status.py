@@ -1,4 +1,5 @@
-"""What the panel, ``%mlops status`` and ``mlops status`` show: one function for all three."""
+"""A project's or notebook's status (counts, fingerprint, decisions): what ``%mlops status`` and
+``mlops status`` show, and the part of the panel's document (see :mod:`.panel`) they share."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import ARTIFACTS
 from .jlab import (
@@ -35,6 +36,25 @@ def item(panel, item_id: str):
 
 def role(panel, name: str):
     return panel.locator(f'.jp-mlops-role[data-role="{name}"]')
+
+
+def run_from_palette(page: Page, label: str, *, until) -> None:
+    """Open the command palette with its shortcut, type ``label`` and press Enter, until
+    ``until`` shows. The shortcut works only once the app has started, and while JupyterLab
+    restores its workspace a newly focused widget can close the palette again: try again."""
+    palette = page.locator(".lm-CommandPalette-input")
+    for _ in range(10):
+        if not palette.is_visible():
+            page.keyboard.press("Control+Shift+C")
+        try:
+            expect(palette).to_be_focused(timeout=3_000)
+            palette.fill(label, timeout=3_000)
+            page.keyboard.press("Enter")
+            expect(until).to_be_visible(timeout=10_000)
+            return
+        except (AssertionError, PlaywrightTimeoutError):
+            page.wait_for_timeout(500)
+    expect(until).to_be_visible(timeout=30_000)
 
 
 def shot(locator, name: str) -> None:
@@ -171,20 +191,10 @@ def test_portfolio_lists_the_example_projects_sorts_and_opens_a_notebook(
     page.goto(lab.page_url("lab"))
     expect(page.locator(".jp-LabShell")).to_be_visible(timeout=60_000)
 
-    # from the command palette, with the keyboard (the shortcut works once the app has started)
-    palette = page.locator(".lm-CommandPalette-input")
-    for _ in range(20):
-        if not palette.is_visible():
-            page.keyboard.press("Control+Shift+C")
-        page.wait_for_timeout(300)
-        if palette.is_visible() and palette.evaluate("el => el === document.activeElement"):
-            break
-    expect(palette).to_be_focused()
-    palette.fill("Open Portfolio")
-    page.keyboard.press("Enter")
+    # from the command palette, with the keyboard
     portfolio = page.locator(".jp-mlops-portfolio")
     table = portfolio.locator("[data-testid=mlops-portfolio-table]")
-    expect(table).to_be_visible(timeout=30_000)
+    run_from_palette(page, "Open Portfolio", until=table)
     rows = table.locator("[data-testid=mlops-portfolio-row]")
     expect(rows.first).to_be_visible()
     paths = [r.get_attribute("data-path") for r in rows.all()]
