@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from .helpers import ACTOR, make_notebook
@@ -191,3 +194,21 @@ def test_verify_only_reads(mlops, tmp_path: Path) -> None:
     done = mlops("verify")
     assert done.returncode == 0 and "unfinished write" in done.stdout
     assert ledger.read_bytes() == before and not (tmp_path / ".mlops" / "cache").exists()
+
+
+def test_a_reader_that_goes_away_ends_quietly(mlops, tmp_path: Path) -> None:
+    """``mlops check NOTEBOOK | head -3``: once the reader is gone, no traceback, exit 141."""
+    mlops("init", "--name", "credit", check=True)
+    mlops("decide", "Use AUC", "--why", "ranking matters", check=True)
+    for args in (["decisions"], ["status", "--json"]):
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before mlops writes a byte
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "jupyterlab_mlops.cli", *args],
+                cwd=tmp_path, stdout=write, stderr=subprocess.PIPE, text=True, timeout=120,
+                env={**os.environ, "MLOPS_USER": ACTOR},
+            )  # fmt: skip
+        finally:
+            os.close(write)
+        assert (done.returncode, done.stderr) == (141, ""), args

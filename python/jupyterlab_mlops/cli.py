@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,9 +10,22 @@ from pathlib import Path
 from .commands import HelpShown, Invocation, UsageError, execute
 from .errors import MlopsError
 
+#: the exit code of a process whose reader went away (128 + SIGPIPE), as Unix tools give
+BROKEN_PIPE = 141
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``mlops`` command; returns the process exit code."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+    except BrokenPipeError:  # ``mlops check NOTEBOOK | head -3``: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     where = Invocation(surface="cli", cwd=Path.cwd())
     try:
         outcome = execute(sys.argv[1:] if argv is None else argv, where)
