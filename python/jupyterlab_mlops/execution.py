@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,8 @@ def execute(
 
     ``kernel_manager``: a kernel started ahead (see :mod:`.batch.kernels`) with its folder and
     environment, in which nothing has run yet; it is used instead of starting one (``env`` is
-    then ignored) and shut down at the end. No process-wide state (environment, working
-    folder) changes then, so several threads may execute at once.
+    then ignored). Either way the kernel is shut down at the end, and no process-wide state
+    (environment, working folder) changes, so several threads may execute at once.
     """
     import nbformat
     import papermill
@@ -80,37 +81,32 @@ def execute(
     output.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     status, failure = "succeeded", None
-    if kernel_manager is None:
-        scope: contextlib.AbstractContextManager[None] = _environment(
-            {"MLOPS_NOTEBOOK": str(source), **(env or {})}
-        )
-        where: dict[str, Any] = {"cwd": str(source.parent)}
-    else:
-        scope, where = contextlib.nullcontext(), {"km": kernel_manager}
+    try:
+        if kernel_manager is None:
+            environment = {**os.environ, "MLOPS_NOTEBOOK": str(source), **(env or {})}
+            kernel_manager = start_kernel(kernel, source.parent, environment)
         kernel = kernel_manager.kernel_name
-    with scope:
-        try:
-            papermill.execute_notebook(
-                node,
-                _literal_path(output),
-                kernel_name=kernel,
-                progress_bar=progress_bar,
-                execution_timeout=timeout,
-                log_output=False,
-                **where,
-            )
-        except PapermillExecutionError as exc:
-            status = "failed"
-            failure = {"cell": _failed_cell(output), "error": f"{exc.ename}: {exc.evalue}"[:500]}
-        except KeyboardInterrupt:
-            status = "interrupted"
-            failure = {"cell": None, "error": "interrupted (Ctrl-C)"}
-        except Exception as exc:  # no such kernel, a dead kernel, a timeout
-            status = "failed"
-            failure = {"cell": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
-        finally:
-            if kernel_manager is not None:
-                shut_down(kernel_manager)
+        papermill.execute_notebook(
+            node,
+            _literal_path(output),
+            kernel_name=kernel,
+            progress_bar=progress_bar,
+            execution_timeout=timeout,
+            log_output=False,
+            km=kernel_manager,
+        )
+    except PapermillExecutionError as exc:
+        status = "failed"
+        failure = {"cell": _failed_cell(output), "error": f"{exc.ename}: {exc.evalue}"[:500]}
+    except KeyboardInterrupt:
+        status = "interrupted"
+        failure = {"cell": None, "error": "interrupted (Ctrl-C)"}
+    except Exception as exc:  # no such kernel, a dead kernel, a timeout
+        status = "failed"
+        failure = {"cell": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
+    finally:
+        if kernel_manager is not None:
+            shut_down(kernel_manager)
     return Execution(status, round(time.monotonic() - started, 2), kernel, failure)
 
 
@@ -139,23 +135,27 @@ def _literal_path(path: Path) -> str:
     return str(path).replace("{", "{{").replace("}", "}}")
 
 
-@contextlib.contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration (the kernel inherits them), then restore."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
+def start_kernel(kernel_name: str, cwd: Path, env: Mapping[str, str]) -> Any:
+    """A kernel started in ``cwd`` with the environment ``env``, talking over Unix sockets in
+    a private folder (mode 0700): no TCP port, nothing sent in plain text over the network."""
+    from jupyter_client import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    folder = tempfile.mkdtemp(prefix="mlops-k-")  # short, for the socket path limit
+    manager = AsyncKernelManager(
+        kernel_name=kernel_name, transport="ipc", ip=os.path.join(folder, "k")
+    )
+    manager._mlops_folder = folder
     try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        run_sync(manager.start_kernel)(cwd=str(cwd), env=dict(env))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return manager
 
 
 def shut_down(manager: Any) -> None:
-    """Stop a kernel now and remove the socket folder a kernel pool started it with."""
+    """Stop a kernel now and remove the socket folder :func:`start_kernel` made for it."""
     from jupyter_core.utils import run_sync
 
     try:

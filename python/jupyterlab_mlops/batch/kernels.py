@@ -16,8 +16,6 @@ import atexit
 import contextlib
 import contextvars
 import os
-import shutil
-import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Mapping
@@ -25,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..execution import shut_down
+from ..execution import shut_down, start_kernel
 
 _POOLS: dict[int, KernelPool] = {}  # one per thread
 _LOCK = threading.Lock()
@@ -121,21 +119,8 @@ def close_all() -> None:
 
 
 def _start(kernel_name: str, cwd: Path, env_for: Callable[[str], Mapping[str, str]]) -> Lease:
-    from jupyter_client import AsyncKernelManager
-    from jupyter_core.utils import run_sync
-
     batch_id = uuid.uuid4().hex
-    folder = tempfile.mkdtemp(prefix="mlops-k-")  # 0700; short, for the socket path limit
-    manager = AsyncKernelManager(
-        kernel_name=kernel_name, transport="ipc", ip=os.path.join(folder, "k")
-    )
-    manager._mlops_folder = folder
-    try:
-        run_sync(manager.start_kernel)(cwd=str(cwd), env={**os.environ, **env_for(batch_id)})
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return Lease(batch_id, manager)
+    return Lease(batch_id, start_kernel(kernel_name, cwd, {**os.environ, **env_for(batch_id)}))
 
 
 def _alive(manager: Any) -> bool:
