@@ -9,6 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 EXAMPLE := examples/credit-risk
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
@@ -16,7 +17,7 @@ PYTEST_ARGS ?=
 # the build hooks call jlpm and jupyter from the environment
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install build dist lab mlflow-ui example lint pytest jest browser-deps test bench clean
+.PHONY: help install test-install build dist lab mlflow-ui example lint pytest jest browser-deps test bench clean
 
 help:
 	@echo "make lab    - install and open JupyterLab on examples/ with the MLOps panel"
@@ -26,19 +27,32 @@ help:
 
 # A virtual environment with the package installed in editable mode: the build hook runs
 # jlpm install + a development build of the labextension, which is then linked into the
-# environment so `jlpm build` changes show up on reload.
+# environment so `jlpm build` changes show up on reload. `make lab` needs the product and what
+# the example notebook imports; `make test` adds the test tools.
+define EDITABLE_INSTALL
+	@# a re-install must not write through the link `develop` made into labextension/
+	if [ -L $(VENV)/share/jupyter/labextensions/jupyterlab-mlops ]; then rm $(VENV)/share/jupyter/labextensions/jupyterlab-mlops; fi
+	rm -f labextension/install.json
+	$(PY) -m pip install --quiet --no-build-isolation -e ".[$(EXTRAS)]"
+	$(BIN)/jupyter-builder develop --overwrite . >/dev/null
+endef
+
+$(STAMP): EXTRAS = examples
 $(STAMP): pyproject.toml package.json yarn.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet "setuptools>=70.1" "wheel>=0.43" "hatchling>=1.33,<2" "hatch-jupyter-builder>=0.10,<0.11" "hatch-nodejs-version>=0.3.2,<0.5" "jupyterlab>=4.6,<5" "editables>=0.5"
-	@# a re-install must not write through the link `develop` made into labextension/
-	if [ -L $(VENV)/share/jupyter/labextensions/jupyterlab-mlops ]; then rm $(VENV)/share/jupyter/labextensions/jupyterlab-mlops; fi
-	rm -f labextension/install.json
-	$(PY) -m pip install --quiet --no-build-isolation -e ".[test]"
-	$(BIN)/jupyter-builder develop --overwrite . >/dev/null
+	$(EDITABLE_INSTALL)
+	touch $@
+
+$(TEST_STAMP): EXTRAS = examples,test
+$(TEST_STAMP): $(STAMP)
+	$(EDITABLE_INSTALL)
 	touch $@
 
 install: $(STAMP)
+
+test-install: $(TEST_STAMP)
 
 build: install
 	$(BIN)/jlpm build
@@ -66,7 +80,7 @@ mlflow-ui: example
 
 MAX_MODULE_LINES := 500
 
-lint: install
+lint: test-install
 	$(BIN)/ruff check python tests bench examples
 	$(BIN)/ruff format --check python tests bench examples
 	@# imports run one way (pyproject.toml [tool.importlinter], docs/architecture.md)
@@ -75,7 +89,7 @@ lint: install
 		if [ -n "$$over" ]; then echo "modules over $(MAX_MODULE_LINES) lines (split them):"; echo "$$over"; exit 1; fi
 	$(BIN)/jlpm typecheck
 
-jest: install
+jest: test-install
 	$(BIN)/jlpm test
 
 # Browser tests drive Debian's Chromium (no browser download); installed here when missing.
@@ -87,12 +101,12 @@ browser-deps:
 		else echo "chromium is missing: sudo apt-get install chromium" >&2; exit 1; fi; \
 	fi
 
-pytest: build browser-deps
+pytest: test-install build browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint jest pytest
 
-bench: install
+bench: test-install
 	$(PY) -m bench.run
 
 clean:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +11,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from jupyterlab_mlops.kinds import EXECUTED
+from jupyterlab_mlops.project import find_project
+
+from .helpers import ACTOR
+from .helpers.batch import approved_project
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -109,3 +116,38 @@ def test_installing_the_wheel_needs_no_node(wheel: Path, tmp_path: Path) -> None
         venv / "etc" / "jupyter" / "jupyter_server_config.d" / "jupyterlab_mlops.json"
     ).is_file()
     assert (venv / "bin" / "mlops").is_file()
+
+
+@pytest.mark.timeout(1800)  # a fresh environment: pip installs every dependency
+def test_the_wheel_alone_runs_clean_runs_and_batch_runs(wheel: Path, tmp_path: Path) -> None:
+    """``pip install`` of the wheel, without extras, in a fresh environment: the documented
+    commands that start kernels (papermill, nbclient, ipykernel come with it) work there."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")},
+        "PATH": f"{venv / 'bin'}{os.pathsep}/usr/bin{os.pathsep}/bin",
+        "MLOPS_USER": ACTOR,
+    }
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True, env=env, timeout=1500,
+    )  # fmt: skip
+    project, _ = approved_project(tmp_path / "work", rows=100)
+    mlops = str(venv / "bin" / "mlops")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [mlops, *args], cwd=project.root, env=env, capture_output=True, text=True, timeout=600
+        )
+
+    check = run("check", "score.ipynb", "--run", "--json")
+    assert check.returncode == 0, check.stderr
+    assert json.loads(check.stdout)["stage"] == "approved"
+    (clean,) = find_project(project.root).ledger.entries(EXECUTED)
+    assert clean.payload["ok"], clean.payload
+    batch = run("batch", "run", "score.ipynb", "-p", "n", "2")
+    assert batch.returncode == 0, batch.stdout + batch.stderr
+    assert json.loads((project.root / "result-2.json").read_text())["n"] == 2
+    for done in (check, batch):
+        assert "Traceback" not in done.stderr and "IProgress not found" not in done.stderr
