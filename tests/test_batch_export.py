@@ -209,7 +209,9 @@ def test_an_unapproved_notebook_is_exported_with_a_warning(approved, mlops) -> N
 #: one parameter of every type a parameters cell can declare
 SCHEMA = ParameterSchema(
     cell_index=0,
-    parameters={"i": "int", "f": "float", "s": "str", "b": "bool", "l": "list", "d": "dict", "n": "None"},
+    parameters={"i": "int", "f": "float", "s": "str", "b": "bool", "l": "list", "d": "dict", "n": "None",
+                "o": "int | None", "so": "str | None", "bo": "bool | None", "ls": "list[str]",
+                "df": "dict[str, float]", "nl": "list[dict[str, int]] | None"},
 )  # fmt: skip
 #: what a shell, cron, YAML, Jinja or argparse might read; NUL is the one the validator refuses
 TRICKY = "\"' $%{}-\\\n\r\t`\x00\u2028\u2603"
@@ -233,6 +235,15 @@ VALUES = st.fixed_dictionaries(
         "l": st.lists(JSON, max_size=4),
         "d": st.dictionaries(TEXT, JSON, max_size=4),
         "n": JSON,
+        "o": st.none() | st.integers(),
+        # the texts a `str | None` value must escape: null, and a leading double quote
+        "so": st.none() | TEXT | st.sampled_from(["null", '"null"', '"', '"a"', '"\\"', "None"]),
+        "bo": st.none() | st.booleans(),
+        "ls": st.lists(TEXT, max_size=4),
+        "df": st.dictionaries(
+            TEXT, st.floats(allow_nan=False, allow_infinity=False) | st.integers(), max_size=4
+        ),
+        "nl": st.none() | st.lists(st.dictionaries(TEXT, st.integers(), max_size=3), max_size=3),
     },
 )
 

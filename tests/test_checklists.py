@@ -156,6 +156,28 @@ def test_the_parameters_cell_must_hold_typed_literals(
     assert status == "fail" and expected in detail
 
 
+def test_the_parameters_cell_takes_the_annotations_papermill_reads(repo: Project) -> None:
+    typed = (
+        "label: Optional[str] = None\nlimit: int | None = None\nalpha: Union[float, None] = 0.5"
+        "\ntags: List[str] = ['a']\nweights: dict[str, float] = {'a': 1}\n"
+        'c: "NoneType" = None\nx: "int" = 1\nseed = 7  # type: int'
+    )
+    make_notebook(repo.root / "train.ipynb", [typed, *SOURCES[1:]], tags={0: ["parameters"]})
+    assert results(repo)["parameters-cell"] == (
+        "pass",
+        "label: str | None, limit: int | None, alpha: float | None, tags: list[str], "
+        "weights: dict[str, float], c: None, x: int, seed: int",
+    )
+    for source, expected in [
+        ("label: tuple = ()", "line 1: label: `tuple` is not a parameter type: use int, float"),
+        ("tags: list[str] = [1]", "line 1: tags's default is not a list[str]"),
+        ("n = 1  # type: int | str", "a union may only add None to one type, as in int | None"),
+    ]:
+        make_notebook(repo.root / "train.ipynb", [source, *SOURCES[1:]], tags={0: ["parameters"]})
+        status, detail = results(repo)["parameters-cell"]
+        assert status == "fail" and expected in detail, detail
+
+
 def test_secrets_in_code_or_outputs_are_found_but_images_and_hashes_are_not(repo: Project) -> None:
     notebook = repo.root / "train.ipynb"
     assert results(repo)["no-secrets"][0] == "pass"

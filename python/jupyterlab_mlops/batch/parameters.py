@@ -3,6 +3,12 @@
 Only declared names, values of the declared type, plain JSON-compatible data within size caps.
 The cell papermill injects is then parsed back and must contain exactly one literal assignment
 per parameter, equal to the validated value: a crafted name or value can never execute code.
+
+On the command line (``-p NAME VALUE``) a value is text for a ``str`` parameter and JSON for
+the others, so ``null`` is None where the type allows it (``int | None``). For a
+``str | None`` parameter the value is text, except that ``null`` is None and a value starting
+with a double quote is read as a JSON string: the text null is ``'"null"'``.
+:func:`format_cli_values` writes values so that :func:`parse_cli_values` reads them back.
 """
 
 from __future__ import annotations
@@ -11,9 +17,11 @@ import json
 import keyword
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..checklists.annotations import ParameterType, read_type
 from ..checklists.params import ParameterSchema
 from ..errors import MlopsError
 from ..fingerprint import cell_source
@@ -22,25 +30,33 @@ from ..yamlfile import read_yaml_mapping
 MAX_VALUE_BYTES = 64 * 1024  # one value, as JSON
 MAX_TOTAL_BYTES = 1024 * 1024  # all values together
 MAX_DEPTH = 20
+OPTIONAL_TEXT = ParameterType("str", nullable=True)
 
 
 def parse_cli_values(pairs: Sequence[Sequence[str]], schema: ParameterSchema) -> dict[str, Any]:
     """``-p NAME VALUE`` pairs to values: text for ``str`` parameters, JSON for the others
-    (``true``/``false`` and ``True``/``False`` both read as booleans)."""
+    (``true``/``false`` and ``True``/``False`` both read as booleans; ``str | None``: see the
+    module's docstring)."""
+    if pairs:
+        _check_usable(schema)
     values: dict[str, Any] = {}
     for name, text in pairs:
         _check_name(name, schema)
         kind = schema.parameters[name]
+        declared = read_type(kind)
         if kind == "str":
             values[name] = text
             continue
-        if kind == "bool" and text in ("True", "False"):
+        if declared == OPTIONAL_TEXT and text != "null" and not text.startswith('"'):
+            values[name] = text
+            continue
+        if declared.base == "bool" and text in ("True", "False"):
             values[name] = text == "True"
             continue
         try:
             values[name] = json.loads(text)
         except (ValueError, RecursionError):  # not JSON, too deep, or too many digits
-            if kind == "None":  # no default type to go by: take it as text
+            if kind == "None" or declared == OPTIONAL_TEXT:  # text after all
                 values[name] = text
                 continue
             raise MlopsError(
@@ -53,10 +69,16 @@ def parse_cli_values(pairs: Sequence[Sequence[str]], schema: ParameterSchema) ->
 def format_cli_values(values: Mapping[str, Any], schema: ParameterSchema) -> list[tuple[str, str]]:
     """The ``-p NAME VALUE`` pairs :func:`parse_cli_values` reads back as ``values``: text for
     ``str`` parameters, JSON for the others."""
-    return [
-        (name, value if schema.parameters[name] == "str" else json.dumps(value, ensure_ascii=False))
-        for name, value in values.items()
-    ]
+    return [(name, _cli_text(value, schema.parameters[name])) for name, value in values.items()]
+
+
+def _cli_text(value: Any, kind: str) -> str:
+    if kind == "str":
+        return value
+    if read_type(kind) == OPTIONAL_TEXT and value is not None:
+        plain = value != "null" and not value.startswith('"')
+        return value if plain else json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def load_parameter_file(path: Path) -> dict[str, Any]:
@@ -76,16 +98,8 @@ def load_parameter_file(path: Path) -> dict[str, Any]:
 
 def validate(values: Mapping[Any, Any], schema: ParameterSchema) -> dict[str, Any]:
     """The values, checked: declared names, declared types, constraints, JSON data, sizes."""
-    if values and schema.cell_index is None:
-        raise MlopsError(
-            "this notebook has no parameters cell, so it takes no parameters",
-            "tag a cell `parameters` (and have the change approved), or run it without -p",
-        )
-    if values and schema.problems:
-        raise MlopsError(
-            f"the parameters cell has problems: {'; '.join(schema.problems)}",
-            "fix the parameters cell (see `mlops check`)",
-        )
+    if values:
+        _check_usable(schema)
     checked: dict[str, Any] = {}
     total = 0
     for name, value in values.items():
@@ -138,7 +152,26 @@ def check_injected(notebook: Mapping[str, Any], values: Mapping[str, Any]) -> No
 
 def check_name(name: Any, schema: ParameterSchema) -> None:
     """Raise unless ``name`` is a parameter the notebook declares."""
+    _check_usable(schema)
     _check_name(name, schema)
+
+
+def _check_usable(schema: ParameterSchema) -> None:
+    """Raise unless the notebook has a parameters cell without problems."""
+    if schema.cell_index is None:
+        raise MlopsError(
+            "this notebook has no parameters cell, so it takes no parameters",
+            "tag a cell `parameters` (and have the change approved), or run it without -p",
+        )
+    if schema.problems:
+        problems = "; ".join(schema.problems)
+        if not problems.startswith("the parameters cell "):
+            problems = f"the parameters cell has problems: {problems}"
+        raise MlopsError(
+            f"{problems} (cell {schema.cell_index + 1})",
+            "fix the parameters cell and have the change approved (`mlops check` lists what "
+            "is wrong)",
+        )
 
 
 def _check_name(name: Any, schema: ParameterSchema) -> None:
@@ -187,18 +220,12 @@ def _check_plain(name: str, value: Any, depth: int) -> None:
 
 def _check_type(name: str, value: Any, schema: ParameterSchema) -> None:
     kind = schema.parameters[name]
-    accepted = {
-        "bool": lambda v: isinstance(v, bool),
-        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-        "str": lambda v: isinstance(v, str),
-        "list": lambda v: isinstance(v, list),
-        "dict": lambda v: isinstance(v, dict),
-        "None": lambda v: True,  # a None default says nothing about the type
-    }[kind]
-    if not accepted(value):
+    found = read_type(kind).mismatch(value, name)
+    if found is not None:
+        where, part = found
+        inside = "" if where == name else f": {where} is {_shorten(json.dumps(part))}"
         raise MlopsError(
-            f"parameter {name} must be {_a(kind)}, not {_shorten(json.dumps(value))}",
+            f"parameter {name} must be {_a(kind)}, not {_shorten(json.dumps(value))}{inside}",
             f"e.g. -p {name} {_example(kind)}",
         )
     constraint = schema.constraints.get(name)
@@ -217,11 +244,8 @@ def _check_type(name: str, value: Any, schema: ParameterSchema) -> None:
         )
 
 
-_ARTICLE = {"int": "an int", "None": "a value"}
-
-
 def _a(kind: str) -> str:
-    return _ARTICLE.get(kind, f"a {kind}")
+    return read_type(kind).phrase()
 
 
 def _declared(schema: ParameterSchema) -> str:
@@ -229,13 +253,32 @@ def _declared(schema: ParameterSchema) -> str:
 
 
 def _example(kind: str) -> str:
-    return {
+    """A ``-p`` value of the type, quoted for a shell where it needs it."""
+    simple = {
         "bool": "true",
         "int": "3",
         "float": "0.5",
         "list": "'[1, 2]'",
         "dict": "'{\"a\": 1}'",
-    }.get(kind, "VALUE")
+    }
+    if kind in simple:
+        return simple[kind]
+    declared = read_type(kind)
+    if declared.item is None and declared.base in ("None", "str"):
+        return "VALUE (or null)" if declared.nullable else "VALUE"
+    value = json.dumps(_sample(replace(declared, nullable=False)))
+    shown = value if value.replace(".", "").isalnum() else f"'{value}'"
+    return f"{shown} (or null)" if declared.nullable else shown
+
+
+def _sample(declared: ParameterType) -> Any:
+    """A value of the type, for an example."""
+    if declared.item is not None:
+        item = _sample(replace(declared.item, nullable=False))
+        return [item, item] if declared.base == "list" else {"a": item}
+    return {"bool": True, "int": 3, "float": 0.5, "str": "text", "list": [1, 2]}.get(
+        declared.base, {"a": 1}
+    )
 
 
 def _shorten(text: str, limit: int = 60) -> str:

@@ -2,8 +2,10 @@
 
 A parameters cell (a code cell tagged ``parameters``, as papermill uses it) may hold only
 assignments of literal values to plain names, with comments. The schema is each name with the
-type of its default (int, float, str, bool, list, dict or None), or of its annotation
-(``threshold: float = 1``). A trailing comment may constrain the value::
+type of its default (int, float, str, bool, list, dict or None), or the type its annotation or
+``# type:`` comment declares (``threshold: float = 1``, ``label: Optional[str] = None``,
+``tags: list[str] = []``, ``seed = 7  # type: int``; see :mod:`.annotations`). A trailing
+comment may constrain the value::
 
     threshold = 0.5  # range: 0..1
     model = "gbm"    # choices: gbm, rf, logistic
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..fingerprint import cell_source
+from .annotations import ANY, ParameterType, annotation_type, read_type, text_type, type_comment
 
 TYPES = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict"}
 _RANGE = re.compile(r"#.*?\brange:\s*(-?[\d.eE+]+)?\s*\.\.\s*(-?[\d.eE+]+)?")
@@ -85,7 +88,12 @@ def parameter_schema(notebook: dict[str, Any]) -> ParameterSchema:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        return ParameterSchema(index, problems=[f"the parameters cell does not parse: {exc.msg}"])
+        where = f" at line {exc.lineno}" if exc.lineno else ""
+        return ParameterSchema(
+            index, problems=[f"the parameters cell does not parse: {exc.msg}{where}"]
+        )
+    except (ValueError, RecursionError, MemoryError):
+        return ParameterSchema(index, problems=["the parameters cell does not parse"])
     parameters: dict[str, str] = {}
     constraints: dict[str, Constraint] = {}
     defaults: dict[str, Any] = {}
@@ -101,17 +109,16 @@ def parameter_schema(notebook: dict[str, Any]) -> ParameterSchema:
             problems.append(f"line {node.lineno}: {name} is not set to a literal value")
             continue
         kind = "None" if literal is None else TYPES.get(type(literal))
-        annotated = _annotation(node)
-        if annotated is not None:
-            if annotated not in TYPES.values():
-                problems.append(
-                    f"line {node.lineno}: {name}: use int, float, str, bool, list or dict"
-                )
+        declared = _declared_type(node, comments)
+        if isinstance(declared, str):
+            problems.append(f"line {node.lineno}: {name}: {declared}")
+            continue
+        if declared is not None:
+            if literal is not None and (declared == ANY or declared.mismatch(literal, name)):
+                wanted = "None" if declared == ANY else declared.phrase()
+                problems.append(f"line {node.lineno}: {name}'s default is not {wanted}")
                 continue
-            if kind not in (annotated, "None") and not (annotated == "float" and kind == "int"):
-                problems.append(f"line {node.lineno}: {name}'s default is not a {annotated}")
-                continue
-            kind = annotated
+            kind = declared.describe()
         if kind is None:
             problems.append(
                 f"line {node.lineno}: {name} has an unsupported type {type(literal).__name__}"
@@ -119,7 +126,7 @@ def parameter_schema(notebook: dict[str, Any]) -> ParameterSchema:
             continue
         parameters[name] = kind
         defaults[name] = literal
-        constraint = _constraint(comments.get(node.lineno, ""), kind)
+        constraint = _constraint(comments.get(node.lineno, ""), read_type(kind))
         if isinstance(constraint, str):
             problems.append(f"line {node.lineno}: {name}: {constraint}")
         elif constraint is not None:
@@ -141,10 +148,11 @@ def _comments(source: str) -> dict[int, str]:
     return found
 
 
-def _constraint(comment: str, kind: str) -> Constraint | str | None:
-    """The constraint a trailing comment declares, a problem in words, or None."""
+def _constraint(comment: str, kind: ParameterType) -> Constraint | str | None:
+    """The constraint a trailing comment declares, a problem in words, or None (a None value
+    is always allowed where the type allows it)."""
     if match := _RANGE.search(comment):
-        if kind not in ("int", "float"):
+        if kind.item is not None or kind.base not in ("int", "float"):
             return "a range applies to int and float parameters only"
         try:
             low, high = (float(v) if v else None for v in match.groups())
@@ -154,17 +162,25 @@ def _constraint(comment: str, kind: str) -> Constraint | str | None:
             return "write a range as `# range: LOW..HIGH`"
         return Constraint(minimum=low, maximum=high)
     if match := _CHOICES.search(comment):
-        if kind != "str":
+        if kind.item is not None or kind.base != "str":
             return "choices apply to str parameters only"
         choices = tuple(c.strip() for c in match.group(1).split(",") if c.strip())
         return Constraint(choices=choices) if choices else "list the choices after `choices:`"
     return None
 
 
-def _annotation(node: ast.stmt) -> str | None:
+def _declared_type(node: ast.stmt, comments: dict[int, str]) -> ParameterType | str | None:
+    """The type an annotation, or else a ``# type:`` comment at the end of the assignment,
+    declares; a problem in words; or None if neither is there."""
     if isinstance(node, ast.AnnAssign):
-        return node.annotation.id if isinstance(node.annotation, ast.Name) else "?"
-    return None
+        return annotation_type(node.annotation)
+    written = type_comment(comments.get(node.end_lineno or node.lineno, ""))
+    if written is None:
+        return None
+    declared = text_type(written, "the type comment")
+    if isinstance(declared, str) and not declared.startswith("the type comment"):
+        return f"the type comment: {declared}"
+    return declared
 
 
 def _assignment(node: ast.stmt) -> tuple[str | None, ast.expr | None]:
