@@ -212,3 +212,14 @@ def test_a_reader_that_goes_away_ends_quietly(mlops, tmp_path: Path) -> None:
         finally:
             os.close(write)
         assert (done.returncode, done.stderr) == (141, ""), args
+
+
+def test_the_first_command_to_open_the_store_prints_no_mlflow_logs(mlops, tmp_path: Path) -> None:
+    """MLflow logs its schema migrations at INFO when it creates a store: not the user's news."""
+    mlops("init", "--name", "credit", check=True)
+    done = mlops("compare", "abcdef", "abcdef")  # opens the store (created now), then finds no run
+    assert (tmp_path / ".mlops" / "mlflow" / "mlflow.db").exists()
+    assert done.returncode == 1 and done.stderr.splitlines() == [
+        "mlops: error: no recorded run abcdef",
+        "hint: list the project's runs with `mlops runs --all`",
+    ], done.stderr

@@ -87,9 +87,11 @@ def prepare(project: Project) -> str:
     """
     uri = tracking_uri(project)
     scheme = urllib.parse.urlsplit(uri).scheme.lower()
+    fresh = False
     if is_default(project, uri):
         (project.mlops_dir / STORE_DIR).mkdir(parents=True, exist_ok=True)
         _ensure_gitignored(project)
+        fresh = not (project.mlops_dir / STORE_DIR / "mlflow.db").exists()
     elif scheme in ("http", "https"):
         _check_server(uri)
     import mlflow
@@ -103,6 +105,9 @@ def prepare(project: Project) -> str:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+    if fresh:  # create its tables now, quietly: whichever MLflow call comes first would log them
+        with mlflow_errors(uri), _quiet_migrations():
+            mlflow.search_experiments(max_results=1)
     return uri
 
 
