@@ -50,7 +50,8 @@ TRAIN = [
     "from sklearn.linear_model import LogisticRegression\n"
     "mlflow.sklearn.autolog(log_input_examples=False, silent=True)\n"
     "model = LogisticRegression(max_iter=300).fit(X, y)\n"
-    "%mlops log holdout_auc=0.71\n"
+    "holdout = 0.7102\n"
+    "%mlops log holdout_auc={holdout:.2f}\n"  # IPython expands {expression} in the line
     "%mlops log --params scorer=roc_auc",
     "runs = %mlops runs\nprint(list(runs['name']), list(runs['status']))",
     "%mlops model register last --name credit-default",

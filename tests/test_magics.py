@@ -67,33 +67,38 @@ def test_decide_list_and_status_from_a_kernel(project: Project) -> None:
     cells = [
         "%load_ext jupyterlab_mlops",
         '%mlops decide "Drop identifiers" --why "No signal, privacy risk" --tag data --tag privacy',
-        'x = 5\n%mlops decide "Cost is $x per {x}" --why "literal text, never expanded"',
+        'x, recall = 5, 0.8123\n%mlops decide "Cost is $x per {x + 1}, not $$x or {{x}}" '
+        '--why "recall {recall:.2f} at this threshold"',
         '%%mlops decide "Use gradient boosting" --alternatives "logistic regression"\n'
         "Better AUC on the validation folds;\nmonotone constraints keep it explainable.",
         "df = %mlops decisions\nprint(type(df).__mro__[1].__name__, list(df['title']), df.loc[2, 'why'])",
         "%mlops decisions",
         "%mlops status",
         "%config MlopsMagics",
+        "%mlops help",
     ]
     nb = run_cells(project.root / "train.ipynb", cells)
     assert all(not errors_of(cell) for cell in nb.cells), [errors_of(c) for c in nb.cells]
     out = [text_of(cell) for cell in nb.cells]
     assert "Recorded decision" in out[1] and "Drop identifiers" in out[1]
-    assert "Cost is $x per {x}" in out[2]  # IPython did not expand $x or {x}
+    # IPython expanded $x and {x + 1} in the line; $$ and {{ }} kept a literal $ and braces
+    assert "Cost is 5 per 6, not $x or {x}" in out[2]
     assert (
-        "DataFrame ['Drop identifiers', 'Cost is $x per {x}', 'Use gradient boosting'] Better AUC"
-        in out[4]
+        "DataFrame ['Drop identifiers', 'Cost is 5 per 6, not $x or {x}', 'Use gradient boosting']"
+        " Better AUC" in out[4]
     )
     assert (
         "<table" in nb.cells[5].outputs[0].data["text/html"] and "No signal, privacy risk" in out[5]
     )
     assert "Fingerprint" in out[6] and "train.ipynb" in out[6]
     assert "MlopsMagics.notebook" in out[7] and "MlopsMagics.debug" in out[7]
+    assert "{expression} and $name" in out[8] and "{{, }} or $$" in " ".join(out[8].split())
 
     decisions = [json.loads(line) for line in project.ledger_path.read_text().splitlines()][1:]
     titles = [d["payload"]["title"] for d in decisions]
-    assert titles == ["Drop identifiers", "Cost is $x per {x}", "Use gradient boosting"]
-    first, _, third = decisions
+    assert titles == ["Drop identifiers", "Cost is 5 per 6, not $x or {x}", "Use gradient boosting"]
+    first, second, third = decisions
+    assert second["payload"]["why"] == "recall 0.81 at this threshold"
     assert first["actor"] == ACTOR and first["notebook"]["path"] == "train.ipynb"
     assert first["notebook"]["fingerprint"].startswith("sha256:")
     assert first["payload"]["tags"] == ["data", "privacy"]
@@ -121,21 +126,30 @@ def test_errors_are_one_line_with_a_hint_and_write_nothing(
             "%mlops decide 'unbalanced",
             "%mlops frobnicate",
             '%mlops decide "T" --why "W" --tag "not a tag"',
+            '%mlops decide "T" --why "recall {recal:.2f}"',  # a typo: nothing is recorded
+            '%mlops decide "T" --why "a { alone"',
             "%mlops decide --help",
             "%mlops help",
         ],
     )
     for cell, expected in zip(
-        nb.cells[1:5],
-        ["needs its reasoning", "check the quotes", "invalid choice", "invalid tag"],
+        nb.cells[1:7],
+        [
+            "needs its reasoning",
+            "check the quotes",
+            "invalid choice",
+            "invalid tag",
+            "cannot expand {recal:.2f} in the line: NameError",
+            "cannot expand the line: expected '}'",
+        ],
         strict=True,
     ):
         shown = errors_of(cell)
         assert len(shown) == 1 and expected in shown[0], shown
         assert "UsageError" in shown[0] and "Hint:" in shown[0]
         assert "Traceback" not in shown[0] and len(shown[0].strip().splitlines()) == 1
-    assert "usage: %mlops decide" in text_of(nb.cells[5]) and not errors_of(nb.cells[5])
-    assert "usage: %mlops" in text_of(nb.cells[6]) and "verify" in text_of(nb.cells[6])
+    assert "usage: %mlops decide" in text_of(nb.cells[7]) and not errors_of(nb.cells[7])
+    assert "usage: %mlops" in text_of(nb.cells[8]) and "verify" in text_of(nb.cells[8])
     assert project.ledger_path.read_bytes() == before
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from IPython.utils.text import DollarFormatter
 from traitlets import Bool, Int, Unicode
 
 from .errors import MlopsError
@@ -33,14 +34,19 @@ class MlopsMagics(Magics):
         64 << 20, help="Show a progress bar when hashing or profiling data of at least this size."
     ).tag(config=True)
 
-    @no_var_expand  # decision text is recorded as written: "$x" or "{x}" stay literal
+    @no_var_expand  # expanded by _expand: IPython's rules, plus format specs, and errors named
     @line_cell_magic
     def mlops(self, line: str, cell: str | None = None) -> Any:
-        """Run an mlops subcommand: ``%mlops help`` lists them, ``%mlops SUB --help`` explains one."""
+        """Run an mlops subcommand: ``%mlops help`` lists them, ``%mlops SUB --help`` explains one.
+
+        As in every IPython line magic, ``{expression}`` and ``$name`` in the line are replaced
+        by their values (``%mlops log auc={auc:.3f}``); ``{{``, ``}}`` and ``$$`` keep a literal
+        brace or dollar. The body of a ``%%mlops`` cell is taken as written.
+        """
         from .commands import HelpShown, Invocation, execute  # lazy: keeps %load_ext fast
 
         try:
-            argv = shlex.split(line)
+            argv = shlex.split(_expand(line, self.shell.user_ns))
         except ValueError as exc:
             raise UsageError(
                 f"cannot parse the command line: {exc}. Hint: check the quotes"
@@ -94,6 +100,52 @@ class MlopsMagics(Magics):
     def _running_cell(self) -> tuple[str | None, str | None]:
         """Id and code of the cell being run."""
         return current_cell(self.shell)
+
+
+_ESCAPES = "write {{ and }} for literal braces, $$ for a literal dollar"
+
+
+class _LineExpander(DollarFormatter):
+    """IPython's expansion of a magic's line (``{expression}``, ``$name``, ``{{``, ``$$``),
+    which also takes format specs (``{auc:.3f}``) and names what it cannot expand."""
+
+    def vformat(self, format_string: str, args: Any, kwargs: Any) -> str:
+        try:
+            parsed = list(self.parse(format_string))
+        except ValueError as exc:  # a lone { or }
+            raise UsageError(f"cannot expand the line: {exc}. Hint: {_ESCAPES}") from None
+        pieces = []
+        for literal, field, spec, conversion in parsed:
+            pieces.append(literal)
+            if field is None:
+                continue
+            try:
+                value = self._value(field, spec or "", kwargs)
+                pieces.append(self.format_field(self.convert_field(value, conversion), ""))
+            except Exception as exc:
+                braced = "{" + field + (f":{spec}" if spec else "") + "}"
+                shown = braced if "{" + field in format_string else f"${field}"
+                raise UsageError(
+                    f"cannot expand {shown} in the line: {type(exc).__name__}: {exc}. "
+                    f"Hint: {_ESCAPES}"
+                ) from None
+        return "".join(pieces)
+
+    @staticmethod
+    def _value(field: str, spec: str, namespace: dict[str, Any]) -> Any:
+        if not spec:
+            return eval(field, dict(namespace))  # the user's own code, in their kernel (as IPython)
+        try:  # IPython's reading first: {x[1:3]} slices
+            return eval(f"{field}:{spec}", dict(namespace))
+        except SyntaxError:  # else a format spec: {auc:.3f}
+            return format(eval(field, dict(namespace)), spec)
+
+
+def _expand(line: str, namespace: dict[str, Any]) -> str:
+    """``line`` with ``{expression}`` and ``$name`` replaced by their values in the kernel."""
+    if "{" not in line and "}" not in line and "$" not in line:
+        return line
+    return _LineExpander().vformat(line, args=[], kwargs=namespace)
 
 
 def register(ipython: Any) -> None:

@@ -24,12 +24,22 @@ _GROUPS = (project, data, experiments, governance, batch)
 _HANDLERS = {name: handler for group in _GROUPS for name, handler in group.HANDLERS.items()}
 
 
+#: what ``%mlops help`` adds: IPython's expansion of the magic's line
+_EXPANSION = (
+    " As in every IPython magic, {expression} and $name in the line are replaced by their"
+    " values before the command runs: %mlops log auc={auc:.3f}, or"
+    ' --why "recall {recall:.2f} at this threshold". Write {{, }} or $$ for a literal'
+    " brace or dollar. The body of a %%mlops cell is recorded as written."
+)
+
+
 def build_parser(prog: str) -> Parser:
     """The parser of every subcommand, for ``prog`` (``mlops`` or ``%mlops``)."""
     parser = Parser(
         prog=prog,
         description="Record and check the governance facts of a notebook project.",
-        epilog=f"`{prog} SUBCOMMAND --help` explains a subcommand.",
+        epilog=f"`{prog} SUBCOMMAND --help` explains a subcommand."
+        + (_EXPANSION if prog.startswith("%") else ""),
     )
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=Parser)
     sub.required = True
