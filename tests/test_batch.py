@@ -168,7 +168,7 @@ def test_a_failing_notebook_is_recorded_with_its_cell_and_error(approved, mlops)
     done = mlops("batch", "run", "score.ipynb", "-p", "n", "-1", cwd=project.root)
     assert done.returncode == 1, done.stderr
     assert "FAILED" in done.stdout and "ValueError: n must be at least 0" in done.stdout
-    (entry,) = entries(project)
+    (entry,) = entries(project)  # the 600-second cell did not go on running
     assert entry.payload["status"] == "failed" and entry.payload["failure"]["cell"] == 2
     assert (project.root / entry.payload["output"]).exists()  # the executed cells, for debugging
     assert store.client(project).get_run(entry.payload["mlflow_run_id"]).info.status == "FAILED"
@@ -249,9 +249,20 @@ def test_non_python_kernels_are_refused(tmp_path: Path) -> None:
     assert python_kernel({"metadata": {}}, "x.ipynb") == "python3"
 
 
-def test_ctrl_c_leaves_a_recorded_failed_run(approved) -> None:
+SLEEPS = "import time\nprint('started', flush=True)\ntime.sleep(600)"
+#: a cell that ignores the first interrupt, as code catching KeyboardInterrupt broadly does
+STUBBORN = (
+    "import time\nprint('started', flush=True)\n"
+    "try:\n    time.sleep(600)\nexcept KeyboardInterrupt:\n    time.sleep(600)"
+)
+
+
+@pytest.mark.parametrize("code", [SLEEPS, STUBBORN], ids=["interrupted", "killed"])
+def test_ctrl_c_leaves_a_recorded_failed_run(approved, code: str) -> None:
+    """Ctrl-C reaches only mlops (the kernel has a session of its own): it interrupts the
+    kernel, as JupyterLab's stop button does, and kills it if the cell does not stop."""
     project, notebook = approved
-    rewrite(project, notebook, "import time\nprint('started', flush=True)\ntime.sleep(60)")
+    rewrite(project, notebook, code)
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab_mlops.cli", "batch", "run", "score.ipynb"],
         cwd=project.root, env={**os.environ, "MLOPS_USER": ACTOR},
@@ -267,13 +278,22 @@ def test_ctrl_c_leaves_a_recorded_failed_run(approved) -> None:
         time.sleep(0.2)
     time.sleep(1)  # into the sleeping cell
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    # (the kernel, in the same process group, gets the Ctrl-C too and may print its own trace)
+    try:
+        _, stderr = process.communicate(timeout=90)  # the cell would sleep 600 s
+    finally:
+        process.kill()
     assert (
         process.returncode == 1
         and "mlops: error: the batch run of score.ipynb was interrupted" in stderr
-    )
-    assert [e.payload["status"] for e in entries(project)] == ["interrupted"], stderr
+    ), stderr
+    (entry,) = entries(project)  # the 600-second cell did not go on running
+    assert entry.payload["status"] == "interrupted", stderr
+    executed = json.loads((project.root / entry.payload["output"]).read_text())
+    shown = json.dumps(executed["cells"][-1]["outputs"])
+    if code == SLEEPS:  # interrupted where it was: the copy shows where, and the ledger says so
+        assert "KeyboardInterrupt" in shown and entry.payload["failure"]["cell"] == 2, shown
+    else:  # killed: nothing after the interrupt ran
+        assert "KeyboardInterrupt" not in shown and "started" in shown, shown
 
 
 def test_retired_notebooks_may_not_run_and_can_be_reinstated(approved, mlops) -> None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,8 +66,9 @@ def execute(
     folder, writing the executed copy to ``output`` as it goes.
 
     ``env`` is set for the kernel's process (and ``MLOPS_NOTEBOOK`` names ``source``, so the
-    kernel's ``%mlops`` commands bind to it). Ctrl-C ends the kernel and returns
-    ``interrupted``; the caller records it and decides what to raise.
+    kernel's ``%mlops`` commands bind to it). Ctrl-C interrupts the kernel (see
+    :func:`_ctrl_c_interrupts`) and returns ``interrupted``; the caller records it and decides
+    what to raise.
 
     ``kernel_manager``: a kernel started ahead (see :mod:`.batch.kernels`) with its folder and
     environment, in which nothing has run yet; it is used instead of starting one (``env`` is
@@ -86,21 +89,28 @@ def execute(
             environment = {**os.environ, "MLOPS_NOTEBOOK": str(source), **(env or {})}
             kernel_manager = start_kernel(kernel, source.parent, environment)
         kernel = kernel_manager.kernel_name
-        papermill.execute_notebook(
-            node,
-            _literal_path(output),
-            kernel_name=kernel,
-            progress_bar=progress_bar,
-            execution_timeout=timeout,
-            log_output=False,
-            km=kernel_manager,
-        )
+        with _ctrl_c_interrupts(kernel_manager) as pressed:
+            try:
+                papermill.execute_notebook(
+                    node,
+                    _literal_path(output),
+                    kernel_name=kernel,
+                    progress_bar=progress_bar,
+                    execution_timeout=timeout,
+                    log_output=False,
+                    km=kernel_manager,
+                )
+            except Exception:
+                if not pressed.is_set():
+                    raise
+            if pressed.is_set():
+                raise KeyboardInterrupt
     except PapermillExecutionError as exc:
         status = "failed"
         failure = {"cell": _failed_cell(output), "error": f"{exc.ename}: {exc.evalue}"[:500]}
     except KeyboardInterrupt:
         status = "interrupted"
-        failure = {"cell": None, "error": "interrupted (Ctrl-C)"}
+        failure = {"cell": _failed_cell(output), "error": "interrupted (Ctrl-C)"}
     except Exception as exc:  # no such kernel, a dead kernel, a timeout
         status = "failed"
         failure = {"cell": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
@@ -108,6 +118,54 @@ def execute(
         if kernel_manager is not None:
             shut_down(kernel_manager)
     return Execution(status, round(time.monotonic() - started, 2), kernel, failure)
+
+
+#: seconds an interrupted kernel has to stop before it is killed
+INTERRUPT_GRACE_S = 3.0
+
+
+@contextlib.contextmanager
+def _ctrl_c_interrupts(manager: Any) -> Iterator[threading.Event]:
+    """While a notebook runs, Ctrl-C interrupts its kernel, as JupyterLab's stop button does,
+    and kills it if it has not stopped :data:`INTERRUPT_GRACE_S` later (or at a second Ctrl-C).
+
+    The kernel runs in a session of its own, so a terminal's Ctrl-C reaches only this process.
+    Python would raise ``KeyboardInterrupt`` wherever the executor happens to be, and an
+    executor that swallows it goes on running the cell. The handler raises nothing: it sets
+    the event it yields, and the execution ends because the kernel stops. Only in the main
+    thread, and only where Ctrl-C has Python's default meaning (not where a caller ignores it).
+    """
+    pressed = threading.Event()
+    process = getattr(getattr(manager, "provisioner", None), "process", None)
+    if (
+        process is None
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield pressed
+        return
+
+    def send(signum: int) -> None:
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signum)  # the kernel leads its own process group
+
+    killer = threading.Timer(INTERRUPT_GRACE_S, send, (signal.SIGKILL,))
+    killer.daemon = True
+
+    def on_ctrl_c(signum: int, frame: Any) -> None:
+        if pressed.is_set():
+            send(signal.SIGKILL)
+            return
+        pressed.set()
+        send(signal.SIGINT)
+        killer.start()
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        killer.cancel()
 
 
 def _failed_cell(output: Path) -> int | None:
