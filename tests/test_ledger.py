@@ -30,8 +30,8 @@ def rehash(line: str, **changes) -> str:
     record = json.loads(line)
     record["payload"].update(changes)
     record.pop("hash")
-    record["hash"] = sha256_hex(record)
-    return json.dumps(record, sort_keys=True)
+    record["hash"] = sha256_hex(record)  # and written as writers write it (a careful forger)
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def test_entries_chain_and_read_back(project: Project) -> None:

@@ -107,7 +107,7 @@ def forged_after(line: str, **changes) -> str:
     }
     record.pop("hash")
     record["hash"] = sha256_hex(record)
-    return json.dumps(record, sort_keys=True) + "\n"
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 def test_an_entry_slipped_between_committed_ones_is_caught(repo: Project) -> None:

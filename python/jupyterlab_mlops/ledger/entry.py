@@ -11,6 +11,13 @@ from ..canonical import sha256_hex
 
 FORMAT_VERSION = 1
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+#: the times writers record (``utc_now``): UTC, microseconds, ``Z``
+_UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+#: no entry is longer (a decision's text is at most 10,000 characters); longer lines are
+#: refused before they are parsed
+MAX_LINE_BYTES = 1 << 20
+#: the largest integer an entry can hold: what RFC 8785 encodes exactly (2**53 - 1)
+_MAX_INT = 2**53 - 1
 _BODY_KEYS = ("v", "kind", "time", "actor", "parents", "n", "notebook", "payload", "links")
 
 
@@ -81,12 +88,58 @@ def make_entry(
     return Entry(sha256_hex(draft.body()), kind, time, actor, parents, n, notebook, payload, links)
 
 
-def decode(raw: bytes, line: int) -> Entry:
-    """Parse one ledger line. Structure is checked here; the hash is checked by ``verify``."""
+def _float(text: str) -> float:
+    """A JSON float as an entry can hold it: finite (``1e999`` would read as infinity)."""
+    value = float(text)
+    if value - value != 0:  # inf or nan
+        raise MalformedEntry(f"the number {text[:20]} is too large")
+    return value
+
+
+def _integer(text: str) -> int:
+    """A JSON integer as an entry can hold it: one RFC 8785 encodes exactly."""
+    if len(text) > 17 or abs(int(text)) > _MAX_INT:
+        shown = text[:20] + ("..." if len(text) > 20 else "")
+        raise MalformedEntry(f"the integer {shown} is too large")
+    return int(text)
+
+
+def _no_constant(name: str) -> Any:
+    raise MalformedEntry(f"{name} is not a JSON value")
+
+
+#: readers check floats (few per entry); verify also checks every integer. Integers past
+#: 4,300 digits fail as ValueError with either.
+_READER = json.JSONDecoder(parse_float=_float, parse_constant=_no_constant)
+_STRICT = json.JSONDecoder(parse_float=_float, parse_constant=_no_constant, parse_int=_integer)
+
+
+def decode(raw: bytes, line: int, *, canonical: bool = False) -> Entry:
+    """Parse one ledger line. Structure is checked here; the hash is checked by ``verify``.
+
+    Anything malformed (not JSON, nested too deep, numbers no entry can hold, NaN) is a
+    :class:`MalformedEntry`, never another exception. ``canonical``: the line must also be
+    exactly the encoding writers give the entry (``verify`` asks for it: a duplicate key,
+    extra whitespace, an escaped character or ``true`` for ``1`` is an alteration even where
+    the hash still matches).
+    """
+    if len(raw) > MAX_LINE_BYTES:
+        raise MalformedEntry(f"longer than {MAX_LINE_BYTES} bytes")
     try:
-        record = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        record = (_STRICT if canonical else _READER).decode(raw.decode("utf-8"))
+    except MalformedEntry:
+        raise
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
         raise MalformedEntry(f"not valid JSON ({exc.__class__.__name__})") from exc
+    except RecursionError as exc:
+        raise MalformedEntry("nested too deeply") from exc
+    entry = _entry(record, line)
+    if canonical and entry.encode() != raw + b"\n":
+        raise MalformedEntry("not in canonical form (re-encoded, or a key given twice)")
+    return entry
+
+
+def _entry(record: Any, line: int) -> Entry:
     if not isinstance(record, dict):
         raise MalformedEntry("not a JSON object")
     missing = [k for k in (*_BODY_KEYS, "hash") if k not in record]
@@ -113,6 +166,8 @@ def decode(raw: bytes, line: int) -> Entry:
         raise MalformedEntry("notebook must be null or {path, fingerprint}")
     if not all(isinstance(record[k], str) for k in ("kind", "time", "actor")):
         raise MalformedEntry("kind, time and actor must be strings")
+    if not _UTC_TIME.match(record["time"]):
+        raise MalformedEntry("time is not a UTC time like 2026-01-31T12:00:00.000000Z")
     if not isinstance(record["payload"], dict):
         raise MalformedEntry("payload must be an object")
     if not (isinstance(links, list) and all(isinstance(link, str) for link in links)):
