@@ -323,3 +323,25 @@ def test_cells_papermill_would_skip_or_another_kernel_break_the_approval(approve
     nbformat.write(saved, notebook)
     status = approval_status(notebook, project)
     assert not status.may_run and "the kernel" in status.stale_because
+
+
+def test_undecodable_and_unreadable_values_are_refused_cleanly(
+    approved, mlops, tmp_path: Path
+) -> None:
+    """Bytes that are not UTF-8 in -p, and an integer of 5,000 digits in -f: one line each."""
+    project, _ = approved
+    done = subprocess.run(
+        [sys.executable.encode(), b"-m", b"jupyterlab_mlops.cli", b"batch", b"run",
+         b"score.ipynb", b"-p", b"label", b"caf\xff"],
+        cwd=project.root, capture_output=True, env={**os.environ, "MLOPS_USER": ACTOR},
+        timeout=120,
+    )  # fmt: skip
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 1 and "Traceback" not in stderr, stderr
+    assert "parameter label is not valid UTF-8 text" in stderr
+    values = tmp_path / "values.yaml"
+    values.write_text("n: " + "9" * 5000 + "\n")
+    done = mlops("batch", "run", "score.ipynb", "-f", str(values), cwd=project.root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "values.yaml cannot be read: it holds a value out of range" in done.stderr
+    assert entries(project) == []  # nothing ran

@@ -307,3 +307,27 @@ def test_a_papermill_run_with_optional_and_list_parameters(tmp_path: Path) -> No
     )  # fmt: skip
     check_injected(executed, values)
     assert json.loads((tmp_path / "out.json").read_text()) == wanted
+
+
+class _SneakyInt(int):
+    """An int that formats itself as code: the Python API must refuse it as not plain data."""
+
+    def __format__(self, spec: str) -> str:
+        return "__import__('os').system('touch /tmp/pwned')"
+
+    def __repr__(self) -> str:
+        return self.__format__("")
+
+
+def test_hostile_values_are_refused_as_the_products_errors(tmp_path: Path) -> None:
+    schema = schema_of("n = 1\nlabel = 'a'\nitems = [1]")
+    for values, message in [
+        ({"n": _SneakyInt(3)}, "parameter n: a _SneakyInt is not plain data"),
+        ({"items": [True, _SneakyInt(3)]}, "a _SneakyInt is not plain data"),
+        ({"label": "caf\udcff"}, "parameter label is not valid UTF-8 text"),
+        ({"items": {"\udcff": 1}}, "parameter items is not valid UTF-8 text"),
+    ]:
+        with pytest.raises(MlopsError, match=message):
+            validate(values, schema)
+    with pytest.raises(MlopsError, match="parameter label is not valid UTF-8 text"):
+        validate(parse_cli_values([("label", "\udcff")], schema), schema)

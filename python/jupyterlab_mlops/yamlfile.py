@@ -49,6 +49,9 @@ def read_yaml_mapping(
         if missing is not None and isinstance(exc, FileNotFoundError):
             raise missing from exc
         raise MlopsError(f"{path} cannot be read ({type(exc).__name__})", read_hint) from exc
+    except (ValueError, RecursionError) as exc:  # e.g. an integer past 4,300 digits
+        what = "nested too deeply" if isinstance(exc, RecursionError) else "a value out of range"
+        raise MlopsError(f"{path} cannot be read: it holds {what}", read_hint) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -188,32 +188,40 @@ def _check_name(name: Any, schema: ParameterSchema) -> None:
 
 
 def _check_plain(name: str, value: Any, depth: int) -> None:
-    """Only JSON data: None, bool, int, finite float, str (no NUL), lists, string-keyed dicts."""
+    """Only JSON data: None, bool, int, finite float, str (UTF-8, no NUL), lists, string-keyed
+    dicts, of exactly these types (a subclass could format itself as code)."""
     if depth > MAX_DEPTH:
         raise MlopsError(f"parameter {name} is nested too deep", f"at most {MAX_DEPTH} levels")
-    if value is None or isinstance(value, (bool, int)):
+    kind = type(value)
+    if value is None or kind in (bool, int):
         return
-    if isinstance(value, float):
+    if kind is float:
         if not math.isfinite(value):
             raise MlopsError(f"parameter {name}: {value} is not a finite number", "give a number")
         return
-    if isinstance(value, str):
+    if kind is str:
         if "\x00" in value:
             raise MlopsError(f"parameter {name} contains a NUL character", "remove it")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: bytes that were not UTF-8
+            raise MlopsError(
+                f"parameter {name} is not valid UTF-8 text", "give the value as UTF-8 text"
+            ) from None
         return
-    if isinstance(value, list):
+    if kind is list:
         for item in value:
             _check_plain(name, item, depth + 1)
         return
-    if isinstance(value, dict):
+    if kind is dict:
         for key, item in value.items():
-            if not isinstance(key, str):
+            if type(key) is not str:
                 raise MlopsError(f"parameter {name}: mapping keys must be text", "quote the keys")
             _check_plain(name, key, depth + 1)
             _check_plain(name, item, depth + 1)
         return
     raise MlopsError(
-        f"parameter {name}: a {type(value).__name__} is not plain data",
+        f"parameter {name}: a {kind.__name__} is not plain data",
         "use numbers, text, true/false, null, lists and mappings",
     )
 
