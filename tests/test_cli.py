@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .helpers import ACTOR, make_notebook
 
 
@@ -223,3 +225,25 @@ def test_the_first_command_to_open_the_store_prints_no_mlflow_logs(mlops, tmp_pa
         "mlops: error: no recorded run abcdef",
         "hint: list the project's runs with `mlops runs --all`",
     ], done.stderr
+
+
+def test_an_unexpected_error_is_one_line_and_debug_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from jupyterlab_mlops import cli
+    from jupyterlab_mlops.commands import project
+
+    def broken(args, where):
+        raise RuntimeError("planted bug")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(cli.execute.__globals__["_HANDLERS"], "status", broken)
+    assert cli.main(["status"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "mlops: error: unexpected RuntimeError: planted bug",
+        "hint: this is a bug; MLOPS_DEBUG=1 shows the traceback for a report",
+    ]
+    monkeypatch.setenv("MLOPS_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="planted bug"):
+        cli.main(["status"])
+    assert project.HANDLERS["status"] is not broken

@@ -38,6 +38,14 @@ def _run(argv: Sequence[str] | None) -> int:
         return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: still one line, as the magic does (MLOPS_DEBUG=1: trace)
+        if os.environ.get("MLOPS_DEBUG"):
+            raise
+        print(f"mlops: error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            "hint: this is a bug; MLOPS_DEBUG=1 shows the traceback for a report", file=sys.stderr
+        )
+        return 1
     print(outcome.view.dumps() if outcome.as_json else outcome.view.to_text())
     return outcome.view.exit_code
 
