@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .canonical import sha256_hex
+from .confinement import readable
 from .errors import MlopsError, NotFoundError
 
 #: Cell tags that change execution (papermill parameters, nbclient error handling, skipping).
@@ -38,7 +39,7 @@ _CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 def read_notebook(path: str | Path) -> dict[str, Any]:
     """Load a notebook as nbformat-4 JSON, with one clear error for anything else: not JSON,
     too large, nested too deep, or not shaped as nbformat's schema says (:func:`shape_problem`)."""
-    path = Path(path)
+    path = readable(path)
     try:
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
             raise MlopsError(

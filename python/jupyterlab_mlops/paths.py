@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
+from .confinement import resolve
 from .errors import ForbiddenError, MlopsError
 
 
@@ -27,7 +28,7 @@ def confine(root: str | os.PathLike[str], user_path: str) -> Path:
             f"'..' is not allowed in paths: {user_path}", "give a path inside the server root"
         )
     base = Path(root).resolve()
-    resolved = (base / Path(*pure.parts)).resolve()
+    resolved = resolve(base / Path(*pure.parts), user_path)
     if resolved != base and base not in resolved.parents:
         raise ForbiddenError(
             f"{user_path} is outside the server root", "open files inside the server root"

@@ -10,6 +10,7 @@ from typing import Any
 
 from .approvals import approval_status
 from .checklists.evaluate import check_notebook
+from .confinement import readable
 from .errors import MlopsError
 from .project import MARKER, Project, find_project
 
@@ -91,8 +92,19 @@ def _notebook(root: Path, project: Project, path: Path) -> dict[str, Any]:
 def _notebooks(folder: Path, skip: set[Path]) -> list[Path]:
     found = []
     for directory in _walk(folder, lambda d: not _nested(folder, d), MAX_DEPTH, skip=skip):
-        found += sorted(p for p in directory.glob("*.ipynb") if p.is_file())
+        found += sorted(p for p in directory.glob("*.ipynb") if _listed(p))
     return found
+
+
+def _listed(notebook: Path) -> bool:
+    """A notebook the server would open: a file, not hidden, not leading outside its root."""
+    if notebook.name.startswith(".") or not notebook.is_file():
+        return False
+    try:
+        readable(notebook)
+    except MlopsError:
+        return False
+    return True
 
 
 def _nested(project_root: Path, directory: Path) -> bool:

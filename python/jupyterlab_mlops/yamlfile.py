@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .confinement import readable
 from .errors import MlopsError
 
 
@@ -34,7 +35,7 @@ def read_yaml_mapping(
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
     try:
-        text = path.read_text(encoding="utf-8")
+        text = readable(path).read_text(encoding="utf-8")
         if size_limit is not None and len(text.encode("utf-8")) > size_limit[0]:
             raise size_limit[1]
         data = yaml.load(text, Loader=loader)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..canonical import sha256_hex
+from ..confinement import readable
 from ..fingerprint import read_notebook
 from ..notebooks import notebook_state
 from ..project import Project
@@ -39,7 +40,7 @@ def current_bundle(
         checklist={
             "template": config.template,
             "risk_tier": config.risk_tier,
-            "digest": sha256_hex([f.read_text(encoding="utf-8") for f in files]),
+            "digest": sha256_hex([readable(f).read_text(encoding="utf-8") for f in files]),
         },
         kernel=str(
             ((context.notebook.get("metadata") or {}).get("kernelspec") or {}).get("name")

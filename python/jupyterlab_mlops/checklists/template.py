@@ -79,9 +79,11 @@ def load_template(name: str, folders: list[Path]) -> tuple[Template, list[Path]]
     it came from. A malformed file is one clear error naming the file and the field."""
     files = [folder / f"{name}.yaml" for folder in folders if (folder / f"{name}.yaml").is_file()]
     if not files:
-        raise NotFoundError(
+        raise NotFoundError(  # no folder named: it would show where the package is installed
             f"no checklist template named {name!r}",
-            f"templates are YAML files in {', '.join(str(f) for f in folders)}",
+            "templates are NAME.yaml files: shipped ones (classification, regression, "
+            "forecasting, unsupervised, llm), in .mlops/checklists/, or in a folder listed "
+            "under checklist_dirs in .mlops/config",
         )
     merged: dict[str, Item] = {}
     model_type = title = None

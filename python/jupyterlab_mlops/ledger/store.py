@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..confinement import readable
 from ..errors import LedgerBusyError, MlopsError, NotFoundError
 from .entry import Entry, MalformedEntry, decode, make_entry
 
@@ -76,7 +77,7 @@ class Ledger:
             key = _stat_key(st)
             if key == self._stat_key and not force:
                 return
-            with open(self.path, "rb") as stream:
+            with open(readable(self.path), "rb") as stream:
                 if self._offset and not self._prefix_intact(stream, st):
                     self._reset()  # replaced or rewritten (checkout, merge, edit): start over
                 stream.seek(self._offset)
@@ -228,7 +229,7 @@ class Ledger:
                 links=tuple(links),
             )
             line = entry.encode()
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            fd = os.open(readable(self.path), os.O_WRONLY | os.O_APPEND)
             try:
                 _write_all(fd, line)
                 os.fsync(fd)

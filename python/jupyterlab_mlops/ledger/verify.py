@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..canonical import sha256_hex
+from ..confinement import readable
 from .entry import Entry, MalformedEntry, decode
 
 ProblemKind = Literal["altered", "removed", "reordered", "duplicated", "inserted"]
@@ -66,7 +67,7 @@ class VerifyReport:
 
 def verify_ledger(path: Path, *, check_git: bool = True) -> VerifyReport:
     """Recompute and cross-check everything in the ledger at ``path``."""
-    data = path.read_bytes()
+    data = readable(path).read_bytes()
     end = data.rfind(b"\n") + 1
     report = VerifyReport(path=str(path), torn_tail_bytes=len(data) - end)
     problems: list[Problem] = []

@@ -14,6 +14,7 @@ from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..approvals import approval_status, sign_off
+from ..confinement import confined_to
 from ..decisions import record_decision
 from ..errors import ForbiddenError, MlopsError, NotFoundError, first_invalid_field
 from ..panel import panel_document
@@ -48,7 +49,7 @@ class MlopsHandler(APIHandler):
         """Run ``work(*args)`` off the event loop and answer its JSON (201 when ``created``),
         or the error it raised as a 4xx JSON body."""
         try:
-            body = await asyncio.to_thread(work, *args)
+            body = await asyncio.to_thread(confined_to, self.root_dir, work, *args)
         except MlopsError as exc:
             self.fail(exc)
             return

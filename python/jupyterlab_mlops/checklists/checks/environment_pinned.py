@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...confinement import readable
 from ..engine import Context, Evidence, Outcome, evidence_check
 
 _LOCKS = ("uv.lock", "poetry.lock", "Pipfile.lock", "conda-lock.yml", "pdm.lock", "pixi.lock")
@@ -21,7 +22,7 @@ def environment_pinned(context: Context) -> Outcome:
     for file in sorted(root.glob("requirements*.txt")):
         lines = [
             line.split("#", 1)[0].strip()
-            for line in file.read_text(encoding="utf-8", errors="replace").splitlines()
+            for line in readable(file).read_text(encoding="utf-8", errors="replace").splitlines()
         ]
         requirements = [line for line in lines if line and not line.startswith("-")]
         loose = [line for line in requirements if not _PINNED.match(line)]
