@@ -100,6 +100,40 @@ def test_the_tour_is_read_from_the_readme() -> None:
     )
 
 
+def test_the_shell_session_carries_over_and_a_wrong_exit_status_stops_it(tmp_path: Path) -> None:
+    readme = """## A 2-minute tour
+1. In a shell:
+   ```sh
+   mkdir -p sub && cd sub
+   export TOUR_VALUE=kept   # carried to the next block
+   ```
+   <!-- tour: run-all x.ipynb -->
+   ```python
+   not run
+   ```
+2. Then:
+   ```sh
+   test "$TOUR_VALUE" = kept && test "$(basename "$PWD")" = sub
+   false                    # exit status 1
+   ```
+## Next
+```sh
+never
+```
+"""
+    steps = tour_steps(readme)
+    assert [s.kind for s in steps] == ["sh", "marker", "sh"]
+    assert commands(steps[2].text)[1] == ("false                    # exit status 1", 1)
+    state, env = tmp_path / "state.sh", dict(os.environ)
+    for step in (steps[0], steps[2]):
+        run_block(step.text, repo=tmp_path, state=state, env=env)
+    with pytest.raises(AssertionError, match=r"exit status 1 \(expected 0\): false"):
+        run_block("true\nfalse\ntouch after", repo=tmp_path, state=state, env=env)
+    assert not (tmp_path / "sub" / "after").exists()  # nothing after the failing line ran
+    with pytest.raises(AssertionError, match="```bash block in the tour"):
+        tour_steps("## A 5-minute tour\n```bash\nls\n```\n")
+
+
 def fresh_clone(tmp_path: Path) -> Path:
     repo = tmp_path / "jupyterlab-mlops"
     repo.mkdir()
