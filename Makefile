@@ -17,13 +17,14 @@ PYTEST_ARGS ?=
 # the build hooks call jlpm and jupyter from the environment
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help install test-install build dist lab mlflow-ui example lint pytest jest browser-deps test bench clean
+.PHONY: help install test-install build dist lab mlflow-ui example lint pytest jest browser-deps test screenshot bench clean
 
 help:
 	@echo "make lab    - install and open JupyterLab on examples/ with the MLOps panel"
 	@echo "make test   - install and run ruff, pytest (incl. browser tests) and jest"
 	@echo "make mlflow-ui - the MLflow UI on the example project's runs (http://127.0.0.1:5000)"
 	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make screenshot - retake the README's screenshot of the panel (docs/images/panel.png)"
 
 # A virtual environment with the package installed in editable mode: the build hook runs
 # jlpm install + a development build of the labextension, which is then linked into the
@@ -105,6 +106,12 @@ pytest: test-install build browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint jest pytest
+
+# The README's screenshot: a browser test runs the example notebook, shows it with the panel in
+# real JupyterLab and saves the page; this copies it over the committed one.
+screenshot: test-install build browser-deps
+	$(PY) -m pytest -q tests/browser/test_screenshot.py
+	mkdir -p docs/images && cp test-artifacts/readme-panel.png docs/images/panel.png
 
 bench: test-install
 	$(PY) -m bench.run

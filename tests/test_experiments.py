@@ -236,6 +236,15 @@ def test_runs_and_compare_from_the_cli(repo: Project, mlops) -> None:
     assert [r["name"] for r in json.loads(listed.stdout)] == ["a", "b"]
     compared = mlops("compare", first.run_id, second.run_id, cwd=repo.root)
     assert compared.returncode == 0 and "+0.05" in compared.stdout
+    relative = mlops("compare", "last~1", "last", "--json", cwd=repo.root)  # the README's form
+    assert relative.returncode == 0, relative.stderr
+    sides = json.loads(relative.stdout)
+    assert (sides["a"]["run_id"], sides["b"]["run_id"]) == (first.run_id, second.run_id)
+    assert runs.find_run(repo, "LAST~0").run_id == second.run_id
+    too_far = mlops("compare", "last~2", "last", cwd=repo.root)
+    assert too_far.returncode == 1 and "has recorded 2 run(s)" in too_far.stderr
+    odd = mlops("compare", "last~x", "last", cwd=repo.root)
+    assert odd.returncode == 1 and "no recorded run last~x" in odd.stderr
     missing = mlops("compare", first.run_id, "deadbeef" * 4, cwd=repo.root)
     assert missing.returncode == 1 and "no recorded run" in missing.stderr
     cli_run = mlops("run", "x", cwd=repo.root)

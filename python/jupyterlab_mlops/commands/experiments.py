@@ -54,8 +54,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     compare = add_command(
         sub, "compare", "compare two runs' parameters and metrics", "Differences between two runs."
     )
-    compare.add_argument("run_a", metavar="RUN_A", help="MLflow run id (or a unique prefix)")
-    compare.add_argument("run_b", metavar="RUN_B")
+    compare.add_argument(
+        "run_a",
+        metavar="RUN_A",
+        help="MLflow run id (or a unique prefix), or `last`, `last~1` (the one before), `last~N`",
+    )
+    compare.add_argument("run_b", metavar="RUN_B", help="the same forms, e.g. `last`")
 
     model = sub.add_parser(
         "model", help="register a run's model in MLflow's registry", description="Models."
@@ -71,7 +75,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "and record it in the ledger (linked to the run). Nothing is unpickled.",
     )
     register.add_argument(
-        "run_id", metavar="RUN_ID", help="MLflow run id (or unique prefix), or `last`"
+        "run_id", metavar="RUN_ID", help="MLflow run id (or unique prefix), `last` or `last~N`"
     )
     register.add_argument("--name", required=True, help="registered model name")
     register.add_argument("--model", help="which logged model, when the run logged several")

@@ -374,13 +374,23 @@ def list_runs(project: Project, notebook: str | Path | None = None) -> list[RunR
     return [RunRecord(e) for e in project.ledger.entries(RUN_LOGGED, notebook=relative)]
 
 
+_RELATIVE = re.compile(r"^last(?:~(\d{1,6}))?$")
+
+
 def find_run(project: Project, run_id: str) -> RunRecord:
     """A recorded run by MLflow run id (or a unique prefix of at least 6 characters); ``last``
-    is the project's most recent run."""
+    is the project's most recent run, ``last~1`` the one before it, ``last~N`` N runs back."""
     wanted = run_id.strip().lower().removeprefix("mlflow-run:")
     records = list_runs(project)
-    if wanted == "last" and records:
-        return records[-1]
+    relative = _RELATIVE.match(wanted)
+    if relative:
+        back = int(relative.group(1) or 0)
+        if back < len(records):
+            return records[-1 - back]
+        raise NotFoundError(
+            f"no run {run_id}: the project has recorded {len(records)} run(s)",
+            "list the project's runs with `mlops runs --all`",
+        )
     matches = [r for r in records if r.run_id == wanted] or (
         [r for r in records if r.run_id.startswith(wanted)] if len(wanted) >= 6 else []
     )
