@@ -175,7 +175,7 @@ def parse_body(raw: bytes, model: type[BaseModelT]) -> BaseModelT:
     """The request's JSON body, validated; a 400 naming the first problem otherwise."""
     try:
         data = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, 4,300+ digits, too deep
         raise MlopsError("the request body is not JSON", "send a JSON object") from None
     if not isinstance(data, dict):
         raise MlopsError("the request body must be a JSON object", "send a JSON object")
