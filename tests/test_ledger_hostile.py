@@ -155,3 +155,25 @@ def test_verify_reports_any_changed_byte_and_never_raises(
         assert report.torn_tail_bytes > 0
         return
     assert not report.ok, (where, byte)
+
+
+def test_a_thousand_random_tamperings_are_each_found_at_their_line(project: Project) -> None:
+    """One byte changed anywhere but the file's last newline (an append cut short, kept
+    aside by the next writer): verify names the line it is on."""
+    import random
+
+    original = bytes("".join(fill(project)), "utf-8")
+    starts = [0, *[i + 1 for i, b in enumerate(original) if b == ord("\n")][:-1]]
+    rng = random.Random(14)
+    found_at_line = 0
+    for _ in range(1000):
+        where = rng.randrange(len(original) - 1)
+        byte = rng.choice([b for b in range(256) if b != original[where]])
+        tampered = bytearray(original)
+        tampered[where] = byte
+        project.ledger_path.write_bytes(bytes(tampered))
+        report = verify_ledger(project.ledger_path, check_git=False)
+        line = sum(1 for s in starts if s <= where)
+        assert not report.ok, (where, byte)
+        found_at_line += report.first_problem.line == line
+    assert found_at_line == 1000
