@@ -183,6 +183,7 @@ def test_parameters_from_a_file_and_the_cli_and_output_folders(approved, mlops) 
     done = mlops("batch", "run", "score.ipynb", "-f", "p.yaml", "-p", "n", "4", "-o", "out", "--json", cwd=project.root)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "over TCP" not in done.stderr  # the kernel talks over Unix sockets: no warning
+    assert done.stderr == ""  # no progress bar into a pipe
     record = json.loads(done.stdout)
     assert record["parameters"] == {"n": 4, "label": "from-file", "options": {"b": [1, 2]}}
     assert record["output"].startswith("out/score/")

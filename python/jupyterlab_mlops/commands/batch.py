@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,7 +148,7 @@ def _batch(args: argparse.Namespace, where: Invocation) -> View:
         output_dir=output_dir,
         timeout=args.timeout,
         secret_env=args.secret_env,
-        progress_bar=where.surface == "cli",
+        progress_bar=where.surface == "cli" and sys.stderr.isatty(),  # not into a pipe or log
         drift_threshold=args.drift_threshold,
     )
     return BatchRunView(run)

@@ -59,7 +59,8 @@ def register_model(
         source, model_id = _model_source(project, client, record, model)
         import mlflow
 
-        version = mlflow.register_model(source, name, await_registration_for=30)
+        with store.quiet_events():  # the view says what was registered
+            version = mlflow.register_model(source, name, await_registration_for=30)
     entry = project.ledger.append(
         MODEL_REGISTERED,
         {

@@ -199,6 +199,20 @@ def mlflow_errors(uri: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def quiet_events() -> Iterator[None]:
+    """MLflow's event lines ("Successfully registered model ...") off while an action runs
+    whose own outcome the command shows; errors still raise."""
+    from mlflow.utils.logging_utils import MLFLOW_LOGGING_STREAM
+
+    was = MLFLOW_LOGGING_STREAM.enabled
+    MLFLOW_LOGGING_STREAM.enabled = False
+    try:
+        yield
+    finally:
+        MLFLOW_LOGGING_STREAM.enabled = was
+
+
+@contextlib.contextmanager
 def _quiet_migrations() -> Iterator[None]:
     """Creating a SQLite store logs its schema migrations at INFO: not news for the user."""
     loggers = [logging.getLogger(n) for n in ("mlflow.store.db.utils", "alembic")]
