@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..confinement import readable
 from ..errors import BusyError, MlopsError
 
 DVC_DIR = ".dvc"
@@ -42,7 +43,7 @@ def read_dvc_file(dvc_file: Path) -> DvcOutput | None:
     import yaml
 
     try:
-        data = yaml.safe_load(dvc_file.read_text(encoding="utf-8"))
+        data = yaml.safe_load(readable(dvc_file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     outs = data.get("outs") if isinstance(data, dict) else None
@@ -70,7 +71,7 @@ def without_ignored(root: Path, files: list[Path]) -> list[Path]:
 
 def _has_rules(path: Path) -> bool:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = readable(path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return False
     return any(line.strip() and not line.lstrip().startswith("#") for line in lines)

@@ -13,6 +13,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..confinement import readable
+
 _CHUNK = 1 << 20
 
 
@@ -64,7 +66,7 @@ def md5_files(files: Iterable[Path], progress: Callable[[int], None] | None = No
     view = memoryview(buffer)
     for file in files:
         digest = hashlib.md5(usedforsecurity=False)
-        with open(file, "rb", buffering=0) as stream:
+        with open(readable(file), "rb", buffering=0) as stream:
             while True:
                 n = stream.readinto(buffer)
                 if not n:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..canonical import sha256_hex
+from ..confinement import readable
 from ..project import Project
 from . import dvc_repo
 from .hashing import data_files
@@ -36,7 +37,7 @@ def manifest_key(project: Project, dir_md5: str) -> str | None:
     """The folder content key of a version, read from DVC's ``.dir`` manifest in the cache."""
     manifest = dvc_repo.cache_dir(project.root) / "files" / "md5" / dir_md5[:2] / dir_md5[2:]
     try:
-        listing = json.loads(manifest.read_text(encoding="utf-8"))
+        listing = json.loads(readable(manifest).read_text(encoding="utf-8"))
         return sha256_hex(sorted([item["relpath"], item["md5"]] for item in listing))
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -51,7 +52,7 @@ def _cache_dir(project: Project) -> Path:
 def load_state(project: Project) -> dict[str, dict[str, Any]]:
     """Per registered path: its stat signature, MD5 and content key when last seen intact."""
     try:
-        state = json.loads((project.mlops_dir / "cache" / _STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads(readable(project.mlops_dir / "cache" / _STATE_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     return state if isinstance(state, dict) else {}
