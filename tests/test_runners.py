@@ -298,6 +298,32 @@ def test_a_bare_ipython_shell_has_no_notebook(shared: Project) -> None:
     assert len(shared.ledger_path.read_text().splitlines()) == before
 
 
+def test_one_decision_per_cell_across_runners(tmp_path: Path) -> None:
+    """JupyterLab (cell ids sent), then papermill (a parameters cell injected, no ids), then a
+    clean run (``mlops check --run``): one decision per decide cell, each bound to its cell."""
+    project = _make_project(tmp_path / "project")
+    errors = _kernel_run(
+        project,
+        project.root,
+        env={"JPY_SESSION_NAME": str(project.root / "train.ipynb")},
+        cell_ids=True,
+    )
+    assert not any(errors), errors
+    done = subprocess.run(
+        [str(BIN / "papermill"), "train.ipynb", "out.ipynb", "-p", "seed", "11"],
+        cwd=project.root, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    _cli("check", "train.ipynb", "--run", cwd=project.root)
+    assert len(_entries(project, "run.logged")) == 3  # all three runners ran the notebook
+    listed = json.loads(_cli("decisions", "--json", cwd=project.root).stdout)
+    items = listed["decisions"] if isinstance(listed, dict) else listed
+    assert [(d["title"], d["cell_id"]) for d in items] == [
+        ("Fix the seed", "decide"),
+        ("Score in percent", "review"),
+    ]
+
+
 # -- the search itself, on saved notebooks (no kernel) ----------------------------------------
 def _saved(path: Path, sources: list[str], papermill_input: str | None = None) -> Path:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
