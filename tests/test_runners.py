@@ -274,6 +274,31 @@ def test_a_notebook_named_by_hand_binds_runs_too(shared: Project, elsewhere: Pat
     _check_run(shared, before, seed=7)
 
 
+def test_the_answer_is_remembered_for_the_kernel(tmp_path: Path) -> None:
+    """Once found, later magics do not search again: a copy of the notebook made meanwhile
+    (which would tie with it) changes nothing."""
+    from nbclient import NotebookClient
+
+    project = _make_project(tmp_path / "project")
+    cells = [
+        "%load_ext jupyterlab_mlops",
+        '%mlops decide "First" --why "found by searching"',
+        'import shutil\nshutil.copy("solo.ipynb", "copy.ipynb")',
+        '%mlops decide "Second" --why "remembered"',
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, project.root / "solo.ipynb")
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(project.root)}}).execute()
+    assert not [o for c in nb.cells for o in c.outputs if o.get("name") == "stderr"]
+    decisions = _entries(project, "decision.recorded")
+    assert [d["notebook"]["path"] for d in decisions] == ["solo.ipynb", "solo.ipynb"]
+
+
 def test_a_kernel_that_cannot_know_says_so(shared: Project, elsewhere: Path) -> None:
     """A kernel run far from any notebook holding its code: the clear error, nothing recorded."""
     before = len(shared.ledger_path.read_text().splitlines())

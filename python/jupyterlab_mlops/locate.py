@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -127,9 +128,32 @@ def _skipped(entry: os.DirEntry[str]) -> bool:
     return entry.name in _SKIPPED or os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
 
 
+#: (path, size, modification time) -> what :func:`_code_cells` read, so that a kernel that
+#: searches again (one whose notebook was not found) only lists folders
+_READ: dict[tuple[str, int, int], tuple[set[str] | None, str | None]] = {}
+
+
 def _code_cells(file: Path) -> tuple[set[str] | None, str | None]:
     """The code of ``file``'s code cells and, for a papermill output, its input's path (None
     for a file that is not a readable notebook, e.g. one papermill is writing right now)."""
+    try:
+        stat = file.stat()
+    except OSError:
+        return None, None
+    key = (str(file), stat.st_size, stat.st_mtime_ns)
+    if key in _READ:
+        return _READ[key]
+    read = _parse(file)
+    if read[0] is not None and time.time_ns() - stat.st_mtime_ns > 2_000_000_000:
+        # remembered once a couple of seconds old: a second write within one timestamp tick
+        # could not hide a change
+        if len(_READ) > 4 * MAX_NOTEBOOKS:
+            _READ.clear()
+        _READ[key] = read
+    return read
+
+
+def _parse(file: Path) -> tuple[set[str] | None, str | None]:
     try:
         notebook = json.loads(file.read_text(encoding="utf-8"))
         cells = {
