@@ -199,6 +199,21 @@ def test_papermill_cli_as_the_example_says(shared: Project) -> None:
     _check_run(shared, before, seed=11)
 
 
+def test_papermill_cli_with_another_working_folder(shared: Project, elsewhere: Path) -> None:
+    """``papermill --cwd DIR`` runs the kernel in DIR; the notebook is found from the folder
+    papermill was started in (``$PWD``, as a shell sets it)."""
+    before = len(_entries(shared, "run.logged"))
+    done = subprocess.run(
+        [str(BIN / "papermill"), "train.ipynb", "cwd-out.ipynb", "-p", "seed", "17",
+         "--cwd", str(elsewhere)],
+        cwd=shared.root, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PWD": str(shared.root)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    _no_errors(shared.root / "cwd-out.ipynb")
+    _check_run(shared, before, seed=17)
+
+
 def test_papermill_api_from_inside_another_notebook(
     shared: Project, elsewhere: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
