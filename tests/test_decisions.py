@@ -94,3 +94,30 @@ def test_recording_the_same_decision_again_adds_nothing(project: Project, notebo
     make_notebook(notebook, ["x = 2"])
     assert not decide(why="stated in a review").repeated and not from_cli.repeated
     assert len(project.ledger.entries("decision.recorded")) == 4
+
+
+def test_a_cell_replayed_by_another_runner_is_the_same_decision(
+    project: Project, notebook: Path
+) -> None:
+    """JupyterLab sends the cell's id; papermill, a clean run and a batch run send only its
+    code (and papermill adds a parameters cell, so positions shift): the saved cell with that
+    code is the cell, and the decision is recorded once."""
+    save_with_cell(notebook, DECIDE)
+
+    def decide(**cell: str | None):
+        return record_decision(
+            project, title="Use GBM", why="AUC", actor=ACTOR, notebook=notebook, **cell
+        )
+
+    first = decide(cell_id="decide-cell", cell_source=DECIDE)  # JupyterLab
+    replayed = decide(cell_source=DECIDE)  # papermill, a clean run: no cell id
+    assert replayed.repeated and replayed.entry.hash == first.entry.hash
+    # the one entry is bound to the cell JupyterLab named
+    (entry,) = project.ledger.entries("decision.recorded")
+    assert entry.payload["cell"]["id"] == "decide-cell"
+    # and a new notebook version whose cell ids were regenerated still has that decision once
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[-1].id = "regenerated"
+    nbformat.write(nb, notebook)
+    assert decide(cell_source=DECIDE).repeated
+    assert len(project.ledger.entries("decision.recorded")) == 1

@@ -18,17 +18,21 @@ pytestmark = pytest.mark.slow
 
 
 def run_cells(
-    path: Path, sources: list[str], env: dict[str, str] | None = None
+    path: Path, sources: list[str], env: dict[str, str] | None = None, save: bool = True
 ) -> nbformat.NotebookNode:
-    """Save a notebook with these cells at ``path`` and execute it in a fresh kernel."""
+    """Save a notebook with these cells at ``path`` (without ``save``: an empty one, so that
+    no saved notebook holds the code run) and execute it in a fresh kernel."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
+    if not save:
+        nbformat.write(nb, path)
     nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    nbformat.write(nb, path)
+    if save:
+        nbformat.write(nb, path)
     old = dict(os.environ)
     os.environ.update(env or {"MLOPS_NOTEBOOK": str(path)})
     try:
@@ -163,7 +167,8 @@ def test_notebook_comes_from_jupyter_or_config_and_outside_a_project_says_init(
         env={"JPY_SESSION_NAME": str(project.root / "session.ipynb")},
     )
     assert not errors_of(nb.cells[1])
-    # nothing set: a clear error naming %config; then %config fixes it
+    # nothing set and no saved notebook holds the code (tests/test_runners.py has the runners
+    # whose notebook is found by its code): a clear error naming %config; then %config fixes it
     nb = run_cells(
         project.root / "unknown.ipynb",
         [
@@ -173,6 +178,7 @@ def test_notebook_comes_from_jupyter_or_config_and_outside_a_project_says_init(
             '%mlops decide "Here" --why "configured"',
         ],
         env={"MLOPS_NOTEBOOK": ""},
+        save=False,
     )
     assert "MlopsMagics.notebook" in errors_of(nb.cells[1])[0]
     assert not errors_of(nb.cells[3])

@@ -76,8 +76,12 @@ def record_decision(
         "alternatives": alternatives,
         "tags": clean_tags,
     }
-    if state is not None:
-        payload["cell"] = state.cell_binding(cell_id, cell_source) if cell_id else None
+    if state is not None:  # without a cell id (papermill, a clean or batch run, nbclient) the
+        # saved cell with this code is the one: the same decision from the same cell, whichever
+        # runner ran it, is then recognised as one
+        payload["cell"] = (
+            state.cell_binding(cell_id, cell_source) if cell_id else state.locate_cell(cell_source)
+        )
     entry, created = project.ledger.append_once(
         DECISION,
         payload,
@@ -116,27 +120,29 @@ def list_decisions(
 def _same_decision(
     project: Project, payload: dict[str, Any], state: NotebookState | None, links: list[str]
 ) -> Entry | None:
-    """An earlier entry recording exactly this decision, from the same cell (same code) or,
-    without a cell, from the same notebook version (or project-wide)."""
-    key = _decision_key(payload)
+    """An earlier entry recording exactly this decision from the same cell (same id and code,
+    whichever runner ran it) or on the same notebook version (or project-wide, without one)."""
+    text, cell = _decision_key(payload)
     for entry in project.ledger.entries(DECISION, notebook=state.path if state else None):
         if (entry.notebook is None) != (state is None):
             continue
-        if _decision_key(entry.payload) != key or list(entry.links) != links:
+        earlier_text, earlier_cell = _decision_key(entry.payload)
+        if earlier_text != text or list(entry.links) != links:
             continue
         if (
             state is None
-            or payload.get("cell")
+            or (cell[0] is not None and earlier_cell == cell)
             or entry.notebook["fingerprint"] == state.fingerprint
         ):
             return entry
     return None
 
 
-def _decision_key(payload: dict[str, Any]) -> tuple[Any, ...]:
+def _decision_key(payload: dict[str, Any]) -> tuple[dict[str, Any], tuple[Any, Any]]:
+    """What the decision says, and the cell it was recorded from (id, source digest)."""
     cell = payload.get("cell") or {}
     rest = {k: v for k, v in payload.items() if k != "cell"}
-    return rest, cell.get("id"), cell.get("source_sha256")
+    return rest, (cell.get("id"), cell.get("source_sha256"))
 
 
 def _text(name: str, value: str | None, limit: int) -> str:

@@ -27,7 +27,8 @@ class MlopsMagics(Magics):
     notebook = Unicode(
         "",
         help="Path of the notebook this kernel runs, if it cannot be detected "
-        "(by default: MLOPS_NOTEBOOK, else the path Jupyter gave the kernel).",
+        "(by default: MLOPS_NOTEBOOK, else the path JupyterLab or VS Code gave the kernel, "
+        "else the saved notebook holding the code this kernel ran).",
     ).tag(config=True)
     debug = Bool(False, help="Show full tracebacks for unexpected errors.").tag(config=True)
     progress_min_bytes = Int(

@@ -245,7 +245,9 @@ def run(name: str, **kwargs: Any) -> Run:
     """``with jupyterlab_mlops.run("NAME") as run:`` in notebook or script code.
 
     In a kernel the run is bound to the notebook and the cell, as with ``%%mlops run``
-    (``MLOPS_NOTEBOOK``, else the path Jupyter gave the kernel); the project is the notebook's,
+    (``%config MlopsMagics.notebook``, ``MLOPS_NOTEBOOK``, the path JupyterLab or VS Code gave
+    the kernel, else the saved notebook holding the code it ran: see
+    :func:`..kernel.current_notebook`); the project is the notebook's,
     else the current folder's. The actor is ``MLOPS_USER``, else git's identity, else the OS
     user.
     """
