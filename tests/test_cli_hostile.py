@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from jupyterlab_mlops.cli import main
@@ -63,6 +63,7 @@ def test_no_command_line_gets_a_traceback(
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
         code = main(argv)
     shown = err.getvalue()
+    event(f"exit {code}")
     assert "unexpected" not in shown and "Traceback" not in shown, (argv, shown)
     if shown.startswith("mlops: error:") or shown.startswith("usage:"):
         assert code in (1, 2), (argv, code, shown)

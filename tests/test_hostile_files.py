@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from jupyterlab_mlops.checklists.template import load_template
@@ -44,8 +44,10 @@ def test_any_config_is_read_or_refused_naming_the_file(tmp_path: Path, text: str
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
         load_config(path)
+        event("read")
     except MlopsError as exc:
         assert str(path) in exc.message and exc.hint
+        event("refused")
 
 
 ITEM = st.fixed_dictionaries(
@@ -73,8 +75,10 @@ def test_any_template_is_read_or_refused_naming_the_file(tmp_path: Path, text: s
     (tmp_path / "mine.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
         load_template("mine", [tmp_path])
+        event("read")
     except MlopsError as exc:
         assert "mine" in exc.message and exc.hint
+        event("refused")
 
 
 BODIES = st.one_of(
@@ -103,5 +107,7 @@ def test_any_request_body_is_a_model_or_a_400(raw: bytes) -> None:
     for model in (DecisionBody, SignoffBody):
         try:
             parse_body(raw, model)
+            event(f"{model.__name__}: read")
         except MlopsError as exc:
             assert exc.status == 400 and exc.hint, exc.message
+            event(f"{model.__name__}: refused (400)")

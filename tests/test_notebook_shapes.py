@@ -11,7 +11,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from jupyterlab_mlops.cli import main
@@ -147,7 +147,9 @@ def test_any_value_in_any_field_is_accepted_as_nbformat_would_or_refused_clearly
         read = read_notebook(path)
     except MlopsError as exc:
         assert "nb.ipynb is not a" in exc.message
+        event("refused")
         return
+    event("read")
     from jupyterlab_mlops.fingerprint import fingerprint_of
 
     fingerprint_of(read)  # what every command computes first
