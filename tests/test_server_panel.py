@@ -98,6 +98,8 @@ async def test_the_report_approvals_and_timeline_of_a_notebook(jp_fetch, credit:
     assert body["approvals"]["problems"] == ["no business sign-off"]
     assert body["me"] == {
         "identity": BUSINESS,
+        "name": "Bo",
+        "person": f"identity:{BUSINESS}",
         "anonymous": False,
         "single_user": False,
         "roles": ["business"],
