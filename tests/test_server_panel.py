@@ -49,6 +49,11 @@ def jp_server_config(jp_root_dir: Path) -> dict:
 @pytest.fixture
 def credit(jp_root_dir: Path) -> Path:
     """A minimal-tier project whose notebook passes everything but the business sign-off."""
+    return credit_project(jp_root_dir)
+
+
+def credit_project(jp_root_dir: Path) -> Path:
+    """``credit/`` under the server root: see the ``credit`` fixture."""
     root = git_project(jp_root_dir / "credit", rows=200, seed=5)
     project = find_project(root)
     config = project.config.model_copy(
