@@ -100,8 +100,21 @@ describe('Signoffs', () => {
     );
     const line = root.querySelectorAll('[data-testid="mlops-identity"] p');
     expect(line).toHaveLength(1);
-    expect(text(line[0])).toBe('Signing as Rita Chen · risk, it-ops');
-    expect(line[0].getAttribute('title')).toBe('Rita Risk <rita@example.com> (single-user mode)');
+    expect(text(line[0])).toBe('You Rita Chen · risk, it-ops');
+    expect(line[0].getAttribute('title')).toBe(
+      'Signing as Rita Risk <rita@example.com> in risk, it-ops (single-user mode)'
+    );
+    // holding every role (single-user mode): said in two words, so the line stays short
+    const all = m.render(
+      <Signoffs
+        approvals={approvals()}
+        me={me({ roles: ['business', 'risk', 'it-ops'] })}
+        onSignOff={jest.fn()}
+      />
+    );
+    expect(text(all.querySelector('[data-testid="mlops-identity"] p'))).toBe(
+      'You Rita Risk · every role'
+    );
   });
 
   it('offers approve and refuse only for the roles the user holds', () => {

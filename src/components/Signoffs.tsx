@@ -22,7 +22,7 @@ export function Signoffs(props: {
   const held = me?.roles ?? [];
   return (
     <div className="jp-mlops-signoffs" data-testid="mlops-signoffs">
-      <Identity me={me} />
+      <Identity me={me} roles={roles} />
       <Verdict approvals={approvals} />
       {approvals.blocking.length > 0 && (
         <p className="jp-mlops-warning" data-testid="mlops-approval-blocked">
@@ -79,19 +79,27 @@ function Verdict(props: { approvals: IApprovals }): JSX.Element {
  * Who signs when this browser's user presses a button, in one short line: the
  * person's name and the roles they hold (the full identity in the tooltip).
  */
-function Identity(props: { me: IMe | null }): JSX.Element {
+function Identity(props: { me: IMe | null; roles: readonly string[] }): JSX.Element {
   const { me } = props;
   if (!me) {
     return <p className="jp-mlops-muted">The server did not say who you are.</p>;
   }
-  const tooltip = (me.identity || 'unknown user') + (me.single_user ? ' (single-user mode)' : '');
+  const tooltip =
+    `Signing as ${me.identity || 'unknown user'}` +
+    (me.roles.length > 0 ? ` in ${me.roles.join(', ')}` : '') +
+    (me.single_user ? ' (single-user mode)' : '');
   return (
     <div className="jp-mlops-identity" data-testid="mlops-identity">
       <p className="jp-mlops-identity-line" title={tooltip}>
-        <span className="jp-mlops-label">Signing as</span>{' '}
+        <span className="jp-mlops-label">You</span>{' '}
         <span className="jp-mlops-identity-name">{me.name || me.identity || 'unknown user'}</span>
         {me.roles.length > 0 && (
-          <span className="jp-mlops-identity-roles"> · {me.roles.join(', ')}</span>
+          <span className="jp-mlops-identity-roles">
+            {' · '}
+            {props.roles.length > 1 && props.roles.every(r => me.roles.includes(r))
+              ? 'every role'
+              : me.roles.join(', ')}
+          </span>
         )}
       </p>
       {me.roles.length === 0 && (
