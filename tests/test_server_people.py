@@ -90,6 +90,8 @@ async def test_shared_project_the_servers_user_is_the_person_with_that_username(
     signoff = body["approvals"]["signoffs"]["business"]
     assert signoff["actor"] == "Bo <bo@example.com>" and signoff["person"] == body["me"]["person"]
     assert body["names"]["Bo <bo@example.com>"] == "Bo Berg" and body["approvals"]["may_run"]
+    (item,) = [i for i in body["report"]["items"] if i["id"] == "signoffs"]
+    assert [e["label"] for e in item["evidence"]] == ["business: approved by Bo Berg"]  # short
     check(body, "NotebookStatus")
     # Bo revokes from the panel as his Jupyter username: his approval no longer counts
     revoke = {"path": "credit/train.ipynb", "role": "business", "decision": "revoke"}
