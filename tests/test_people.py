@@ -211,3 +211,11 @@ def test_the_cli_signs_as_the_person_of_git_identity(team: Project) -> None:
     signoff = approval_status(team.root / "train.ipynb", team).latest["business"].to_json()
     assert signoff["actor"] == "Bo <bo@example.com>" and signoff["name"] == "Bo Berg"
     assert signoff["person"] == "person:Bo Berg" == person_key(team.config, "bo")
+
+
+def test_the_cli_names_a_config_problem_in_one_line(team: Project, mlops) -> None:
+    raw = {**team.config.model_dump(), "people": [RITA, {**BO, "identities": ["bo", "rchen"]}]}
+    (team.mlops_dir / "config").write_text(yaml.safe_dump(raw, sort_keys=False))
+    done = mlops("approvals", "train.ipynb", cwd=team.root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "the identity 'rchen' belongs to both Rita Chen and Bo Berg" in done.stderr
