@@ -16,6 +16,15 @@ export function shortFingerprint(fingerprint: string | null | undefined): string
   return hex.slice(0, 12);
 }
 
+/**
+ * An identity in one short line: `Name <email>` → `Name`; anything else as it is.
+ * (The server names a listed person; this is the fallback.)
+ */
+export function shortIdentity(identity: string): string {
+  const match = /^\s*([^<>]*?)\s*<[^<>]*>\s*$/.exec(identity);
+  return match && match[1] ? match[1] : identity;
+}
+
 /** The 12-character id shown for an entry. */
 export function shortId(decision: Pick<IDecision, 'id' | 'short_id'>): string {
   return (decision.short_id || decision.id).slice(0, 12);

@@ -19,6 +19,7 @@ import type {
   ITimelineEntry,
   ItemStatus
 } from './types';
+import { shortIdentity } from './format';
 
 type Raw = Record<string, any>;
 
@@ -81,8 +82,19 @@ export function normalizeStatus(raw: unknown, path: string): INotebookStatus {
     me: body.me ? normalizeMe(body.me) : null,
     report: body.report ? normalizeReport(body.report) : null,
     approvals: body.approvals ? normalizeApprovals(body.approvals) : null,
-    timeline: list(body.timeline, normalizeTimelineEntry)
+    timeline: list(body.timeline, normalizeTimelineEntry),
+    names: stringMap(body.names)
   };
+}
+
+function stringMap(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(obj(raw))) {
+    if (typeof value === 'string') {
+      out[key] = value;
+    }
+  }
+  return out;
 }
 
 export function normalizeDecision(raw: unknown): IDecision {
@@ -106,8 +118,11 @@ export function normalizeDecision(raw: unknown): IDecision {
 
 export function normalizeMe(raw: unknown): IMe {
   const me = obj(raw);
+  const identity = str(me.identity);
   return {
-    identity: str(me.identity),
+    identity,
+    name: str(me.name, shortIdentity(identity)),
+    person: str(me.person, `identity:${identity}`),
     anonymous: me.anonymous === true,
     single_user: me.single_user === true,
     roles: strings(me.roles)
@@ -173,6 +188,8 @@ export function normalizeSignoff(raw: unknown): ISignoff {
     kind: str(s.kind),
     role: str(s.role),
     actor: str(s.actor),
+    person: str(s.person, `identity:${str(s.actor)}`),
+    name: str(s.name, shortIdentity(str(s.actor))),
     time: str(s.time),
     comment: strOrNull(s.comment),
     fingerprint: strOrNull(s.fingerprint),

@@ -33,7 +33,12 @@ export interface IDecision {
 
 /** Who the Jupyter server says the browser's user is, and the roles they may sign in. */
 export interface IMe {
+  /** The identity the server acts as (in single-user mode: the kernel's and the CLI's). */
   identity: string;
+  /** The person's name (or the identity, shortened): one short line. */
+  name: string;
+  /** `person:NAME` or `identity:ACTOR`: compare with `ISignoff.person`. */
+  person: string;
   anonymous: boolean;
   /** The project allows Jupyter's anonymous user to sign off (local single-user mode). */
   single_user: boolean;
@@ -109,7 +114,12 @@ export interface ISignoff {
   id: string;
   kind: SignoffKind | string;
   role: string;
+  /** The identity that signed, as recorded. */
   actor: string;
+  /** Who signed: the same key as `IMe.person` when it was this user, by any identity. */
+  person: string;
+  /** How to show the signer in one short line. */
+  name: string;
   time: string;
   comment: string | null;
   /** Fingerprint of the notebook version that was signed. */
@@ -175,6 +185,8 @@ export interface INotebookStatus {
   approvals: IApprovals | null;
   /** Newest first. */
   timeline: ITimelineEntry[];
+  /** Identity → short name, for every actor the document shows. */
+  names: Record<string, string>;
 }
 
 /** `POST mlops/api/decisions` */

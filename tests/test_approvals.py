@@ -119,7 +119,7 @@ def test_refusals_revocations_and_who_may_sign(ready: Project) -> None:
     )
     status = approval_status(notebook)
     assert not status.may_run
-    assert f"risk refused by {RISK}: threshold too low" in status.problems()
+    assert "risk refused by Rita: threshold too low" in status.problems()
     sign_off(ready, notebook, role="risk", actor=RISK, decision="approve")
     assert approval_status(notebook).may_run
     sign_off(ready, notebook, role="it-ops", actor=OPS, decision="revoke", comment="moving hosts")

@@ -49,6 +49,11 @@ def jp_server_config(jp_root_dir: Path) -> dict:
 @pytest.fixture
 def credit(jp_root_dir: Path) -> Path:
     """A minimal-tier project whose notebook passes everything but the business sign-off."""
+    return credit_project(jp_root_dir)
+
+
+def credit_project(jp_root_dir: Path) -> Path:
+    """``credit/`` under the server root: see the ``credit`` fixture."""
     root = git_project(jp_root_dir / "credit", rows=200, seed=5)
     project = find_project(root)
     config = project.config.model_copy(
@@ -98,6 +103,8 @@ async def test_the_report_approvals_and_timeline_of_a_notebook(jp_fetch, credit:
     assert body["approvals"]["problems"] == ["no business sign-off"]
     assert body["me"] == {
         "identity": BUSINESS,
+        "name": "Bo",
+        "person": f"identity:{BUSINESS}",
         "anonymous": False,
         "single_user": False,
         "roles": ["business"],

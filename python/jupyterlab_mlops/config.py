@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from .errors import MlopsError, first_invalid_field
 from .yamlfile import read_yaml_mapping
@@ -18,6 +26,38 @@ RISK_TIERS: tuple[str, ...] = get_args(RiskTier)
 DEFAULT_ROLES = ("business", "risk", "it-ops")
 
 
+def _printable(value: str) -> str:
+    value = value.strip()
+    if not value or any(not ch.isprintable() for ch in value):
+        raise ValueError("must be printable text")
+    return value
+
+
+class Person(BaseModel):
+    """Someone on the team, listed once, with every identity that is theirs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: how the panel and the views name them, and how ``roles`` refer to them
+    name: str = Field(min_length=1, max_length=100)
+    #: who they are to each tool: git ``Name <email>`` (kernel, CLI), Jupyter username (server)
+    identities: list[str] = Field(min_length=1, max_length=20)
+
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, value: str) -> str:
+        return _printable(value)
+
+    @field_validator("identities")
+    @classmethod
+    def _printable_identities(cls, values: list[str]) -> list[str]:
+        cleaned = [_printable(v) for v in values]
+        twice = sorted({v for v in cleaned if cleaned.count(v) > 1})
+        if twice:
+            raise ValueError(f"{twice[0]!r} is listed twice")
+        return cleaned
+
+
 class ProjectConfig(BaseModel):
     """What ``mlops init`` writes and every command reads."""
 
@@ -28,7 +68,9 @@ class ProjectConfig(BaseModel):
     #: a shipped model template, or one of the project's own (``.mlops/checklists/NAME.yaml``)
     template: str = Field(default="classification", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     risk_tier: RiskTier = "limited"
-    #: sign-off role -> identities allowed to act in it (filled in by the team)
+    #: the team: each person once, with their identities (see :class:`Person`)
+    people: list[Person] = Field(default_factory=list)
+    #: sign-off role -> who may act in it: people's names (or, as older configs do, identities)
     roles: dict[str, list[str]] = Field(default_factory=lambda: {r: [] for r in DEFAULT_ROLES})
     #: allow sign-offs by Jupyter's "Anonymous" user (local single-user mode only)
     allow_anonymous: bool = False
@@ -47,10 +89,67 @@ class ProjectConfig(BaseModel):
     @field_validator("name")
     @classmethod
     def _printable_name(cls, value: str) -> str:
-        value = value.strip()
-        if not value or any(not ch.isprintable() for ch in value):
-            raise ValueError("must be printable text")
-        return value
+        return _printable(value)
+
+    @field_validator("people")
+    @classmethod
+    def _each_person_once(cls, people: list[Person]) -> list[Person]:
+        """Nobody listed twice, no identity shared by two people: who is who has one answer."""
+        names: set[str] = set()
+        owner: dict[str, str] = {}
+        for person in people:
+            if person.name.casefold() in names:
+                raise _invalid(
+                    f"{person.name} is listed twice; list each person once, with all of "
+                    "their identities"
+                )
+            names.add(person.name.casefold())
+            for identity in person.identities:
+                if owner.get(identity, person.name) != person.name:
+                    raise _invalid(
+                        f"the identity {identity!r} belongs to both {owner[identity]} and "
+                        f"{person.name}; an identity is one person's"
+                    )
+                owner[identity] = person.name
+        for person in people:
+            if owner.get(person.name, person.name) != person.name:
+                raise _invalid(
+                    f"{person.name!r} is both a person's name and an identity of "
+                    f"{owner[person.name]}; give them different names"
+                )
+        return people
+
+    @field_validator("roles")
+    @classmethod
+    def _each_member_once(
+        cls, roles: dict[str, list[str]], info: ValidationInfo
+    ) -> dict[str, list[str]]:
+        """A role names each person once (not by their name and again by an identity)."""
+        people = info.data.get("people") or []
+        for role, members in roles.items():
+            seen: dict[str, str] = {}
+            for member in members:
+                who = _person_named(people, member)
+                key = who.name if who else member
+                if key in seen:
+                    raise _invalid(
+                        f"{role} lists {key} twice ({seen[key]!r} and {member!r}); "
+                        "name each person once"
+                    )
+                seen[key] = member
+        return roles
+
+    def person_named(self, name_or_identity: str) -> Person | None:
+        """The person a role member refers to: by their name or one of their identities
+        (None when the text belongs to nobody listed)."""
+        return _person_named(self.people, name_or_identity)
+
+    def person_of(self, identity: str) -> Person | None:
+        """The person an acting identity belongs to (only their listed identities count)."""
+        for person in self.people:
+            if identity in person.identities:
+                return person
+        return None
 
     @field_validator("batch_output_dir")
     @classmethod
@@ -64,6 +163,17 @@ class ProjectConfig(BaseModel):
         ):
             raise ValueError("must be a folder inside the project, e.g. batch-runs")
         return pure.as_posix()
+
+
+def _person_named(people: list[Person], text: str) -> Person | None:
+    for person in people:
+        if text == person.name or text in person.identities:
+            return person
+    return None
+
+
+def _invalid(message: str) -> PydanticCustomError:
+    return PydanticCustomError("config", message)
 
 
 def load_config(path: Path) -> ProjectConfig:
@@ -86,8 +196,27 @@ def load_config(path: Path) -> ProjectConfig:
 def dump_config(config: ProjectConfig) -> str:
     import yaml
 
-    header = (
-        "# jupyterlab-mlops project configuration. Commit this file.\n"
-        '# roles: who may sign off in each role, e.g. risk: ["Ada Lovelace <ada@example.com>"]\n'
-    )
-    return header + yaml.safe_dump(config.model_dump(), sort_keys=False, allow_unicode=True)
+    body = yaml.safe_dump(config.model_dump(), sort_keys=False, allow_unicode=True)
+    if not config.people:  # the example goes where people belong
+        body = body.replace("people: []\n", PEOPLE_EXAMPLE, 1)
+    return CONFIG_HEADER + body
+
+
+CONFIG_HEADER = "# jupyterlab-mlops project configuration. Commit this file.\n"
+
+#: what ``mlops init`` writes in place of an empty ``people`` list
+PEOPLE_EXAMPLE = """\
+# people: each person once, with every identity that is theirs: git's "Name <email>"
+# (what the kernel and the mlops CLI act as, or MLOPS_USER) and their Jupyter username
+# (what the panel acts as). Roles below name people. For example:
+#   people:
+#     - name: Ada Lovelace
+#       identities: ["Ada Lovelace <ada@example.com>", ada]
+#     - name: Rita Chen
+#       identities: ["Rita Chen <rita@example.com>", rchen]
+#   roles:
+#     business: [Ada Lovelace]
+#     risk: [Rita Chen]
+people: []
+# roles: who may sign off in each role (people's names)
+"""

@@ -12,22 +12,31 @@ from typing import Any
 
 from .approvals import approval_status
 from .checklists.evaluate import check_notebook
+from .config import ProjectConfig
 from .paths import relative_to_root
+from .people import acting_identity, display_name, person_key
 from .roles import is_anonymous, roles_of
 from .status import notebook_status
 from .timeline import timeline
 
 
 def panel_document(notebook: Path, actor: str, root: Path) -> dict[str, Any]:
-    """The panel's view of the saved ``notebook`` for ``actor``; projects are looked for no
-    higher than ``root`` (the server's root), and the project's root is given relative to it."""
+    """The panel's view of the saved ``notebook`` for the server's user ``actor``; projects
+    are looked for no higher than ``root`` (the server's root), and the project's root is
+    given relative to it. ``me`` says who the user acts as, in one short line (``name``), and
+    ``names`` how to show every identity the document mentions."""
     status = notebook_status(notebook, stop=root)
     body = status.to_json()
     project = status.project
+    config = project.config if project else None
+    if project is not None:
+        actor = acting_identity(project, actor)
     body["me"] = {
         "identity": actor,
+        "name": display_name(config, actor),
+        "person": person_key(config, actor) if config else f"identity:{actor}",
         "anonymous": is_anonymous(actor),
-        "single_user": bool(project and project.config.allow_anonymous),
+        "single_user": bool(config and config.allow_anonymous),
         "roles": roles_of(project, actor) if project else [],
     }
     body["report"] = body["approvals"] = None
@@ -39,4 +48,22 @@ def panel_document(notebook: Path, actor: str, root: Path) -> dict[str, Any]:
         body["approvals"] = approval_status(notebook, project, report).to_json()
         entries = project.ledger.entries(notebook=report.notebook)
         body["timeline"] = timeline(entries, status.notebook)
+    body["names"] = _names(config, body)
     return body
+
+
+def _names(config: ProjectConfig | None, body: dict[str, Any]) -> dict[str, str]:
+    """Identity -> short name, for every actor the document shows."""
+    actors = {body["me"]["identity"]}
+    actors |= {row["actor"] for row in body["timeline"]}
+    actors |= {d["actor"] for d in body.get("decisions") or []}
+    for signoff in ((body.get("approvals") or {}).get("signoffs") or {}).values():
+        if signoff:
+            actors.add(signoff["actor"])
+    for item in (body.get("report") or {}).get("items") or []:
+        if item.get("waiver"):
+            actors.add(item["waiver"]["actor"])
+    retired = (body.get("report") or {}).get("retired")
+    if retired:
+        actors.add(retired["actor"])
+    return {actor: display_name(config, actor) for actor in sorted(actors)}

@@ -4,6 +4,7 @@ Roles (``business``, ``risk``, ``it-ops`` and any a project adds) and who may ac
 from ``.mlops/config``; the risk tier says which roles must sign and which must be independent
 of the notebook's authors. Jupyter's anonymous users hold no role unless the project allows
 local single-user mode. Sign-offs, waivers, retirement and reconfiguration all ask here.
+Roles name people; a person acts through any identity listed as theirs (:mod:`.people`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from pathlib import Path
 from .errors import ForbiddenError
 from .kinds import DATA_REGISTERED, DECISION, RUN_LOGGED
 from .ledger import Entry
+from .people import is_anonymous, member_key, person_key
 from .project import Project
+
+__all__ = ["is_anonymous"]  # re-exported: the surfaces ask roles about anonymity
 
 #: roles that must sign, per EU AI Act risk tier
 REQUIRED_ROLES = {
@@ -26,11 +30,6 @@ REQUIRED_ROLES = {
 INDEPENDENT_ROLES: dict[str, list[str]] = {"minimal": [], "limited": [], "high": ["risk"]}
 
 
-def is_anonymous(actor: str) -> bool:
-    """Jupyter's identity for users it does not know ("Anonymous Ananke" and the like)."""
-    return not actor.strip() or actor.strip().split()[0].lower() == "anonymous"
-
-
 def check_role_identity(project: Project, role: str, actor: str) -> None:
     """Refuse ``actor`` in ``role`` unless the config names them for it (anyone in
     single-user mode, where unassigned roles are open)."""
@@ -40,11 +39,13 @@ def check_role_identity(project: Project, role: str, actor: str) -> None:
             "sign-offs need a real identity; this user is anonymous to Jupyter",
             "log in with a named account, or set allow_anonymous: true in .mlops/config for local single-user mode",
         )
-    members = project.config.roles.get(role) or []
-    if members and actor not in members:
+    config = project.config
+    members = config.roles.get(role) or []
+    if members and person_key(config, actor) not in {member_key(config, m) for m in members}:
         raise ForbiddenError(
             f"{actor} may not sign off as {role}",
-            f"the {role} role is held by: {', '.join(members)}",
+            f"the {role} role is held by: {', '.join(members)}; if {actor} is one of them, "
+            "list it among their identities under people in .mlops/config",
         )
     if not members and not single_user:
         raise ForbiddenError(
@@ -73,8 +74,9 @@ def check_waiver_identity(project: Project, actor: str) -> None:
         return
     if is_anonymous(actor):
         raise ForbiddenError("waivers need a real identity", "log in with a named account")
-    holders = {member for members in project.config.roles.values() for member in members}
-    if actor not in holders:
+    config = project.config
+    holders = {member_key(config, m) for members in config.roles.values() for m in members}
+    if person_key(config, actor) not in holders:
         raise ForbiddenError(
             f"{actor} holds no sign-off role, so cannot waive items or change the checklist",
             "ask someone listed under roles in .mlops/config",
@@ -101,9 +103,13 @@ def check_independence(project: Project, notebook: str, role: str, actor: str) -
     """Refuse an author of ``notebook`` in a role the tier needs independent of its authors."""
     if role not in INDEPENDENT_ROLES[project.config.risk_tier] or project.config.allow_anonymous:
         return
-    if actor in notebook_authors(project, notebook):
+    config = project.config
+    me = person_key(config, actor)
+    authored = [a for a in notebook_authors(project, notebook) if person_key(config, a) == me]
+    if authored:
+        also = f" (as {', '.join(sorted(authored))})" if authored != [actor] else ""
         raise ForbiddenError(
-            f"{actor} worked on {notebook}, so cannot sign as {role} (independent review)",
+            f"{actor} worked on {notebook}{also}, so cannot sign as {role} (independent review)",
             f"the {project.config.risk_tier} risk tier needs someone who did not author the notebook",
         )
 

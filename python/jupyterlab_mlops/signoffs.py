@@ -15,6 +15,7 @@ from typing import Any
 from .canonical import sha256_hex
 from .kinds import GRANTED, REFUSED, REVOKED, SIGNOFF_KINDS
 from .ledger import Entry
+from .people import display_name, person_key
 from .project import Project
 from .roles import INDEPENDENT_ROLES, REQUIRED_ROLES, notebook_authors
 
@@ -62,6 +63,14 @@ class Bundle:
 class SignOff:
     entry: Entry
     current: bool  # bound to the notebook's current bundle
+    person: str = ""  # who signed (:func:`~.people.person_key`; default: the identity)
+    name: str = ""  # how to show them in one short line (default: the identity)
+
+    @classmethod
+    def of(cls, project: Project, entry: Entry, current: bool) -> SignOff:
+        """The sign-off ``entry`` with the person behind its identity."""
+        config, actor = project.config, entry.actor
+        return cls(entry, current, person_key(config, actor), display_name(config, actor))
 
     def to_json(self) -> dict[str, Any]:
         p = self.entry.payload
@@ -70,6 +79,8 @@ class SignOff:
             "kind": {GRANTED: "approved", REFUSED: "refused", REVOKED: "revoked"}[self.entry.kind],
             "role": p["role"],
             "actor": self.entry.actor,
+            "person": self.person or f"identity:{self.entry.actor}",
+            "name": self.name or self.entry.actor,
             "time": self.entry.time,
             "comment": p.get("comment"),
             "fingerprint": p["bundle"]["fingerprint"],
@@ -83,30 +94,36 @@ def latest_signoffs(
     """The latest sign-off in each role (for display), what changed since stale approvals,
     and what keeps the sign-offs from counting (empty when every required role is covered).
 
-    Each person's latest word in a role counts: a refusal stands (in any role) until that
-    person approves or revokes; an approval counts only for the current bundle, only from
-    someone who is not (or no longer) an author where the tier needs independence, and one
-    person covers one required role (except in single-user mode).
+    Each person's latest word in a role counts, whichever of their identities gave it: a
+    refusal stands (in any role) until that person approves or revokes; an approval counts
+    only for the current bundle, only from someone who is not (or no longer) an author (by
+    any of their identities) where the tier needs independence, and one person covers one
+    required role (except in single-user mode).
     """
     single_user = project.config.allow_anonymous
     tier = project.config.risk_tier
+    config = project.config
     latest: dict[str, SignOff | None] = dict.fromkeys(REQUIRED_ROLES[tier])
     by_person: dict[tuple[str, str], SignOff] = {}
     stale: list[str] = []
     entries = project.ledger.entries(notebook=notebook)
     needs_independence = bool(INDEPENDENT_ROLES[tier]) and not single_user
-    authors = notebook_authors(project, notebook, entries) if needs_independence else set()
+    authors = (
+        {person_key(config, a) for a in notebook_authors(project, notebook, entries)}
+        if needs_independence
+        else set()
+    )
     for entry in entries:
         if entry.kind not in SIGNOFF_KINDS:
             continue
-        signoff = SignOff(entry, entry.payload.get("bundle_digest") == bundle.digest)
+        signoff = SignOff.of(project, entry, entry.payload.get("bundle_digest") == bundle.digest)
         latest[entry.payload["role"]] = signoff
-        by_person[(entry.payload["role"], entry.actor)] = signoff
+        by_person[(entry.payload["role"], signoff.person)] = signoff
         if entry.kind == GRANTED and not signoff.current:
             stale = bundle.changes_from(entry.payload["bundle"])
     problems = [
-        f"{role} refused by {actor}: {s.entry.payload.get('comment')}"
-        for (role, actor), s in by_person.items()
+        f"{role} refused by {s.name}: {s.entry.payload.get('comment')}"
+        for (role, _), s in by_person.items()
         if s.entry.kind == REFUSED
     ]
     used: set[str] = set()
@@ -114,11 +131,11 @@ def latest_signoffs(
         granted = [s for (r, _), s in by_person.items() if r == role and s.entry.kind == GRANTED]
         valid = [s for s in granted if s.current]
         if role in INDEPENDENT_ROLES[tier] and not single_user:
-            valid = [s for s in valid if s.entry.actor not in authors]
+            valid = [s for s in valid if s.person not in authors]
         if not single_user:
-            valid = [s for s in valid if s.entry.actor not in used]
+            valid = [s for s in valid if s.person not in used]
         if valid:
-            used.add(valid[0].entry.actor)
+            used.add(valid[0].person)
         elif any(s.current for s in granted):
             problems.append(
                 f"the {role} sign-off does not count (its signer is an author or signs another role)"

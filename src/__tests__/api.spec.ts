@@ -189,7 +189,15 @@ describe('the issue 6 fields of GET notebook', () => {
       throw new Error('expected data');
     }
     const data = result.data;
-    expect(data.me).toEqual({ identity: 'Bo', anonymous: false, single_user: false, roles: [] });
+    expect(data.me).toEqual({
+      identity: 'Bo',
+      name: 'Bo',
+      person: 'identity:Bo',
+      anonymous: false,
+      single_user: false,
+      roles: []
+    });
+    expect(data.names).toEqual({});
     expect(data.report?.items[0]).toMatchObject({
       id: 'x',
       title: 'x',

@@ -9,6 +9,7 @@ import {
   ISignoff,
   ITimelineEntry
 } from '../api';
+import { shortIdentity } from '../format';
 
 export const FINGERPRINT = 'sha256:' + 'ab12cd34ef56'.padEnd(64, '0');
 export const OLD_FINGERPRINT = 'sha256:' + '99887766aa55'.padEnd(64, '0');
@@ -40,8 +41,11 @@ export function decision(overrides: Partial<IDecision> = {}): IDecision {
 }
 
 export function me(overrides: Partial<IMe> = {}): IMe {
+  const identity = overrides.identity ?? 'Rita Risk <rita@example.com>';
   return {
-    identity: 'Rita Risk <rita@example.com>',
+    identity,
+    name: shortIdentity(identity),
+    person: `identity:${identity}`,
     anonymous: false,
     single_user: false,
     roles: ['risk'],
@@ -144,11 +148,14 @@ export function report(overrides: Partial<IReport> = {}): IReport {
 }
 
 export function signoff(overrides: Partial<ISignoff> = {}): ISignoff {
+  const actor = overrides.actor ?? 'Bo Business <bo@example.com>';
   return {
     id: hexId(overrides.id),
     kind: 'approved',
     role: 'business',
-    actor: 'Bo Business <bo@example.com>',
+    actor,
+    person: `identity:${actor}`,
+    name: shortIdentity(actor),
     time: '2026-11-22T12:00:00Z',
     comment: 'fine',
     fingerprint: FINGERPRINT,
@@ -213,6 +220,7 @@ export function status(overrides: Partial<INotebookStatus> = {}): INotebookStatu
     report: null,
     approvals: null,
     timeline: [],
+    names: {},
     ...overrides
   };
 }

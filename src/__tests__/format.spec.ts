@@ -1,4 +1,4 @@
-import { newestFirst, sentence, shortFingerprint, shortId } from '../format';
+import { newestFirst, sentence, shortFingerprint, shortId, shortIdentity } from '../format';
 import { decision } from './fixtures';
 
 describe('format', () => {
@@ -23,5 +23,14 @@ describe('format', () => {
     expect(sentence('save the notebook first')).toBe('Save the notebook first.');
     expect(sentence('Done!')).toBe('Done!');
     expect(sentence('')).toBe('');
+  });
+});
+
+describe('shortIdentity', () => {
+  it('shows Name <email> as the name, anything else as it is', () => {
+    expect(shortIdentity('Ada Lovelace <ada@example.com>')).toBe('Ada Lovelace');
+    expect(shortIdentity('rchen')).toBe('rchen');
+    expect(shortIdentity('<ada@example.com>')).toBe('<ada@example.com>');
+    expect(shortIdentity('a <b> <c>')).toBe('a <b> <c>');
   });
 });

@@ -49,7 +49,11 @@ describe('Signoffs', () => {
     ]);
     const business = roleEl(root, 'business');
     expect(text(business.querySelector('.jp-mlops-signoff'))).toMatch(
-      /^approved by Bo Business <bo@example.com>, .+on ab12cd34ef56 current“ok for the pilot”$/
+      /^approved by Bo Business, .+on ab12cd34ef56 current“ok for the pilot”$/
+    );
+    // the person's name in one short line, the full identity in the tooltip
+    expect(business.querySelector('.jp-mlops-actor')?.getAttribute('title')).toBe(
+      'Bo Business <bo@example.com>'
     );
     const risk = roleEl(root, 'risk');
     expect(text(risk.querySelector('.jp-mlops-fingerprint'))).toBe('99887766aa55');
@@ -86,10 +90,30 @@ describe('Signoffs', () => {
     );
   });
 
-  it('shows the server user who will sign', () => {
-    const root = m.render(<Signoffs approvals={approvals()} me={me()} onSignOff={jest.fn()} />);
-    expect(text(root.querySelector('[data-testid="mlops-identity"]'))).toBe(
-      'Signing as Rita Risk <rita@example.com>'
+  it('shows who will sign in one short line: the person and the roles they hold', () => {
+    const root = m.render(
+      <Signoffs
+        approvals={approvals()}
+        me={me({ name: 'Rita Chen', roles: ['risk', 'it-ops'], single_user: true })}
+        onSignOff={jest.fn()}
+      />
+    );
+    const line = root.querySelectorAll('[data-testid="mlops-identity"] p');
+    expect(line).toHaveLength(1);
+    expect(text(line[0])).toBe('You Rita Chen · risk, it-ops');
+    expect(line[0].getAttribute('title')).toBe(
+      'Signing as Rita Risk <rita@example.com> in risk, it-ops (single-user mode)'
+    );
+    // holding every role (single-user mode): said in two words, so the line stays short
+    const all = m.render(
+      <Signoffs
+        approvals={approvals()}
+        me={me({ roles: ['business', 'risk', 'it-ops'] })}
+        onSignOff={jest.fn()}
+      />
+    );
+    expect(text(all.querySelector('[data-testid="mlops-identity"] p'))).toBe(
+      'You Rita Risk · every role'
     );
   });
 
@@ -154,7 +178,7 @@ describe('Signoffs', () => {
     expect(comment(root, 'risk').value).toBe('');
     root = render(made); // the refreshed status
     expect(text(roleEl(root, 'risk').querySelector('.jp-mlops-success'))).toBe(
-      'Approved in the risk role as Rita Risk <rita@example.com>.'
+      'Approved in the risk role as Rita Risk.'
     );
     // no longer current (e.g. the notebook was edited): the message goes
     root = render({ ...made, current: false });
@@ -239,18 +263,41 @@ describe('Signoffs', () => {
     expect(button(root, 'Approve as risk')!.disabled).toBe(true);
   });
 
-  it('offers to revoke an approval on record', async () => {
+  it('offers Revoke, not Approve, for this person\u2019s approval; never for another', async () => {
     const onSignOff = jest.fn(async () => signoff({ kind: 'revoked', role: 'risk' }));
+    // Rita approved risk from the CLI as git's identity; the panel knows her as "rchen"
+    const cli = signoff({
+      role: 'risk',
+      actor: 'Rita Chen <rita@example.com>',
+      person: 'person:Rita Chen',
+      name: 'Rita Chen'
+    });
     const root = m.render(
       <Signoffs
         approvals={approvals({
-          signoffs: { business: null, risk: signoff({ role: 'risk' }), 'it-ops': null }
+          signoffs: { business: signoff({ role: 'business' }), risk: cli, 'it-ops': null }
         })}
-        me={me()}
+        me={me({
+          identity: 'rchen',
+          name: 'Rita Chen',
+          person: 'person:Rita Chen',
+          roles: ['business', 'risk']
+        })}
         onSignOff={onSignOff}
       />
     );
+    const risk = roleEl(root, 'risk');
+    expect(text(risk.querySelector('.jp-mlops-signoff p'))).toMatch(
+      /^approved by Rita Chen \(you\), /
+    );
+    expect(risk.querySelector('[data-testid="mlops-signoff"]')?.getAttribute('data-mine')).toBe(
+      'true'
+    );
+    expect(button(root, 'Approve as risk')).toBeNull();
+    expect(text(risk.querySelector('.jp-mlops-help'))).toMatch(/^You approved this exact version/);
+    // Bo's business approval is his: Rita may approve too, but not revoke his
     expect(button(root, 'Revoke the business approval')).toBeNull();
+    expect(button(root, 'Approve as business')).not.toBeNull();
     await clickAndSettle(button(root, 'Revoke the risk approval'));
     expect(onSignOff).toHaveBeenCalledWith({
       role: 'risk',

@@ -69,9 +69,14 @@ describe('PanelView', () => {
     const newer = decision({
       id: 'b'.repeat(64),
       title: 'Drop rows without income',
+      actor: 'Bo Berg <bo@example.com>',
       time: '2026-11-22T23:31:22.123456Z'
     });
-    const panel = render(ready(status({ decisions: [older, newer] })));
+    const panel = render(
+      ready(
+        status({ decisions: [older, newer], names: { 'Ada <ada@example.com>': 'Ada Lovelace' } })
+      )
+    );
 
     const items = Array.from(panel.querySelectorAll('.jp-mlops-decision'));
     expect(items.map(i => text(i.querySelector('.jp-mlops-decision-title')))).toEqual([
@@ -91,7 +96,13 @@ describe('PanelView', () => {
       'model',
       'explainability'
     ]);
-    expect(text(detailed.querySelector('.jp-mlops-actor'))).toBe('Ada <ada@example.com>');
+    // the person's name (the server's names), the identity in the tooltip
+    expect(text(detailed.querySelector('.jp-mlops-actor'))).toBe('Ada Lovelace');
+    expect(detailed.querySelector('.jp-mlops-actor')?.getAttribute('title')).toBe(
+      'Ada <ada@example.com>'
+    );
+    // without a name from the server, `Name <email>` is shortened to the name
+    expect(text(items[0].querySelector('.jp-mlops-actor'))).toBe('Bo Berg');
     const time = detailed.querySelector('time.jp-mlops-time');
     expect(time?.getAttribute('title')).toBe('2026-11-20T08:00:00.000000Z');
     expect(time?.getAttribute('datetime')).toBe('2026-11-20T08:00:00.000000Z');
@@ -146,9 +157,10 @@ describe('PanelView', () => {
   it('suggests mlops init itself when the server gives no hint', () => {
     const panel = render(ready({ ...noProjectStatus(), hint: undefined }));
     const empty = panel.querySelector('.jp-mlops-empty[data-kind="no-project"]');
-    expect(
-      Array.from(empty?.querySelectorAll('code') ?? []).map(c => text(c))
-    ).toEqual(['mlops init', '%mlops init']);
+    expect(Array.from(empty?.querySelectorAll('code') ?? []).map(c => text(c))).toEqual([
+      'mlops init',
+      '%mlops init'
+    ]);
   });
 
   it('shows a server error with its hint', () => {

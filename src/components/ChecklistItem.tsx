@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import { IReportItem } from '../api';
 import { formatLocalTime } from '../format';
+import { Actor } from './Actor';
 import { EvidenceLinks, IEvidenceNavigation } from './EvidenceLinks';
 import { FixHint } from './FixHint';
 import { StatusPill } from './StatusPill';
@@ -24,7 +25,7 @@ export function ChecklistItem(props: { item: IReportItem; nav: IEvidenceNavigati
       {item.evidence.length > 0 && <EvidenceLinks evidence={item.evidence} nav={nav} />}
       {item.waiver && (
         <p className="jp-mlops-item-waiver">
-          <span className="jp-mlops-label">Waived</span> by {item.waiver.actor},{' '}
+          <span className="jp-mlops-label">Waived</span> by <Actor identity={item.waiver.actor} />,{' '}
           <time dateTime={item.waiver.time} title={item.waiver.time}>
             {formatLocalTime(item.waiver.time)}
           </time>

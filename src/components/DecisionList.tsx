@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import { IDecision } from '../api';
 import { formatLocalTime, newestFirst, shortId } from '../format';
+import { Actor } from './Actor';
 
 /**
  * The notebook's key decisions, newest first. All user text is rendered as
@@ -59,7 +60,7 @@ export function Decision(props: { decision: IDecision }): JSX.Element {
         </ul>
       )}
       <div className="jp-mlops-decision-meta">
-        <span className="jp-mlops-actor">{d.actor}</span>
+        <Actor identity={d.actor} />
         <time className="jp-mlops-time" dateTime={d.time} title={d.time}>
           {formatLocalTime(d.time)}
         </time>

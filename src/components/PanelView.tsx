@@ -5,6 +5,7 @@ import { IPanelActions } from '../actions';
 import { INotebookStatus, ITimelineEntry } from '../api';
 import { mlflowRunUrl, sentence } from '../format';
 import { IPanelState } from '../model';
+import { NamesContext } from './Actor';
 import { Checklist } from './Checklist';
 import { DecisionForm } from './DecisionForm';
 import { DecisionList } from './DecisionList';
@@ -120,7 +121,7 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
   const { report, approvals } = status;
   const failing = report ? report.items.filter(i => i.status === 'fail').length : 0;
   return (
-    <>
+    <NamesContext.Provider value={status.names}>
       <ProjectHeader project={status.project} />
       <NotebookSummary status={status} onShowEntry={showEntry} />
       {report && (
@@ -162,7 +163,7 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
           runUrl={runUrl}
         />
       </Section>
-    </>
+    </NamesContext.Provider>
   );
 }
 

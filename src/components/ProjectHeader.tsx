@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import { INotebookStatus, IProjectInfo } from '../api';
 import { baseName, plural, shortFingerprint } from '../format';
+import { Actor } from './Actor';
 import { ApprovalSummary } from './ApprovalSummary';
 import { StageBadge } from './StageBadge';
 
@@ -59,7 +60,7 @@ export function NotebookSummary(props: {
               {report.retired && (
                 <span className="jp-mlops-retired" data-testid="mlops-retired">
                   {' '}
-                  by {report.retired.actor}
+                  by <Actor identity={report.retired.actor} />
                   {report.retired.why ? `: ${report.retired.why}` : ''}
                 </span>
               )}

@@ -17,12 +17,17 @@ export function SignoffControls(props: {
   role: string;
   /** The role's latest sign-off on record: a "done" message shows while it is the one made here. */
   record: ISignoff | null;
+  /** Who signs, in one short line (the person's name). */
   identity: string;
   approveBlocked: boolean;
+  /** This user's approval of this exact version is on record: nothing to approve again. */
+  alreadyApproved?: boolean;
+  /** This user's approval is on record (revoking someone else's is not theirs to do). */
   canRevoke: boolean;
   onSignOff: (input: ISignoffInput) => Promise<ISignoff>;
 }): JSX.Element {
   const { role, identity, approveBlocked, canRevoke, onSignOff } = props;
+  const alreadyApproved = props.alreadyApproved === true;
   const [comment, setComment] = React.useState('');
   const [busy, setBusy] = React.useState<SignoffDecision | null>(null);
   const [error, setError] = React.useState<ApiError | null>(null);
@@ -65,23 +70,27 @@ export function SignoffControls(props: {
         onChange={e => setComment(e.target.value)}
       />
       <p id={`${id}-help`} className="jp-mlops-muted jp-mlops-help">
-        {approveBlocked
-          ? 'Approving waits for the checklist; you can still refuse, with a comment.'
-          : hasComment
-            ? `Signs this exact version${who}.`
-            : `Signs this exact version${who}. A refusal needs a comment.`}
+        {alreadyApproved
+          ? 'You approved this exact version. Revoke it, or refuse with a comment.'
+          : approveBlocked
+            ? 'Approving waits for the checklist; you can still refuse, with a comment.'
+            : hasComment
+              ? `Signs this exact version${who}.`
+              : `Signs this exact version${who}. A refusal needs a comment.`}
       </p>
       <div className="jp-mlops-form-actions">
-        <button
-          type="button"
-          className="jp-mlops-button jp-mlops-approve"
-          data-testid="mlops-approve"
-          aria-label={`Approve as ${role}`}
-          disabled={busy !== null || approveBlocked}
-          onClick={() => void act('approve')}
-        >
-          {busy === 'approve' ? 'Approving…' : 'Approve'}
-        </button>
+        {!alreadyApproved && (
+          <button
+            type="button"
+            className="jp-mlops-button jp-mlops-approve"
+            data-testid="mlops-approve"
+            aria-label={`Approve as ${role}`}
+            disabled={busy !== null || approveBlocked}
+            onClick={() => void act('approve')}
+          >
+            {busy === 'approve' ? 'Approving…' : 'Approve'}
+          </button>
+        )}
         <button
           type="button"
           className="jp-mlops-button jp-mlops-refuse"

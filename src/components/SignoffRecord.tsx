@@ -2,9 +2,13 @@ import * as React from 'react';
 
 import { ISignoff } from '../api';
 import { formatLocalTime, shortFingerprint } from '../format';
+import { Actor } from './Actor';
 
-/** The latest sign-off in a role: what, who, when, on which version, current or STALE. */
-export function SignoffRecord(props: { signoff: ISignoff | null }): JSX.Element {
+/**
+ * The latest sign-off in a role: what, who (the person's name; "you" when it is
+ * this user, by any of their identities), when, on which version, current or STALE.
+ */
+export function SignoffRecord(props: { signoff: ISignoff | null; mine?: boolean }): JSX.Element {
   const s = props.signoff;
   if (!s) {
     return <p className="jp-mlops-signoff jp-mlops-muted">not signed</p>;
@@ -15,13 +19,15 @@ export function SignoffRecord(props: { signoff: ISignoff | null }): JSX.Element 
       className="jp-mlops-signoff"
       data-kind={s.kind}
       data-current={String(s.current)}
+      data-mine={String(props.mine === true)}
       data-testid="mlops-signoff"
     >
       <p>
         <span className="jp-mlops-signoff-kind" data-kind={s.kind}>
           {s.kind}
         </span>{' '}
-        by <span className="jp-mlops-actor">{s.actor}</span>,{' '}
+        by <Actor identity={s.actor} name={s.name} />
+        {props.mine && <span className="jp-mlops-you"> (you)</span>},{' '}
         <time className="jp-mlops-time" dateTime={s.time} title={s.time}>
           {formatLocalTime(s.time)}
         </time>

@@ -22,7 +22,7 @@ export function Signoffs(props: {
   const held = me?.roles ?? [];
   return (
     <div className="jp-mlops-signoffs" data-testid="mlops-signoffs">
-      <Identity me={me} />
+      <Identity me={me} roles={roles} />
       <Verdict approvals={approvals} />
       {approvals.blocking.length > 0 && (
         <p className="jp-mlops-warning" data-testid="mlops-approval-blocked">
@@ -38,7 +38,7 @@ export function Signoffs(props: {
             signoff={approvals.signoffs[role] ?? null}
             canSign={onSignOff !== undefined && held.includes(role)}
             approveBlocked={approvals.blocking.length > 0}
-            identity={me?.identity ?? ''}
+            me={me}
             onSignOff={onSignOff}
           />
         ))}
@@ -75,19 +75,31 @@ function Verdict(props: { approvals: IApprovals }): JSX.Element {
   );
 }
 
-/** Who signs when this browser's user presses a button. */
-function Identity(props: { me: IMe | null }): JSX.Element {
+/**
+ * Who signs when this browser's user presses a button, in one short line: the
+ * person's name and the roles they hold (the full identity in the tooltip).
+ */
+function Identity(props: { me: IMe | null; roles: readonly string[] }): JSX.Element {
   const { me } = props;
   if (!me) {
     return <p className="jp-mlops-muted">The server did not say who you are.</p>;
   }
+  const tooltip =
+    `Signing as ${me.identity || 'unknown user'}` +
+    (me.roles.length > 0 ? ` in ${me.roles.join(', ')}` : '') +
+    (me.single_user ? ' (single-user mode)' : '');
   return (
     <div className="jp-mlops-identity" data-testid="mlops-identity">
-      <p>
-        <span className="jp-mlops-label">Signing as</span>{' '}
-        <span className="jp-mlops-identity-name">{me.identity || 'unknown user'}</span>
-        {me.anonymous && me.single_user && (
-          <span className="jp-mlops-muted"> (single-user mode)</span>
+      <p className="jp-mlops-identity-line" title={tooltip}>
+        <span className="jp-mlops-label">You</span>{' '}
+        <span className="jp-mlops-identity-name">{me.name || me.identity || 'unknown user'}</span>
+        {me.roles.length > 0 && (
+          <span className="jp-mlops-identity-roles">
+            {' · '}
+            {props.roles.length > 1 && props.roles.every(r => me.roles.includes(r))
+              ? 'every role'
+              : me.roles.join(', ')}
+          </span>
         )}
       </p>
       {me.roles.length === 0 && (
@@ -107,25 +119,29 @@ function RoleRow(props: {
   signoff: ISignoff | null;
   canSign: boolean;
   approveBlocked: boolean;
-  identity: string;
+  me: IMe | null;
   onSignOff?: (input: ISignoffInput) => Promise<ISignoff>;
 }): JSX.Element {
-  const { role, signoff, canSign, onSignOff } = props;
+  const { role, signoff, canSign, onSignOff, me } = props;
   const state = !signoff ? 'missing' : signoff.current ? signoff.kind : 'stale';
+  // this user's own sign-off, whichever of their identities gave it (the CLI, a kernel, here)
+  const mine = signoff !== null && me !== null && signoff.person === me.person;
+  const approvedByMe = mine && signoff.kind === 'approved';
   return (
     <li className="jp-mlops-role" data-role={role} data-state={state} data-testid="mlops-role">
       <div className="jp-mlops-role-head">
         <span className="jp-mlops-role-name">{role}</span>
         {!props.required && <span className="jp-mlops-muted"> (not required for this tier)</span>}
       </div>
-      <SignoffRecord signoff={signoff} />
+      <SignoffRecord signoff={signoff} mine={mine} />
       {canSign && onSignOff && (
         <SignoffControls
           role={role}
           record={signoff}
-          identity={props.identity}
+          identity={me?.name ?? ''}
           approveBlocked={props.approveBlocked}
-          canRevoke={signoff !== null && signoff.kind === 'approved'}
+          alreadyApproved={approvedByMe && signoff.current}
+          canRevoke={approvedByMe}
           onSignOff={onSignOff}
         />
       )}

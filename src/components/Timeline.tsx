@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import { ITimelineEntry } from '../api';
 import { formatLocalTime, kindLabel, parseLink, plural } from '../format';
+import { Actor } from './Actor';
 
 /** Which entry to bring into view; `seq` changes on every request (same entry twice). */
 export interface IHighlight {
@@ -166,7 +167,7 @@ function TimelineEntry(props: {
       <p className="jp-mlops-entry-summary">{e.summary}</p>
       <EntryLinks entry={e} onShowEntry={onShowEntry} runUrl={runUrl} />
       <div className="jp-mlops-decision-meta">
-        <span className="jp-mlops-actor">{e.actor}</span>
+        <Actor identity={e.actor} />
         <time className="jp-mlops-time" dateTime={e.time} title={e.time}>
           {formatLocalTime(e.time)}
         </time>

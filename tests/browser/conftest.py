@@ -55,6 +55,29 @@ def _write_settings(settings: Path, theme: str) -> None:
     (quiet / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
 
 
+def this_checkout(tmp_path: Path) -> dict[str, str]:
+    """Environment for a JupyterLab that runs this checkout, not whichever one the venv's
+    editable install points at: its Python package first on ``PYTHONPATH``, and its built
+    ``labextension/`` first on ``JUPYTER_PATH`` (JupyterLab takes the first extension of a
+    name it finds there)."""
+    env = {
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPO / "python"), os.environ.get("PYTHONPATH")])
+        )
+    }
+    built = REPO / "labextension"
+    if (built / "package.json").is_file():
+        data = tmp_path / "jupyter-path"
+        (data / "labextensions").mkdir(parents=True, exist_ok=True)
+        link = data / "labextensions" / "jupyterlab-mlops"
+        if not link.exists():
+            link.symlink_to(built, target_is_directory=True)
+        env["JUPYTER_PATH"] = os.pathsep.join(
+            filter(None, [str(data), os.environ.get("JUPYTER_PATH")])
+        )
+    return env
+
+
 @pytest.fixture
 def start_lab(tmp_path: Path) -> Iterator:
     """Start JupyterLab on a prepared root folder; stops it after the test."""
@@ -70,6 +93,7 @@ def start_lab(tmp_path: Path) -> Iterator:
         ARTIFACTS.mkdir(exist_ok=True)
         env = {
             **os.environ,
+            **this_checkout(tmp_path),
             "MLOPS_USER": "Grace Hopper <grace@example.com>",
             "JUPYTER_PLATFORM_DIRS": "1",
         }

@@ -154,7 +154,8 @@ def test_approve_as_a_role_then_edit_a_cell_and_the_approval_turns_stale(
     )
     expect(run).to_have_attribute("target", "_blank")
     expect(panel.locator("[data-testid=mlops-verdict]")).to_contain_text("Not approved")
-    expect(panel.locator("[data-testid=mlops-identity]")).to_contain_text("Anonymous")
+    # single-user mode: the panel signs as the local identity, as the kernel and the CLI do
+    expect(panel.locator("[data-testid=mlops-identity]")).to_contain_text("Grace Hopper")
     expect(panel.locator("[data-testid=mlops-approval-state]")).to_contain_text("none yet")
     # a refusal needs a comment
     expect(business.get_by_role("button", name="Refuse as business")).to_be_disabled()
@@ -164,7 +165,7 @@ def test_approve_as_a_role_then_edit_a_cell_and_the_approval_turns_stale(
     business.get_by_role("button", name="Approve as business").click()
 
     expect(business).to_have_attribute("data-state", "approved", timeout=20_000)
-    expect(business.locator(".jp-mlops-signoff")).to_contain_text("Anonymous")
+    expect(business.locator(".jp-mlops-signoff")).to_contain_text("Grace Hopper (you)")
     expect(business.locator(".jp-mlops-signoff-comment")).to_have_text(
         "“<b>fine</b> for the pilot”"
     )

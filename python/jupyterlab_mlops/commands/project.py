@@ -50,8 +50,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     init.add_argument(
         "--single-user",
         action="store_true",
-        help="local single-user mode: Jupyter's anonymous user may sign off, unassigned roles "
-        "are open to anyone, independence is not enforced (never for a shared project)",
+        help="local single-user mode: the Jupyter server acts as your local identity (as the "
+        "kernel and the CLI do: MLOPS_USER, else git's), unassigned roles are open to anyone, "
+        "independence is not enforced (never for a shared project)",
     )
 
     decide = add_command(

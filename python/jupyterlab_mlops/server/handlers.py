@@ -19,6 +19,7 @@ from ..decisions import record_decision
 from ..errors import ForbiddenError, MlopsError, NotFoundError, first_invalid_field
 from ..panel import panel_document
 from ..paths import confine
+from ..people import acting_identity
 from ..portfolio import portfolio
 from ..project import find_project
 from ..roles import is_anonymous
@@ -111,8 +112,9 @@ class DecisionsHandler(MlopsHandler):
     def _record(self, raw: bytes, actor: str) -> dict[str, Any]:
         body = parse_body(raw, DecisionBody)
         notebook = self.notebook_path(body.path)
+        project = find_project(notebook, stop=self.root_dir)
         decision = record_decision(
-            find_project(notebook, stop=self.root_dir), title=body.title, why=body.why, actor=actor,
+            project, title=body.title, why=body.why, actor=acting_identity(project, actor),
             alternatives=body.alternatives or None, tags=body.tags, notebook=notebook,
         )  # fmt: skip
         return {"decision": decision.to_json()}
@@ -133,11 +135,11 @@ class SignoffsHandler(MlopsHandler):
         notebook = self.notebook_path(body.path)
         project = find_project(notebook, stop=self.root_dir)
         entry = sign_off(
-            project, notebook, role=body.role, actor=actor, decision=body.decision,
-            comment=body.comment,
+            project, notebook, role=body.role, actor=acting_identity(project, actor),
+            decision=body.decision, comment=body.comment,
         )  # fmt: skip
         return {
-            "signoff": SignOff(entry, True).to_json(),
+            "signoff": SignOff.of(project, entry, True).to_json(),
             "approvals": approval_status(notebook, project).to_json(),
         }
 
@@ -190,7 +192,8 @@ def parse_body(raw: bytes, model: type[BaseModelT]) -> BaseModelT:
 def actor_of(user: Any) -> str:
     """The identity ledger entries record for a Jupyter server user: its unique ``username``
     (a display name can be shared), or its name when Jupyter made it up for an anonymous user
-    (so that it is recognised, and refused, as anonymous)."""
+    (so that it is recognised as anonymous: refused, or in a single-user project taken as the
+    local person, see :func:`~jupyterlab_mlops.people.acting_identity`)."""
     if isinstance(user, str):
         return user
     name = str(getattr(user, "name", "") or "")

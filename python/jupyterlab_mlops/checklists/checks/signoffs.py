@@ -15,7 +15,7 @@ def signoffs(context: Context) -> Outcome:
     bundle = current_bundle(context.project, context.project.root / context.state.path, context)
     latest, stale, problems = latest_signoffs(context.project, context.state.path, bundle)
     evidence = tuple(
-        Evidence("entry", s.entry.hash, f"{role}: {s.to_json()['kind']} by {s.entry.actor}")
+        Evidence("entry", s.entry.hash, f"{role}: {s.to_json()['kind']} by {s.name}")
         for role, s in latest.items()
         if s is not None
     )
