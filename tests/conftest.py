@@ -10,10 +10,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from jupyterlab_mlops.project import Project, find_project, init_project
 
 from .helpers import ACTOR, make_notebook
+
+# In CI the property tests draw the same examples every run (a failure there must be
+# reproducible); elsewhere they draw new ones each run, to keep finding cases.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

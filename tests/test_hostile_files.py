@@ -111,3 +111,19 @@ def test_any_request_body_is_a_model_or_a_400(raw: bytes) -> None:
         except MlopsError as exc:
             assert exc.status == 400 and exc.hint, exc.message
             event(f"{model.__name__}: refused (400)")
+
+
+def test_a_missing_or_circular_parent_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text("extends: '0'\n")
+    (tmp_path / "a.yaml").write_text("extends: b\n")
+    (tmp_path / "b.yaml").write_text("extends: a\n")
+    for name, message in [
+        ("mine", "mine.yaml: extends '0', but there is no checklist template named '0'"),
+        ("a", "b.yaml: templates extend each other in a circle: a -> b -> a"),
+    ]:
+        try:
+            load_template(name, [tmp_path])
+        except MlopsError as exc:
+            assert message in exc.message
+        else:
+            raise AssertionError(f"{name} loaded")

@@ -74,7 +74,9 @@ def template_dirs(project_root: Path | None, extra: list[str] = ()) -> list[Path
     return folders
 
 
-def load_template(name: str, folders: list[Path]) -> tuple[Template, list[Path]]:
+def load_template(
+    name: str, folders: list[Path], _chain: tuple[str, ...] = ()
+) -> tuple[Template, list[Path]]:
     """The template ``name`` with its ``extends`` chain and overrides applied, and the files
     it came from. A malformed file is one clear error naming the file and the field."""
     files = [folder / f"{name}.yaml" for folder in folders if (folder / f"{name}.yaml").is_file()]
@@ -93,7 +95,17 @@ def load_template(name: str, folders: list[Path]) -> tuple[Template, list[Path]]
         if template.extends and not parent_seen:
             if template.extends == name:
                 raise MlopsError(f"{file}: a template cannot extend itself", "fix `extends`")
-            parent, parent_files = load_template(template.extends, folders)
+            if template.extends in _chain:
+                circle = " -> ".join([*_chain, name, template.extends])
+                raise MlopsError(
+                    f"{file}: templates extend each other in a circle: {circle}", "fix `extends`"
+                )
+            try:
+                parent, parent_files = load_template(template.extends, folders, (*_chain, name))
+            except NotFoundError as exc:
+                raise NotFoundError(
+                    f"{file}: extends {template.extends!r}, but there is {exc.message}", exc.hint
+                ) from exc
             merged = {item.id: item for item in parent.items}
             files = [*parent_files, *files]
             parent_seen = True
