@@ -15,6 +15,9 @@ DECISION = "decision.recorded"
 DATA_REGISTERED = "data.registered"
 RUN_LOGGED = "run.logged"
 MODEL_REGISTERED = "model.registered"
+# explanations
+EXPLANATION_RECORDED = "explanation.recorded"
+SCENARIO_SAVED = "whatif.saved"  # a what-if scenario someone explored and kept
 # checklists
 EXECUTED = "notebook.executed"  # a clean run in a fresh kernel
 WAIVED = "checklist.waived"
