@@ -140,6 +140,34 @@ export function mlflowRunUrl(
     : `${base}/#/runs/${run}`;
 }
 
+/**
+ * The MLflow UI page of a run's artifact (a file or folder under the run's
+ * artifact root), on the run page's Artifacts tab. That route needs the
+ * experiment; without it, the run's direct page (which redirects to it, at its
+ * Overview tab). Null without a usable base URL or run id.
+ */
+export function mlflowArtifactUrl(
+  baseUrl: string | null | undefined,
+  runId: string,
+  artifactPath: string,
+  experimentId?: string | null
+): string | null {
+  const run = mlflowRunUrl(baseUrl, runId, experimentId);
+  const parts = artifactPath.split('/').filter(p => p && p !== '.' && p !== '..');
+  if (!run || !experimentId || parts.length === 0) {
+    return run;
+  }
+  return `${run}/artifacts/${parts.map(encodeURIComponent).join('/')}`;
+}
+
+/** An `mlflow-artifact` evidence ref, `RUN_ID/PATH`, split at the first slash. */
+export function splitArtifactRef(ref: string): { runId: string; path: string } {
+  const slash = ref.indexOf('/');
+  return slash < 0
+    ? { runId: ref, path: '' }
+    : { runId: ref.slice(0, slash), path: ref.slice(slash + 1) };
+}
+
 /** The last part of a path ("dir/a.ipynb" → "a.ipynb"). */
 export function baseName(path: string): string {
   return path.split('/').pop() || path;

@@ -63,8 +63,11 @@ export type ItemStatus = 'pass' | 'fail' | 'waived';
 
 /** Something a checklist outcome rests on. */
 export interface IEvidence {
-  kind: 'entry' | 'mlflow-run' | 'data' | 'file' | 'cell' | string;
-  /** An entry hash, an MLflow run id, a file name, a cell index (as text). */
+  kind: 'entry' | 'mlflow-run' | 'mlflow-artifact' | 'data' | 'file' | 'cell' | string;
+  /**
+   * An entry hash, an MLflow run id, `RUN_ID/PATH` of a run's artifact, a file
+   * name, a cell index (as text).
+   */
   ref: string;
   label: string;
 }

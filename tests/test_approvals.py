@@ -23,6 +23,7 @@ from jupyterlab_mlops.experiments import runs
 from jupyterlab_mlops.project import Project, find_project
 
 from .helpers import ACTOR, git_project, make_notebook
+from .helpers.explanations import record_explanation
 
 BUSINESS, RISK, OPS = "Bo <bo@example.com>", "Rita <rita@example.com>", "Ian <ian@example.com>"
 SOURCES = ["seed = 7\nthreshold = 0.2", "import math", "x = math.pi"]
@@ -50,6 +51,7 @@ def ready(tmp_path: Path) -> Project:
         run.log(test_roc_auc=0.8)
     (project.root / "requirements.txt").write_text("pandas==2.2.3\n")
     clean_run(project, notebook, actor=ACTOR)  # a fresh kernel runs it top to bottom
+    record_explanation(project, notebook)
     return configure(
         project, roles={"business": [BUSINESS], "risk": [RISK, ACTOR], "it-ops": [OPS]}
     )

@@ -24,6 +24,7 @@ from jupyterlab_mlops.people import display_name, person_key
 from jupyterlab_mlops.project import Project, find_project, init_project
 
 from .helpers import ACTOR, git_project, make_notebook
+from .helpers.explanations import record_explanation
 
 ADA = {"name": "Ada Lovelace", "identities": [ACTOR, "ada"]}
 RITA = {"name": "Rita Chen", "identities": ["Rita Chen <rita@example.com>", "rchen"]}
@@ -76,6 +77,7 @@ def team(tmp_path: Path) -> Project:
         run.log(test_roc_auc=0.8)
     (project.root / "requirements.txt").write_text("pandas==2.2.3\n")
     clean_run(project, notebook, actor=ACTOR)
+    record_explanation(project, notebook)
     return write_config(project, **TEAM)
 
 

@@ -195,6 +195,61 @@ describe('evidence', () => {
     );
   });
 
+  describe('an explanation report among the MLflow artifacts', () => {
+    const explained = (runId = 'run123') =>
+      fullStatus({
+        report: report({
+          items: [
+            item({
+              id: 'explanations',
+              status: 'pass',
+              check: 'explanations_recorded',
+              evidence: [
+                { kind: 'mlflow-run', ref: runId, label: "run 'gradient boosting'" },
+                {
+                  kind: 'mlflow-artifact',
+                  ref: `${runId}/explanations/4f2a9c01`,
+                  label: 'explanation report'
+                }
+              ]
+            })
+          ]
+        })
+      });
+    const artifact = (panel: HTMLElement) =>
+      itemEl(panel, 'explanations').querySelector(
+        '[data-kind="mlflow-artifact"]'
+      ) as HTMLElement;
+
+    it("links to the run's Artifacts tab, at the report's folder, in a new tab", () => {
+      const panel = renderPanel({ mlflowUrl: 'http://127.0.0.1:5000/' }, explained());
+      const link = artifact(panel).querySelector('a') as HTMLAnchorElement;
+      // the experiment comes from the timeline's entry for that run
+      expect(link.getAttribute('href')).toBe(
+        'http://127.0.0.1:5000/#/experiments/7/runs/run123/artifacts/explanations/4f2a9c01'
+      );
+      expect(link.getAttribute('target')).toBe('_blank');
+      expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+      expect(link.getAttribute('aria-label')).toBe(
+        'Open explanation report (MLflow artifacts explanations/4f2a9c01) in a new tab'
+      );
+      expect(text(link)).toBe('explanation report');
+    });
+
+    it('falls back to the run page when the experiment is unknown', () => {
+      const panel = renderPanel({ mlflowUrl: 'https://mlflow.example.org' }, explained('run9'));
+      const link = artifact(panel).querySelector('a') as HTMLAnchorElement;
+      expect(link.getAttribute('href')).toBe('https://mlflow.example.org/#/runs/run9');
+      expect(link.getAttribute('title')).toBe('MLflow run run9, artifacts explanations/4f2a9c01');
+    });
+
+    it('shows the run and the path as text without an MLflow URL', () => {
+      const panel = renderPanel({ mlflowUrl: 'javascript:alert(1)//' }, explained());
+      expect(artifact(panel).querySelector('a')).toBeNull();
+      expect(text(artifact(panel))).toBe('explanation report (run run123: explanations/4f2a9c01)');
+    });
+  });
+
   it('scrolls to and highlights the timeline entry a data or entry evidence points to', () => {
     const panel = renderPanel();
     expect(panel.querySelector('.jp-mlops-highlight')).toBeNull();

@@ -1,4 +1,12 @@
-import { newestFirst, sentence, shortFingerprint, shortId, shortIdentity } from '../format';
+import {
+  mlflowArtifactUrl,
+  newestFirst,
+  sentence,
+  shortFingerprint,
+  shortId,
+  shortIdentity,
+  splitArtifactRef
+} from '../format';
 import { decision } from './fixtures';
 
 describe('format', () => {
@@ -32,5 +40,27 @@ describe('shortIdentity', () => {
     expect(shortIdentity('rchen')).toBe('rchen');
     expect(shortIdentity('<ada@example.com>')).toBe('<ada@example.com>');
     expect(shortIdentity('a <b> <c>')).toBe('a <b> <c>');
+  });
+});
+
+describe('mlflowArtifactUrl', () => {
+  it("points at the run's Artifacts tab, each path segment encoded", () => {
+    expect(mlflowArtifactUrl('http://m:5000/', 'r1', 'explanations/a b', '3')).toBe(
+      'http://m:5000/#/experiments/3/runs/r1/artifacts/explanations/a%20b'
+    );
+  });
+
+  it('never climbs out of the artifact root and needs a usable base URL', () => {
+    expect(mlflowArtifactUrl('http://m', 'r1', '../../x/./y', '3')).toBe(
+      'http://m/#/experiments/3/runs/r1/artifacts/x/y'
+    );
+    expect(mlflowArtifactUrl('http://m', 'r1', '', '3')).toBe('http://m/#/experiments/3/runs/r1');
+    expect(mlflowArtifactUrl('file:///etc', 'r1', 'x', '3')).toBeNull();
+    expect(mlflowArtifactUrl('http://m', 'r1', 'x')).toBe('http://m/#/runs/r1');
+  });
+
+  it('splits an artifact ref at the first slash', () => {
+    expect(splitArtifactRef('r1/explanations/ab')).toEqual({ runId: 'r1', path: 'explanations/ab' });
+    expect(splitArtifactRef('r1')).toEqual({ runId: 'r1', path: '' });
   });
 });

@@ -2,11 +2,14 @@ import * as React from 'react';
 
 import { IEvidence } from '../api';
 import { IPanelActions } from '../actions';
+import { splitArtifactRef } from '../format';
 
 /** How the checklist reaches what its evidence points to. */
 export interface IEvidenceNavigation {
   /** The MLflow UI page of a run, or null when no MLflow URL is set. */
   runUrl: (runId: string) => string | null;
+  /** The MLflow UI page of a run's artifact folder or file, or null without an MLflow URL. */
+  artifactUrl?: (runId: string, path: string) => string | null;
   /** Scroll to and highlight a ledger entry in the timeline. */
   showEntry: (id: string) => void;
   actions: IPanelActions;
@@ -51,6 +54,30 @@ function EvidenceLink(props: { evidence: IEvidence; nav: IEvidenceNavigation }):
           title={`MLflow run ${e.ref} (set the MLflow URL in the settings to link it)`}
         >
           {label}
+        </span>
+      );
+    }
+    case 'mlflow-artifact': {
+      const { runId, path } = splitArtifactRef(e.ref);
+      const url = nav.artifactUrl ? nav.artifactUrl(runId, path) : null;
+      const where = `MLflow run ${runId}, artifacts ${path}`;
+      return url ? (
+        <a
+          className="jp-mlops-evidence-link"
+          href={url}
+          target="_blank"
+          rel="noopener noreferrer"
+          aria-label={`Open ${label} (MLflow artifacts ${path}) in a new tab`}
+          title={where}
+        >
+          {label}
+        </a>
+      ) : (
+        <span
+          className="jp-mlops-evidence-text"
+          title={`${where} (set the MLflow URL in the settings to link it)`}
+        >
+          {`${label} (run ${runId.slice(0, 8)}: ${path})`}
         </span>
       );
     }

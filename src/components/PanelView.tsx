@@ -3,7 +3,7 @@ import * as React from 'react';
 
 import { IPanelActions } from '../actions';
 import { INotebookStatus, ITimelineEntry } from '../api';
-import { mlflowRunUrl, sentence } from '../format';
+import { mlflowArtifactUrl, mlflowRunUrl, sentence } from '../format';
 import { IPanelState } from '../model';
 import { NamesContext } from './Actor';
 import { Checklist } from './Checklist';
@@ -106,13 +106,18 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
       mlflowRunUrl(actions.mlflowUrl, runId, experimentId || experiments.get(runId)),
     [actions.mlflowUrl, experiments]
   );
+  const artifactUrl = React.useCallback(
+    (runId: string, path: string) =>
+      mlflowArtifactUrl(actions.mlflowUrl, runId, path, experiments.get(runId)),
+    [actions.mlflowUrl, experiments]
+  );
   const showEntry = React.useCallback(
     (id: string) => setHighlight(h => ({ id, seq: (h?.seq ?? 0) + 1 })),
     []
   );
   const nav: IEvidenceNavigation = React.useMemo(
-    () => ({ runUrl, showEntry, actions }),
-    [runUrl, showEntry, actions]
+    () => ({ runUrl, artifactUrl, showEntry, actions }),
+    [runUrl, artifactUrl, showEntry, actions]
   );
 
   if (!status.project) {

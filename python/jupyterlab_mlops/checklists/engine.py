@@ -24,7 +24,7 @@ from ..project import Project
 class Evidence:
     """Something an outcome rests on: a ledger entry, an MLflow run, a data version, a file."""
 
-    kind: str  # "entry", "mlflow-run", "data", "file", "cell"
+    kind: str  # "entry", "mlflow-run", "mlflow-artifact" (ref RUN_ID/PATH), "data", "file", "cell"
     ref: str
     label: str
 
