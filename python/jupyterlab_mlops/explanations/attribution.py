@@ -53,7 +53,7 @@ _LINEAR_NAMES = (
 class Attributions:
     """Per-row attributions in the input columns: ``base + values.sum(axis=1) == output``."""
 
-    values: np.ndarray  # rows × input columns
+    values: np.ndarray  # rows x input columns
     base: float
     output: np.ndarray  # the model's output in the explained space (see ``Attributor.space``)
     columns: tuple[str, ...]
