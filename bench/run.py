@@ -15,6 +15,7 @@ from . import (
     bench_batch,
     bench_check,
     bench_data,
+    bench_explain,
     bench_ledger,
     bench_load_ext,
     bench_panel,
@@ -42,6 +43,8 @@ def main() -> None:
     results["data"] = bench_data.run()
     print("== batch grid (against a papermill CLI loop)")
     results["batch"] = bench_batch.run()
+    print("== explanation reports (against shap on all rows)")
+    results["explain"] = bench_explain.run()
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{results['when'].replace(':', '')}.json"

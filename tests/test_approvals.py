@@ -10,20 +10,16 @@ import nbformat
 import pytest
 
 import jupyterlab_mlops
-from jupyterlab_mlops import data
 from jupyterlab_mlops.approvals import approval_status, sign_off
 from jupyterlab_mlops.checklists.bundle import current_bundle
-from jupyterlab_mlops.checklists.cleanrun import clean_run
 from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.config import dump_config
-from jupyterlab_mlops.data.register import register_data, review_data
 from jupyterlab_mlops.decisions import record_decision
 from jupyterlab_mlops.errors import ForbiddenError, MlopsError
-from jupyterlab_mlops.experiments import runs
 from jupyterlab_mlops.project import Project, find_project
 
-from .helpers import ACTOR, git_project, make_notebook
-from .helpers.explanations import record_explanation
+from .helpers import ACTOR, make_notebook
+from .helpers.ready import ready_project
 
 BUSINESS, RISK, OPS = "Bo <bo@example.com>", "Rita <rita@example.com>", "Ian <ian@example.com>"
 SOURCES = ["seed = 7\nthreshold = 0.2", "import math", "x = math.pi"]
@@ -38,20 +34,7 @@ def configure(project: Project, **changes) -> Project:
 @pytest.fixture
 def ready(tmp_path: Path) -> Project:
     """A high-risk project whose notebook passes every item but the sign-offs."""
-    project = find_project(git_project(tmp_path / "credit", rows=300, seed=4))
-    notebook = make_notebook(project.root / "train.ipynb", SOURCES, tags={0: ["parameters"]})
-    register_data(project, project.root / "data" / "applications.csv", actor=ACTOR)
-    review_data(project, "applications", decision="Identifiers are dropped", actor=ACTOR)
-    for tag in ("data", "model", "evaluation"):
-        record_decision(
-            project, title=tag, why="because", tags=[tag], actor=ACTOR, notebook=notebook
-        )
-    data.path("applications", start=project.root)
-    with runs.run("gbm", project=project, notebook=notebook) as run:
-        run.log(test_roc_auc=0.8)
-    (project.root / "requirements.txt").write_text("pandas==2.2.3\n")
-    clean_run(project, notebook, actor=ACTOR)  # a fresh kernel runs it top to bottom
-    record_explanation(project, notebook)
+    project = ready_project(tmp_path, SOURCES)
     return configure(
         project, roles={"business": [BUSINESS], "risk": [RISK, ACTOR], "it-ops": [OPS]}
     )

@@ -22,6 +22,9 @@ HEAVY = [
     "shap",
     "fairlearn",
     "sklearn",
+    "matplotlib",
+    "numba",
+    "ipywidgets",
 ]
 
 PROBE = """

@@ -21,6 +21,7 @@ from jupyterlab_mlops.fingerprint import read_notebook
 from jupyterlab_mlops.project import Project
 
 from .helpers import ACTOR, make_notebook
+from .helpers.server import server_config
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -156,13 +157,8 @@ def test_any_value_in_any_field_is_accepted_as_nbformat_would_or_refused_clearly
 
 
 @pytest.fixture
-def jp_server_config(jp_root_dir: Path) -> dict:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_mlops": True},
-            "allow_unauthenticated_access": False,
-        }
-    }
+def jp_server_config() -> dict:
+    return server_config()
 
 
 @pytest.mark.parametrize("shape", ["cells-an-int", "nesting-100000-deep", "tags-a-string"])

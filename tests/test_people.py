@@ -12,19 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jupyterlab_mlops import data
 from jupyterlab_mlops.approvals import approval_status, sign_off
-from jupyterlab_mlops.checklists.cleanrun import clean_run
 from jupyterlab_mlops.config import ProjectConfig, dump_config, load_config
-from jupyterlab_mlops.data.register import register_data, review_data
 from jupyterlab_mlops.decisions import record_decision
 from jupyterlab_mlops.errors import ForbiddenError, MlopsError
-from jupyterlab_mlops.experiments import runs
 from jupyterlab_mlops.people import display_name, person_key
 from jupyterlab_mlops.project import Project, find_project, init_project
 
-from .helpers import ACTOR, git_project, make_notebook
-from .helpers.explanations import record_explanation
+from .helpers import ACTOR
+from .helpers.ready import ready_project
 
 ADA = {"name": "Ada Lovelace", "identities": [ACTOR, "ada"]}
 RITA = {"name": "Rita Chen", "identities": ["Rita Chen <rita@example.com>", "rchen"]}
@@ -60,24 +56,7 @@ def config_error(tmp_path: Path, **changes) -> str:
 def team(tmp_path: Path) -> Project:
     """A high-risk project whose notebook passes every item but the sign-offs; Ada (as git's
     ``Ada Lovelace <ada@example.com>``) is its author."""
-    project = find_project(git_project(tmp_path / "credit", rows=300, seed=4))
-    notebook = make_notebook(
-        project.root / "train.ipynb",
-        ["seed = 7", "import math", "x = math.pi"],
-        tags={0: ["parameters"]},
-    )
-    register_data(project, project.root / "data" / "applications.csv", actor=ACTOR)
-    review_data(project, "applications", decision="Identifiers are dropped", actor=ACTOR)
-    for tag in ("data", "model", "evaluation"):
-        record_decision(
-            project, title=tag, why="because", tags=[tag], actor=ACTOR, notebook=notebook
-        )
-    data.path("applications", start=project.root)
-    with runs.run("gbm", project=project, notebook=notebook) as run:
-        run.log(test_roc_auc=0.8)
-    (project.root / "requirements.txt").write_text("pandas==2.2.3\n")
-    clean_run(project, notebook, actor=ACTOR)
-    record_explanation(project, notebook)
+    project = ready_project(tmp_path, ["seed = 7", "import math", "x = math.pi"])
     return write_config(project, **TEAM)
 
 

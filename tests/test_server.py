@@ -13,18 +13,14 @@ from jupyterlab_mlops.decisions import record_decision
 from jupyterlab_mlops.project import find_project, init_project
 
 from .helpers import ACTOR, make_notebook
+from .helpers.server import server_config
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 
 @pytest.fixture
-def jp_server_config(jp_root_dir: Path) -> dict:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_mlops": True},
-            "allow_unauthenticated_access": False,  # an undecorated handler would fail these tests
-        }
-    }
+def jp_server_config() -> dict:
+    return server_config()
 
 
 @pytest.fixture

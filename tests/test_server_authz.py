@@ -9,6 +9,7 @@ from jupyter_server.auth.authorizer import Authorizer
 from tornado.httpclient import HTTPClientError
 
 from .helpers import make_notebook
+from .helpers.server import server_config
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -21,14 +22,8 @@ class DenyMlops(Authorizer):
 
 
 @pytest.fixture
-def jp_server_config(jp_root_dir: Path) -> dict:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_mlops": True},
-            "allow_unauthenticated_access": False,
-            "authorizer_class": DenyMlops,
-        }
-    }
+def jp_server_config() -> dict:
+    return server_config(authorizer_class=DenyMlops)
 
 
 async def test_an_authenticated_user_without_the_mlops_permission_is_refused(

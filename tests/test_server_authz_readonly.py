@@ -13,6 +13,7 @@ from tornado.httpclient import HTTPClientError
 from jupyterlab_mlops.project import init_project
 
 from .helpers import ACTOR, make_notebook
+from .helpers.server import server_config
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -23,14 +24,8 @@ class ReadOnly(Authorizer):
 
 
 @pytest.fixture
-def jp_server_config(jp_root_dir: Path) -> dict:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_mlops": True},
-            "allow_unauthenticated_access": False,
-            "authorizer_class": ReadOnly,
-        }
-    }
+def jp_server_config() -> dict:
+    return server_config(authorizer_class=ReadOnly)
 
 
 async def test_reads_pass_and_writes_are_refused(jp_fetch, jp_root_dir: Path) -> None:

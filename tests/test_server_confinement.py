@@ -18,6 +18,7 @@ from jupyterlab_mlops.config import dump_config
 from jupyterlab_mlops.project import find_project, init_project
 
 from .helpers import ACTOR, make_notebook
+from .helpers.server import server_config
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 SENTINEL = "SENTINEL-4f1c"
@@ -43,13 +44,8 @@ def opened() -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def jp_server_config(jp_root_dir: Path) -> dict:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_mlops": True},
-            "allow_unauthenticated_access": False,
-        }
-    }
+def jp_server_config() -> dict:
+    return server_config()
 
 
 def project_at(root: Path, **config: object) -> Path:

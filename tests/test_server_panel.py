@@ -18,6 +18,7 @@ from jupyterlab_mlops.experiments import runs
 from jupyterlab_mlops.project import find_project, init_project
 
 from .helpers import ACTOR, git_project, make_notebook
+from .helpers.server import server_config
 from .test_openapi import check
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
@@ -36,14 +37,8 @@ class HeaderIdentity(IdentityProvider):
 
 
 @pytest.fixture
-def jp_server_config(jp_root_dir: Path) -> dict:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_mlops": True},
-            "allow_unauthenticated_access": False,
-            "identity_provider_class": HeaderIdentity,
-        }
-    }
+def jp_server_config() -> dict:
+    return server_config(identity_provider_class=HeaderIdentity)
 
 
 @pytest.fixture

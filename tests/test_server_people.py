@@ -13,6 +13,7 @@ import yaml
 from jupyterlab_mlops.project import find_project
 
 from .helpers import ACTOR
+from .helpers.server import server_config
 from .test_openapi import check
 from .test_server_panel import HeaderIdentity, credit_project, post, refused, status
 
@@ -21,14 +22,8 @@ BO = {"name": "Bo Berg", "identities": ["Bo <bo@example.com>", "bo"]}
 
 
 @pytest.fixture
-def jp_server_config(jp_root_dir: Path) -> dict:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"jupyterlab_mlops": True},
-            "allow_unauthenticated_access": False,
-            "identity_provider_class": HeaderIdentity,
-        }
-    }
+def jp_server_config() -> dict:
+    return server_config(identity_provider_class=HeaderIdentity)
 
 
 @pytest.fixture

@@ -14,9 +14,11 @@ __all__ = [
     "approval_status",
     "batch_run",
     "data",
+    "explain",
     "load_ipython_extension",
     "run",
     "unload_ipython_extension",
+    "whatif",
 ]
 
 
@@ -40,6 +42,14 @@ def __getattr__(name: str) -> Any:
         from .batch.api import batch_run
 
         return batch_run
+    if name == "explain":  # importance with intervals, local, stability, cohorts: as evidence
+        from .explanations.api import explain
+
+        return explain
+    if name == "whatif":  # one row's prediction as sliders and dropdowns, in the notebook
+        from .widgets import whatif
+
+        return whatif
     if name in ("run", "active_run"):  # ``with jupyterlab_mlops.run("baseline") as run:``
         from .experiments import runs
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -33,20 +34,19 @@ def _printable(value: str) -> str:
     return value
 
 
+#: a person's or the project's name: printable text, the spaces around it dropped
+Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_printable)]
+
+
 class Person(BaseModel):
     """Someone on the team, listed once, with every identity that is theirs."""
 
     model_config = ConfigDict(extra="forbid")
 
     #: how the panel and the views name them, and how ``roles`` refer to them
-    name: str = Field(min_length=1, max_length=100)
+    name: Name
     #: who they are to each tool: git ``Name <email>`` (kernel, CLI), Jupyter username (server)
     identities: list[str] = Field(min_length=1, max_length=20)
-
-    @field_validator("name")
-    @classmethod
-    def _printable_name(cls, value: str) -> str:
-        return _printable(value)
 
     @field_validator("identities")
     @classmethod
@@ -64,7 +64,7 @@ class ProjectConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: Literal[1] = 1
-    name: str = Field(min_length=1, max_length=100)
+    name: Name
     #: a shipped model template, or one of the project's own (``.mlops/checklists/NAME.yaml``)
     template: str = Field(default="classification", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     risk_tier: RiskTier = "limited"
@@ -85,11 +85,6 @@ class ProjectConfig(BaseModel):
     #: a batch run flags a column whose input data drifted from the training data by more
     #: than this population stability index (PSI)
     drift_threshold: float = Field(default=0.2, gt=0, le=100)
-
-    @field_validator("name")
-    @classmethod
-    def _printable_name(cls, value: str) -> str:
-        return _printable(value)
 
     @field_validator("people")
     @classmethod

@@ -52,18 +52,18 @@ class MlopsMagics(Magics):
             raise UsageError(
                 f"cannot parse the command line: {exc}. Hint: check the quotes"
             ) from None
-        notebook, problem = self._notebook()
         cell_id, cell_source = self._running_cell()
         where = Invocation(
             surface="magic",
             cwd=Path.cwd(),
-            notebook=notebook,
-            notebook_problem=problem,
+            locate=self._notebook,
             cell_id=cell_id,
             cell_source=cell_source,
             cell_body=cell,
             progress_min_bytes=self.progress_min_bytes,
             execute=self._execute,
+            namespace=self.shell.user_ns,
+            interactive=_interactive,
         )
         try:
             outcome = execute(argv, where)
@@ -101,6 +101,13 @@ class MlopsMagics(Magics):
     def _running_cell(self) -> tuple[str | None, str | None]:
         """Id and code of the cell being run."""
         return current_cell(self.shell)
+
+
+def _interactive(kind: str, **arguments: Any) -> Any:
+    """The widget of ``kind`` (``whatif``) over ``arguments`` (lazy: ipywidgets loads here)."""
+    from . import widgets
+
+    return getattr(widgets, kind)(**arguments)
 
 
 _ESCAPES = "write {{ and }} for literal braces, $$ for a literal dollar"

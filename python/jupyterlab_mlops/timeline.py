@@ -50,6 +50,16 @@ def _executed(p: dict[str, Any]) -> str:
     return "clean run passed" if p.get("ok") else f"clean run failed: {failure.get('error')}"
 
 
+def _explanation(p: dict[str, Any]) -> str:
+    top = ", ".join(str(t.get("feature")) for t in (p.get("top") or [])[:3])
+    return f"explained run '{p.get('run_name')}' ({', '.join(p.get('kinds') or [])}): top {top}"
+
+
+def _scenario(p: dict[str, Any]) -> str:
+    changed = ", ".join(f"{k}={v}" for k, v in (p.get("changed") or {}).items())
+    return f"what-if on row {p.get('row')}: {changed or 'no change'}"
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     kinds.DATA_REGISTERED: _data,
     kinds.RUN_LOGGED: _run,
@@ -63,6 +73,8 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     kinds.RETIRED: lambda p: f"retired: {p.get('why')}",
     kinds.REINSTATED: lambda p: f"reinstated: {p.get('why')}",
     kinds.MODEL_REGISTERED: lambda p: f"model {p.get('name')} v{p.get('version')} registered",
+    kinds.EXPLANATION_RECORDED: _explanation,
+    kinds.SCENARIO_SAVED: _scenario,
 }
 
 

@@ -4,10 +4,11 @@ raises instead of exiting, and the helpers that turn arguments into paths and a 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import Any, Literal, NoReturn
 
 from ..errors import MlopsError
 from ..identity import current_actor
@@ -29,14 +30,45 @@ class Invocation:
 
     surface: Literal["cli", "magic"]
     cwd: Path
-    notebook: Path | None = None  # the notebook the kernel runs (magic only)
-    notebook_problem: str | None = None  # why the kernel's notebook is unknown, if it is
+    #: finds the notebook the kernel runs, and why it is unknown if it is (magic only); asked
+    #: the first time a command needs it (a search can take a moment: ``help`` never asks)
+    locate: Callable[[], tuple[Path | None, str | None]] | None = None
     cell_id: str | None = None  # the cell being run (JupyterLab sends its id) ...
     cell_source: str | None = None  # ... and its code, which may be newer than the saved file
     cell_body: str | None = None  # body of a ``%%mlops`` cell
     actor: str | None = None
     progress_min_bytes: int | None = None  # show progress bars for data at least this large
     execute: Callable[[str], bool] | None = None  # runs code in the kernel (magic only): ok?
+    namespace: Mapping[str, Any] | None = None  # the kernel's variables (magic only)
+    #: makes an interactive view (a widget) of a core object (magic only)
+    interactive: Callable[..., Any] | None = None
+
+    @cached_property
+    def _located(self) -> tuple[Path | None, str | None]:
+        return self.locate() if self.locate is not None else (None, None)
+
+    @property
+    def notebook(self) -> Path | None:
+        """The notebook the kernel runs (magic only)."""
+        return self._located[0]
+
+    @property
+    def notebook_problem(self) -> str | None:
+        """Why the kernel's notebook is unknown, if it is."""
+        return self._located[1]
+
+    def variable(self, name: str) -> Any:
+        """The kernel variable ``name`` (an error naming it when there is none)."""
+        if self.namespace is None:
+            raise UsageError(
+                "this command names variables of a notebook's kernel",
+                "run it as %mlops in a notebook, or call the Python function",
+            )
+        if name not in self.namespace:
+            raise UsageError(
+                f"no variable named {name!r} in the kernel", "run the cell that defines it first"
+            )
+        return self.namespace[name]
 
     @property
     def prog(self) -> str:
@@ -75,6 +107,14 @@ def add_command(
     command = parsers.add_parser(name, help=help_text, description=description)
     command.add_argument("--json", action="store_true", help="print the result as JSON")
     return command
+
+
+def progress_for(where: Invocation) -> Callable[[int, str], Any]:
+    """A progress factory over counted work, ``progress(total, description)``, drawn as
+    ``where`` draws bars."""
+    from ..progress import count_progress
+
+    return lambda total, description: count_progress(where.surface, total, description)
 
 
 def path_from(where: Invocation, value: str | None) -> Path | None:

@@ -149,7 +149,7 @@ class Run:
         status = "FAILED" if failed else "FINISHED"
         try:
             with store.mlflow_errors(self._uri):
-                self._lineage.data = _data_read(self.project)
+                self._lineage.data = data_read(self.project)
                 for key, value in self._lineage.data_tags().items():
                     client.set_tag(self.run_id, key, value)
                 client.log_text(self.run_id, pinned_packages(), "environment/requirements.txt")
@@ -325,7 +325,7 @@ def _json_number(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _data_read(project: Project) -> list[dict[str, Any]]:
+def data_read(project: Project) -> list[dict[str, Any]]:
     """The data versions of this project read through ``data.path`` in this process (the
     kernel's inputs), the latest read per dataset."""
     latest: dict[str, dict[str, Any]] = {}

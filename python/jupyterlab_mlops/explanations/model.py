@@ -77,7 +77,7 @@ def fitted_model(model: Any, X: pd.DataFrame) -> FittedModel:
 
 
 def column_groups(fitted: FittedModel, X: pd.DataFrame, seed: int = 0) -> np.ndarray:
-    """A matrix ``G`` (transformed columns × input columns): ``G[k, j]`` is the share of
+    """A matrix ``G`` (transformed columns x input columns): ``G[k, j]`` is the share of
     transformed column ``k`` that belongs to input column ``j`` (its attributions go there).
 
     Found by changing one input column at a time on a sample of rows and seeing which
@@ -136,5 +136,5 @@ def decoded(Z: np.ndarray, decoders: list[Any], names: list[str]) -> pd.DataFram
         codes = np.where(np.isnan(column), -1, np.rint(column)).astype(int)
         values = pd.Series(np.asarray(uniques, dtype=object)[np.clip(codes, 0, None)])
         values[codes < 0] = None
-        data[name] = values.astype(dtype) if dtype != object else values
+        data[name] = values if dtype == np.dtype(object) else values.astype(dtype)
     return pd.DataFrame(data)

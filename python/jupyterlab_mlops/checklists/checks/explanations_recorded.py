@@ -14,12 +14,11 @@ from typing import Any
 
 from ...config import RISK_TIERS
 from ...errors import MlopsError
+from ...explanations.report import KINDS
 from ...kinds import EXPLANATION_RECORDED, RUN_LOGGED
 from ...ledger import Entry
 from ..engine import Context, Evidence, Outcome, evidence_check
 
-#: what an ``explanation.recorded`` entry may list under ``kinds`` (the report's sections)
-KINDS = ("global", "dependence", "interactions", "local", "stability", "cohorts", "additivity")
 FIX = "explain the model of the latest finished run: jupyterlab_mlops.explain(model, X, run=...)"
 
 

@@ -1,0 +1,147 @@
+"""``jupyterlab_mlops.explain``: compute an explanation report (or take it from the cache),
+and record it as evidence of a run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .. import data
+from ..data.versions import DataVersion
+from ..errors import MlopsError, NotFoundError
+from ..identity import current_actor
+from ..kernel import current_notebook
+from ..notebooks import notebook_state
+from ..project import Project, locate_project
+from . import cache, evidence
+from .inputs import as_frame, as_labels
+
+#: what a cached report depends on besides model, data and options (bump on a change of method)
+METHOD_VERSION = 1
+
+
+def explain(
+    model: Any,
+    X: Any,
+    y: Any = None,
+    *,
+    by: Any = None,
+    rows: Any = None,
+    run: Any = None,
+    seed: int = 0,
+    progress: Any = None,
+    notebook: str | os.PathLike[str] | None = None,
+) -> Any:
+    """Explain ``model`` on ``X``: importance with intervals, dependence, interactions, local
+    explanations, stability, cohorts (``by``) and additivity, in the original input columns.
+
+    The report is logged to ``run`` (a run object, a recorded run's id or ``'last'``; by
+    default the run open now) with one ``explanation.recorded`` ledger entry; with no run it
+    is shown but not recorded. ``by`` names columns of ``X`` or gives groups aligned with it
+    (default: the columns declared sensitive when the data read was registered, when in
+    ``X``). The same model, data and options are answered from the project's cache.
+    """
+    from .compute import build_report
+    from .report import ExplanationReport
+
+    if progress is None:
+        progress = _bars()
+    frame = as_frame(X)
+    labels = as_labels(y, frame)
+    if notebook is None:
+        notebook, _ = current_notebook()
+    project = locate_project(Path(notebook).parent if notebook else Path.cwd())
+    target = evidence.target_run(project, run) if project is not None else None
+    if project is None and run is not None:
+        raise NotFoundError("no MLOps project here to record the explanation in", "mlops init")
+    if by is None:
+        by = _declared_sensitive(project, target, frame)
+    digests = {
+        "model": cache.digest(model),
+        "X": cache.digest(frame),
+        "y": cache.digest(labels) if labels is not None else None,
+        "by": cache.digest(by) if by is not None else None,
+    }
+    report_id = cache.key(
+        {**digests, "rows": _rows_key(rows), "seed": seed, "method": METHOD_VERSION}
+    )
+    cached = cache.load(project, report_id)
+    if cached is not None:
+        report = ExplanationReport.from_json(cached)
+    else:
+        report = build_report(model, frame, labels, by=by, rows=rows, seed=seed, progress=progress)
+        cache.save(project, report_id, report.to_json())
+    report.cached = cached is not None
+    report.report_id = report_id
+    report.recorded = None
+    report.not_recorded = _why_not(project, target)
+    if project is not None and target is not None:
+        report.recorded = evidence.record(
+            project,
+            target,
+            report,
+            report_id=report_id,
+            digests=digests,
+            actor=current_actor(project.root),
+            notebook=_notebook_ref(project, notebook),
+        )
+        report.run_id = target.run_id
+    return report
+
+
+def _bars() -> Any:
+    """Progress bars as the caller sees them: in the notebook from a kernel, else on a terminal."""
+    import sys
+
+    from ..progress import count_progress
+
+    surface = "magic" if "ipykernel" in sys.modules else "cli"
+    return lambda total, description: count_progress(surface, total, description)
+
+
+def _why_not(project: Project | None, target: evidence.Target | None) -> str | None:
+    if project is None:
+        return "not recorded: this folder is not in an MLOps project (`mlops init`)"
+    if target is None:
+        return (
+            "not recorded: no run is open. Explain inside `with jupyterlab_mlops.run(...)`, "
+            "or pass run=run (or run='last') to record it as evidence of that run"
+        )
+    return None
+
+
+def _rows_key(rows: Any) -> Any:
+    if rows is None:
+        return None
+    return [str(r) for r in (rows if isinstance(rows, list | tuple) else [rows])]
+
+
+def _declared_sensitive(
+    project: Project | None, target: evidence.Target | None, X: Any
+) -> list[str] | None:
+    """The columns of ``X`` declared sensitive when the data the run read was registered."""
+    if project is None:
+        return None
+    entries = [d["entry"] for d in target.data] if target is not None else []
+    if not entries:
+        root = str(project.root)
+        entries = [d["entry"] for d in data.accessed() if d["project"] == root]
+    declared: list[str] = []
+    for entry_id in entries:
+        try:
+            version = DataVersion(project.ledger.get(entry_id))
+        except (KeyError, MlopsError):
+            continue
+        declared += [c for c in version.payload.get("sensitive") or [] if c not in declared]
+    found = [c for c in declared if c in X.columns]
+    return found or None
+
+
+def _notebook_ref(project: Project, notebook: Any) -> dict[str, str] | None:
+    if notebook is None:
+        return None
+    try:
+        return notebook_state(project, notebook).ref()
+    except MlopsError:  # a notebook outside the project, or not saved yet
+        return None
