@@ -35,7 +35,9 @@ def trained(tmp_path: Path) -> tuple[Project, object, pd.DataFrame, pd.Series]:
     ``data.path``, and a boosting pipeline fitted on it."""
     root = git_project(tmp_path / "credit", rows=400, seed=3)
     project = find_project(root)
-    register_data(project, root / "data" / "applications.csv", actor=ACTOR, sensitive=["age", "sex"])
+    register_data(
+        project, root / "data" / "applications.csv", actor=ACTOR, sensitive=["age", "sex"]
+    )
     frame = pd.read_csv(data.path("applications", start=root))
     X, y = frame[FEATURES], frame["default"]
     model = make_pipeline(
@@ -73,7 +75,9 @@ def test_explaining_in_a_run_records_artifacts_and_one_entry(trained, tmp_path: 
     listed = {a.path for a in client.list_artifacts(run.run_id, p["artifacts"])}
     assert {f"{p['artifacts']}/report.json", f"{p['artifacts']}/report.html"} <= listed
     assert any(path.endswith(".png") for path in listed)
-    local = Path(client.download_artifacts(run.run_id, f"{p['artifacts']}/report.json", str(tmp_path)))
+    local = Path(
+        client.download_artifacts(run.run_id, f"{p['artifacts']}/report.json", str(tmp_path))
+    )
     figures = json.loads(local.read_text())
     assert [row["feature"] for row in figures["global_importance"]][:1] == [p["top"][0]["feature"]]
 
@@ -88,7 +92,7 @@ def test_explaining_in_a_run_records_artifacts_and_one_entry(trained, tmp_path: 
 
 
 def test_without_a_run_the_report_is_shown_but_not_recorded(trained) -> None:
-    project, model, X, y = trained
+    project, model, X, _ = trained
     report = jupyterlab_mlops.explain(model, X.head(120), notebook=project.root / "train.ipynb")
     assert report.recorded is None and "no run is open" in report.not_recorded
     assert explanation_entries(project) == []

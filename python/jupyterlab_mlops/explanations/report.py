@@ -42,6 +42,12 @@ class ExplanationReport:
     def __init__(self, data: dict[str, Any]) -> None:
         self._data = data
         self._plots: dict[str, bytes] | None = None
+        # where it went (set by ``explain``): the ledger entry, or why there is none
+        self.recorded: Any = None
+        self.not_recorded: str | None = None
+        self.cached = False
+        self.report_id: str | None = None
+        self.run_id: str | None = None
 
     # -- JSON ------------------------------------------------------------------------------
 
@@ -174,7 +180,24 @@ class ExplanationReport:
     def _repr_html_(self) -> str:
         from .report_html import fragment
 
-        return fragment(self._data, self.plots())
+        return self._evidence_html() + fragment(self._data, self.plots())
+
+    def _evidence_html(self) -> str:
+        """One line saying where the report went (as evidence, or why not)."""
+        from html import escape
+
+        source = " (from the cache: same model, data and options)" if self.cached else ""
+        if self.recorded is not None:
+            p = self.recorded.payload
+            text = (
+                f"Recorded as evidence of run '{p.get('run_name')}' ({str(p.get('run_id'))[:12]}): "
+                f"ledger entry {self.recorded.short_id}, MLflow artifacts {p.get('artifacts')}/"
+            )
+        elif self.not_recorded:
+            text = self.not_recorded
+        else:
+            return ""
+        return f"<p style='margin:2px 0 6px'>{escape(text + source)}</p>"
 
     def html_document(self) -> str:
         """A standalone HTML page of the report (for the MLflow artifact)."""
