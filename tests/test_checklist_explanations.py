@@ -61,6 +61,8 @@ def test_the_details_say_what_is_missing(trained: Project) -> None:
         "jupyterlab_mlops.explain(model, X, run=...)",
     )
     run_id = latest_run(project)
+    record_explanation(project, None, run_id)  # made outside the saved notebook
+    assert "names no notebook version" in explanations(project)[1]
     record(project, run_id, data={"digest": "1" * 64, "versions": []})
     assert explanations(project) == (
         "fail",

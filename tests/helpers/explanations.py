@@ -19,11 +19,15 @@ ALL_KINDS = ["global", "dependence", "interactions", "local", "stability", "coho
 
 
 def record_explanation(
-    project: Project, notebook: Path, run_id: str | None = None, **changes: Any
+    project: Project,
+    notebook: Path | None,
+    run_id: str | None = None,
+    **changes: Any,
 ) -> Entry:
-    """Record an explanation of ``run_id`` (default: the latest run) at the saved notebook
-    version, naming the data versions that run read (while it is open: those the latest
-    recorded run read); ``changes`` override payload fields."""
+    """Record an explanation of ``run_id`` (default: the latest run) at the saved version of
+    ``notebook`` (None: made outside any notebook), naming the data versions that run read
+    (while it is open: those the latest recorded run read); ``changes`` override payload
+    fields."""
     recorded = project.ledger.entries(RUN_LOGGED)
     run_id = run_id or recorded[-1].payload["run_id"]
     run = next((e for e in recorded if e.payload["run_id"] == run_id), recorded[-1])
@@ -48,6 +52,6 @@ def record_explanation(
         EXPLANATION_RECORDED,
         payload,
         actor=ACTOR,
-        notebook=notebook_state(project, notebook).ref(),
+        notebook=None if notebook is None else notebook_state(project, notebook).ref(),
         links=links,
     )

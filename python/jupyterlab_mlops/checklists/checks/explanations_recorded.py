@@ -26,9 +26,9 @@ FIX = "explain the model of the latest finished run: jupyterlab_mlops.explain(mo
 def explanations_recorded(
     context: Context, kinds: list[str] | dict[str, list[str]] = ("global",)
 ) -> Outcome:
-    """The latest explanation of the latest finished run of this version, recorded at this
-    version on the data that run read, has every kind required (``kinds``: a list, or a list
-    per risk tier) and its attributions add up to the model's output."""
+    """An explanation of the latest finished run of this version, recorded at this version on
+    the data that run read, has every kind required (``kinds``: a list, or a list per risk
+    tier); the newest such one's attributions add up to the model's output."""
     required = _required(kinds, context.project.config.risk_tier)
     mine = context.project.ledger.entries(EXPLANATION_RECORDED, notebook=context.state.path)
     if not context.runs:
@@ -93,6 +93,16 @@ def _why_none(context: Context, mine: list[Entry], current: list[Entry], latest:
     """Why no explanation of this version names the latest finished run."""
     name = latest.payload["name"]
     if not mine:
+        unbound = [
+            e
+            for e in context.project.ledger.entries(EXPLANATION_RECORDED)
+            if e.payload.get("run_id") == latest.payload["run_id"] and not e.notebook
+        ]
+        if unbound:
+            return (
+                f"the explanation of run '{name}' names no notebook version (it was not made "
+                f"from the saved notebook): explain from the notebook, or pass notebook=PATH"
+            )
         return f"no explanation of run '{name}' recorded: {FIX}"
     if not current:
         return (
