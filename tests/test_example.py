@@ -15,6 +15,7 @@ from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.data.versions import review_status, versions_of
 from jupyterlab_mlops.decisions import list_decisions
 from jupyterlab_mlops.experiments.runs import RUN_LOGGED, list_runs
+from jupyterlab_mlops.kinds import EXPLANATION_RECORDED
 from jupyterlab_mlops.ledger import verify_ledger
 from jupyterlab_mlops.project import find_project, init_project
 
@@ -100,13 +101,20 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     shown = json.dumps([c.get("outputs", []) for c in executed.cells[-1:]])
     assert "READY FOR REVIEW" in shown
 
-    # running it again records a second run, but no new data version and no new decision
+    explained = next(r for r in report.results if r.item.id == "explanations")
+    assert explained.status == "pass", explained.outcome.detail
+
+    # running it again records a second run and its explanation, but no new data version and
+    # no new decision
     def facts() -> list[str]:
-        return [e.hash for e in project.ledger.entries() if e.kind != RUN_LOGGED]
+        runs = (RUN_LOGGED, EXPLANATION_RECORDED)
+        return [e.hash for e in project.ledger.entries() if e.kind not in runs]
 
     before = facts()
     run_notebook("again.ipynb")
     assert facts() == before and len(list_runs(project)) == 2
+    explanations = project.ledger.entries(EXPLANATION_RECORDED)
+    assert [e.payload["run_id"] for e in explanations] == [r.run_id for r in list_runs(project)]
 
     # the README's way to production: a clean run, a pinned environment, three sign-offs,
     # then the approved notebook runs as a batch job with a new parameter
