@@ -153,6 +153,16 @@ def test_approve_as_a_role_then_edit_a_cell_and_the_approval_turns_stale(
         "href", re.compile(r"^http://127\.0\.0\.1:5000/#/experiments/\d+/runs/[0-9a-f]{32}$")
     )
     expect(run).to_have_attribute("target", "_blank")
+    # the explanation report opens at its folder on the run's Artifacts tab
+    report = item(panel, "explanations").locator('[data-kind="mlflow-artifact"] a')
+    expect(report).to_have_attribute(
+        "href",
+        re.compile(
+            r"^http://127\.0\.0\.1:5000/#/experiments/\d+/runs/[0-9a-f]{32}"
+            r"/artifacts/explanations/4f2a9c01$"
+        ),
+    )
+    expect(report).to_have_text("explanation report")
     expect(panel.locator("[data-testid=mlops-verdict]")).to_contain_text("Not approved")
     # single-user mode: the panel signs as the local identity, as the kernel and the CLI do
     expect(panel.locator("[data-testid=mlops-identity]")).to_contain_text("Grace Hopper")
