@@ -193,7 +193,9 @@ class WhatIfWidget:
             "description_allow_html": False,
             "tooltip": f"{control.name}: {control.source}",
             "style": {"description_width": LABEL_WIDTH},
-            "layout": widgets.Layout(width="100%"),
+            # the grid stretches each control over its cell ("100%" would overflow it by the
+            # widget's margins); beside a "missing" box the control takes the room left
+            "layout": widgets.Layout(width="auto", flex="1 1 auto"),
         }
         if control.kind == "category":
             labels = [
@@ -209,11 +211,12 @@ class WhatIfWidget:
                 kind, readout = widgets.FloatSlider, _readout(control.step or 1.0)
             widget = kind(
                 min=control.low, max=control.high, step=control.step, value=shown,
-                continuous_update=False, readout_format=readout, **common,
+                continuous_update=False, readout_format=readout, disabled=value is None,
+                readout=value is not None, **common,
             )  # fmt: skip
         widget.observe(partial(self._changed, control), names="value")
         missing = None
-        if control.missing:
+        if control.missing and control.kind == "number":  # categories offer "(missing)"
             missing = widgets.Checkbox(
                 value=value is None, description="missing", indent=False,
                 layout=widgets.Layout(width="80px"),
@@ -222,7 +225,7 @@ class WhatIfWidget:
         self._inputs[control.name] = (widget, missing)
         if missing is None:
             return widget
-        return widgets.HBox([widget, missing], layout=widgets.Layout(width="100%"))
+        return widgets.HBox([widget, missing], layout=widgets.Layout(width="auto"))
 
     def _changed(self, control: Control, change: dict[str, Any]) -> None:
         if self._syncing:
@@ -286,7 +289,9 @@ class WhatIfWidget:
                 widget, missing = self._inputs[control.name]
                 value = self.core.values[control.name]
                 if missing is not None:
-                    missing.value = value is None
+                    # a missing value has no position on the slider
+                    missing.value = widget.disabled = value is None
+                    widget.readout = value is not None
                 if control.kind == "category":
                     widget.value = control.options.index(value)
                 elif value is not None:

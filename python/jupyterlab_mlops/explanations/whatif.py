@@ -114,7 +114,11 @@ class WhatIf:
                 f"X must be a pandas DataFrame, not {type(X).__name__}",
                 "pass the model's input columns as a DataFrame (their names are the controls)",
             )
-        if row not in X.index:
+        try:
+            present = row in X.index
+        except TypeError:  # an unhashable label, e.g. a list
+            present = False
+        if not present:
             shown = ", ".join(repr(plain_value(i)) for i in X.index[:3])
             raise MlopsError(
                 f"row {row!r} is not an index label of X",
@@ -315,7 +319,9 @@ class WhatIf:
             name = control.name
             column = [r[name] for r in rows]
             data[name] = _series(column, control, self._dtypes[name], index)
-        return pd.DataFrame(data, index=index, columns=list(self.X.columns))
+        frame = pd.DataFrame(data, index=index)
+        frame.columns = self.X.columns  # the same names, even when they are not text
+        return frame
 
 
 def _series(values: list[Any], control: Control, dtype: Any, index: pd.Index) -> pd.Series:
