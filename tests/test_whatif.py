@@ -156,8 +156,8 @@ def test_bad_updates_are_one_clear_error_and_change_nothing(data, boosted) -> No
         WhatIf(boosted, pd.concat([data.iloc[:2], data.iloc[:2]]), data.index[0])
     with pytest.raises(MlopsError, match="strictly between 0 and 1"):
         WhatIf(boosted, data, 0, threshold=1.5)
-    with pytest.raises(MlopsError, match="pandas DataFrame"):
-        WhatIf(boosted, data.to_numpy(), 0)
+    with pytest.raises(MlopsError, match="X must be a DataFrame"):
+        WhatIf(boosted, list(data["x1"]), 0)
 
 
 # -- controls ------------------------------------------------------------------------------------

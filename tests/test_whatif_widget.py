@@ -165,12 +165,14 @@ def test_in_a_kernel_the_notebook_keeps_the_view_and_the_last_state(project: Pro
         [
             "import numpy as np, pandas as pd\n"
             "from sklearn.linear_model import LogisticRegression\n"
-            "from jupyterlab_mlops.widgets import whatif\n"
+            "import jupyterlab_mlops\n"
             "rng = np.random.default_rng(0)\n"
             "X = pd.DataFrame({'x1': rng.uniform(0, 1, 300), 'x2': rng.normal(size=300)})\n"
             "model = LogisticRegression().fit(X, (X.x1 > 0.5).astype(int))",
-            "w = whatif(model, X, row=0)\nw",
+            "w = jupyterlab_mlops.whatif(model, X, row=0)\nw",
             "w.update(x1=0.95)\nentry = w.save_scenario('seen in a kernel')\nprint(entry.short_id)",
+            "%load_ext jupyterlab_mlops",
+            "%mlops whatif model X --row 7 --threshold 0.3",
         ],
     )
     nb = run_all_cells(notebook)
@@ -185,3 +187,7 @@ def test_in_a_kernel_the_notebook_keeps_the_view_and_the_last_state(project: Pro
     assert entry["hash"].startswith(short_id) and entry["kind"] == "whatif.saved"
     assert entry["notebook"]["path"] == "whatif.ipynb"  # bound to the kernel's notebook
     assert entry["payload"]["changed"]["x1"]["to"] == 0.95
+    magic = nb.cells[4].outputs  # the magic shows the same view
+    assert [o.output_type for o in magic] == ["display_data", "display_data"]
+    assert "What-if view of row 7" in magic[0].data["text/plain"]
+    assert "threshold 0.3" in magic[1].data["text/html"]

@@ -25,7 +25,7 @@ from sklearn.compose import make_column_transformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
-from jupyterlab_mlops.widgets import whatif
+import jupyterlab_mlops
 
 rng = np.random.default_rng(0)
 X = pd.DataFrame({{
@@ -68,11 +68,13 @@ def test_moving_a_what_if_control_changes_the_prediction(
     root = tmp_path / "root"
     root.mkdir()
     init_project(root, name="credit", template="classification", risk_tier="high", actor=ACTOR)
-    make_notebook(root / "whatif.ipynb", [SETUP, "w = whatif(model, X, row=row)\nw"])
+    make_notebook(
+        root / "whatif.ipynb", [SETUP, "w = jupyterlab_mlops.whatif(model, X, row=row)\nw"]
+    )
     lab = start_lab(root)
     open_notebook(page, lab, "whatif.ipynb")
     run_cell_surely(page, "import numpy as np")
-    run_cell_surely(page, "w = whatif(")
+    run_cell_surely(page, "w = jupyterlab_mlops.whatif(")
     view = page.locator(".jp-mlops-whatif")
     expect(view).to_be_visible(timeout=60_000)
     expect(view.locator(".jp-mlops-whatif-prediction")).to_contain_text("below the threshold")

@@ -24,6 +24,7 @@ from ..errors import MlopsError
 from .attribution import Attributor
 from .controls import Control, build_controls, plain_value
 from .flip import FLIP_BUDGET, FLIP_SECONDS, Flip, nearest_flip
+from .inputs import as_frame
 from .model import FittedModel, fitted_model
 from .scenario import json_safe
 
@@ -109,11 +110,7 @@ class WhatIf:
         profile_label: str | None = None,
         seed: int = 0,
     ) -> None:
-        if not isinstance(X, pd.DataFrame):
-            raise MlopsError(
-                f"X must be a pandas DataFrame, not {type(X).__name__}",
-                "pass the model's input columns as a DataFrame (their names are the controls)",
-            )
+        X = as_frame(X)
         try:
             present = row in X.index
         except TypeError:  # an unhashable label, e.g. a list
@@ -228,7 +225,7 @@ class WhatIf:
         names = found.columns
         return LocalAttributions(
             space=self.attributor.space,
-            explainer=_explainer_name(self.attributor),
+            explainer=self.attributor.explainer_name,
             base=float(found.base),
             output=float(found.output[0]),
             top=tuple((names[j], self._values[names[j]], float(values[j])) for j in shown.tolist()),
@@ -349,15 +346,6 @@ def _threshold(threshold: Any, task: str) -> float | None:
             "e.g. threshold=0.2",
         )
     return value
-
-
-def _explainer_name(attributor: Attributor) -> str:
-    try:
-        return attributor.explainer_name
-    except AttributeError:  # attribution.py d172158 names only the permutation explainer
-        return {"tree": "shap.TreeExplainer", "linear": "shap.LinearExplainer"}.get(
-            attributor.kind, attributor.kind
-        )
 
 
 def describe_model(model: Any) -> dict[str, Any]:
