@@ -15,6 +15,7 @@ from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.data.versions import review_status, versions_of
 from jupyterlab_mlops.decisions import list_decisions
 from jupyterlab_mlops.experiments.runs import RUN_LOGGED, list_runs
+from jupyterlab_mlops.kinds import EXPLANATION_RECORDED
 from jupyterlab_mlops.ledger import verify_ledger
 from jupyterlab_mlops.project import find_project, init_project
 
@@ -93,6 +94,20 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     assert run.entry.payload["metrics"]["test_roc_auc"] > 0.7
     assert run.entry.payload["params"]["seed"] == "11"
 
+    # the model was explained as evidence of that run, in its original columns, by group
+    (explained,) = project.ledger.entries(EXPLANATION_RECORDED)
+    assert explained.payload["run_id"] == run.run_id and explained.payload["explainer"] == "tree"
+    assert {"global", "local", "stability", "cohorts"} <= set(explained.payload["kinds"])
+    assert explained.payload["top"][0]["feature"] in {
+        "annual_income",
+        "debt_to_income",
+        "employment_type",
+        "credit_history_months",
+        "num_delinquencies",
+        "employment_years",
+        "loan_amount",
+    }
+
     # the checklist: everything review needs is there; the pinned environment is still missing
     report = check_notebook(project, root / "train.ipynb")
     assert report.stage == "ready for review", report.to_json()["blocking"]
@@ -100,13 +115,16 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     shown = json.dumps([c.get("outputs", []) for c in executed.cells[-1:]])
     assert "READY FOR REVIEW" in shown
 
-    # running it again records a second run, but no new data version and no new decision
+    # running it again records a second run (and its explanation, from the cache), but no new
+    # data version and no new decision
     def facts() -> list[str]:
-        return [e.hash for e in project.ledger.entries() if e.kind != RUN_LOGGED]
+        per_run = (RUN_LOGGED, EXPLANATION_RECORDED)
+        return [e.hash for e in project.ledger.entries() if e.kind not in per_run]
 
     before = facts()
     run_notebook("again.ipynb")
     assert facts() == before and len(list_runs(project)) == 2
+    assert len(list(project.ledger.entries(EXPLANATION_RECORDED))) == 2
 
     # the README's way to production: a clean run, a pinned environment, three sign-offs,
     # then the approved notebook runs as a batch job with a new parameter
