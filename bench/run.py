@@ -20,6 +20,7 @@ from . import (
     bench_load_ext,
     bench_panel,
     bench_runs,
+    bench_whatif,
 )
 
 
@@ -45,6 +46,8 @@ def main() -> None:
     results["batch"] = bench_batch.run()
     print("== explanation reports (against shap on all rows)")
     results["explain"] = bench_explain.run()
+    print("== what-if update (against one predict_proba call)")
+    results["whatif"] = bench_whatif.run()
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{results['when'].replace(':', '')}.json"

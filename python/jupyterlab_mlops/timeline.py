@@ -56,7 +56,10 @@ def _explanation(p: dict[str, Any]) -> str:
 
 
 def _scenario(p: dict[str, Any]) -> str:
-    changed = ", ".join(f"{k}={v}" for k, v in (p.get("changed") or {}).items())
+    changed = ", ".join(
+        f"{k}={v.get('to') if isinstance(v, dict) else v}"
+        for k, v in (p.get("changed") or {}).items()
+    )
     return f"what-if on row {p.get('row')}: {changed or 'no change'}"
 
 
