@@ -97,3 +97,19 @@ def test_without_a_run_the_report_is_shown_but_not_recorded(trained) -> None:
     assert report.recorded is None and "no run is open" in report.not_recorded
     assert explanation_entries(project) == []
     assert list(report.global_importance["feature"])  # computed all the same
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ['{"format": "jupyterlab_mlops.explanation", "version": 1}', "{not json", '["a list"]'],
+)
+def test_a_damaged_cache_entry_is_computed_again(trained, damage: str) -> None:
+    project, model, X, _ = trained
+    notebook = project.root / "train.ipynb"
+    first = jupyterlab_mlops.explain(model, X.head(80), notebook=notebook)
+    (cached,) = (project.mlops_dir / "cache" / "explanations").glob("*.json")
+    cached.write_text(damage)
+    again = jupyterlab_mlops.explain(model, X.head(80), notebook=notebook)
+    assert not again.cached
+    assert again.to_json()["global_importance"] == first.to_json()["global_importance"]
+    assert jupyterlab_mlops.explain(model, X.head(80), notebook=notebook).cached  # rewritten

@@ -43,7 +43,6 @@ def explain(
     ``X``). The same model, data and options are answered from the project's cache.
     """
     from .compute import build_report
-    from .report import ExplanationReport
 
     if progress is None:
         progress = _bars()
@@ -66,13 +65,12 @@ def explain(
     report_id = cache.key(
         {**digests, "rows": _rows_key(rows), "seed": seed, "method": METHOD_VERSION}
     )
-    cached = cache.load(project, report_id)
-    if cached is not None:
-        report = ExplanationReport.from_json(cached)
-    else:
+    report = _from_cache(project, report_id)
+    cached = report is not None
+    if report is None:
         report = build_report(model, frame, labels, by=by, rows=rows, seed=seed, progress=progress)
         cache.save(project, report_id, report.to_json())
-    report.cached = cached is not None
+    report.cached = cached
     report.report_id = report_id
     report.recorded = None
     report.not_recorded = _why_not(project, target)
@@ -87,6 +85,22 @@ def explain(
             notebook=_notebook_ref(project, notebook),
         )
         report.run_id = target.run_id
+    return report
+
+
+def _from_cache(project: Project | None, report_id: str) -> Any:
+    """The cached report, or None when there is none or it cannot be read back (an older
+    format, a damaged file): then it is computed again and the cache rewritten."""
+    from .report import ExplanationReport
+
+    cached = cache.load(project, report_id)
+    if cached is None:
+        return None
+    try:
+        report = ExplanationReport.from_json(cached)
+        report.summary()  # reads every field the evidence needs
+    except (MlopsError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
     return report
 
 
