@@ -107,7 +107,7 @@ def importance_png(data: dict[str, Any]) -> bytes:
     agreement = data["permutation"]["rank_agreement"]
     right.set_title(
         "Permutation importance"
-        + (f" (rank agreement {agreement:.2f})" if agreement is not None else ""),
+        + (f"\nrank agreement {agreement:.2f}" if agreement is not None else ""),
         loc="left",
     )
     if any(unstable):
