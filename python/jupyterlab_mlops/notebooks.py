@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import MlopsError
 from .fingerprint import cell_source, fingerprint_of, read_notebook
 from .ledger import Entry
 from .project import Project
@@ -105,3 +106,14 @@ def _read_state(file: Path, relative: str) -> NotebookState:
         if cell.get("id")
     }
     return NotebookState(relative, fingerprint_of(notebook), cells)
+
+
+def notebook_ref(project: Project, path: str | Path | None) -> dict[str, str] | None:
+    """The ``notebook`` field for an entry about ``path``, or None when there is no saved
+    notebook of the project there (outside the project, or not saved yet): recorded unbound."""
+    if path is None:
+        return None
+    try:
+        return notebook_state(project, path).ref()
+    except MlopsError:  # NotFoundError too
+        return None

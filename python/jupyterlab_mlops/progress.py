@@ -62,6 +62,14 @@ def _ignore(_n: int) -> None:
     return None
 
 
+def count_factory(
+    surface: Literal["cli", "magic"],
+) -> Callable[[int, str], contextlib.AbstractContextManager[Callable[[int], None]]]:
+    """A progress factory ``progress(total, description)`` over counted work, drawn as
+    :func:`count_progress` draws it for ``surface``."""
+    return lambda total, description: count_progress(surface, total, description)
+
+
 @contextlib.contextmanager
 def count_progress(
     surface: Literal["cli", "magic"], total: int, description: str

@@ -158,30 +158,18 @@ class WhatIfWidget:
 
     def save_scenario(self, note: str | None = None) -> Entry:
         """Record what was explored as a ``whatif.saved`` ledger entry; returns the entry."""
-        from .explanations.scenario import record_scenario
+        from .explanations.scenario import record_scenario_here
 
         scenario = self.core.scenario(note)
         scenario["data"] = self._data
-        project, notebook, actor = self._where()
-        self.entry = record_scenario(project, scenario, actor=actor, notebook=notebook)
+        self.entry = record_scenario_here(
+            scenario, project=self._project, notebook=self._notebook, actor=self._actor
+        )
         self._status.value = (
             f'<span class="jp-mlops-whatif-saved">scenario saved: ledger entry '
             f"{_escape(self.entry.short_id)}</span>"
         )
         return self.entry
-
-    def _where(self) -> tuple[Any, Path | None, str]:
-        """The project, notebook and actor, found only when a scenario is saved."""
-        from .identity import current_actor
-        from .kernel import current_notebook
-        from .project import find_project
-
-        notebook = Path(self._notebook) if self._notebook is not None else None
-        if notebook is None:
-            notebook, _ = current_notebook()
-        project = self._project or find_project(notebook or Path.cwd())
-        actor = self._actor or current_actor(project.root)
-        return project, notebook, actor
 
     # -- the view ------------------------------------------------------------------------------
     def _control(self, control: Control) -> Any:
@@ -383,30 +371,11 @@ def whatif(model: Any, X: Any, row: Any = 0, *, threshold: float | None = None) 
     The threshold defaults to 0.5 for a classifier; a regression needs one for the nearest
     flip. Saving a scenario finds the project, the notebook and the actor as runs do.
     """
-    from .explanations.whatif import WhatIf
+    from .explanations.whatif import WhatIf, registered_profile
 
-    profile, label, data = _profile_for(X)
+    profile, label, data = registered_profile(X)
     core = WhatIf(model, X, row, threshold=threshold, profile=profile, profile_label=label)
     return WhatIfWidget(core, data=data)
-
-
-def _profile_for(X: Any) -> tuple[Any, str | None, list[dict[str, Any]]]:
-    """The profile of the newest registered data read in this process holding X's columns."""
-    from . import data
-    from .data.versions import get_version
-    from .project import find_project
-
-    columns = {str(c) for c in getattr(X, "columns", [])}
-    for read in reversed(data.accessed()):
-        try:
-            version = get_version(find_project(read["project"]), read["name"], read["version"])
-            profile = version.profile
-        except (MlopsError, KeyError, ValueError):
-            continue  # the project or version is gone: ranges come from X
-        if profile.kind == "table" and columns <= {c.name for c in profile.columns}:
-            keep = {k: read[k] for k in ("name", "version", "md5", "entry") if k in read}
-            return profile, version.label, [keep]
-    return None, None, []
 
 
 def _readout(step: float) -> str:

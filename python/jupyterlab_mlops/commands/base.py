@@ -112,9 +112,9 @@ def add_command(
 def progress_for(where: Invocation) -> Callable[[int, str], Any]:
     """A progress factory over counted work, ``progress(total, description)``, drawn as
     ``where`` draws bars."""
-    from ..progress import count_progress
+    from ..progress import count_factory
 
-    return lambda total, description: count_progress(where.surface, total, description)
+    return count_factory(where.surface)
 
 
 def path_from(where: Invocation, value: str | None) -> Path | None:

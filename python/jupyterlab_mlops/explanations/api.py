@@ -12,7 +12,7 @@ from ..data.versions import DataVersion
 from ..errors import MlopsError, NotFoundError
 from ..identity import current_actor
 from ..kernel import current_notebook
-from ..notebooks import notebook_state
+from ..notebooks import notebook_ref
 from ..project import Project, locate_project
 from . import cache, evidence
 from .inputs import as_frame, as_labels
@@ -82,7 +82,7 @@ def explain(
             report_id=report_id,
             digests=digests,
             actor=current_actor(project.root),
-            notebook=_notebook_ref(project, notebook),
+            notebook=notebook_ref(project, notebook),
         )
         report.run_id = target.run_id
     return report
@@ -108,10 +108,9 @@ def _bars() -> Any:
     """Progress bars as the caller sees them: in the notebook from a kernel, else on a terminal."""
     import sys
 
-    from ..progress import count_progress
+    from ..progress import count_factory
 
-    surface = "magic" if "ipykernel" in sys.modules else "cli"
-    return lambda total, description: count_progress(surface, total, description)
+    return count_factory("magic" if "ipykernel" in sys.modules else "cli")
 
 
 def _why_not(project: Project | None, target: evidence.Target | None) -> str | None:
@@ -150,12 +149,3 @@ def _declared_sensitive(
         declared += [c for c in version.payload.get("sensitive") or [] if c not in declared]
     found = [c for c in declared if c in X.columns]
     return found or None
-
-
-def _notebook_ref(project: Project, notebook: Any) -> dict[str, str] | None:
-    if notebook is None:
-        return None
-    try:
-        return notebook_state(project, notebook).ref()
-    except MlopsError:  # a notebook outside the project, or not saved yet
-        return None

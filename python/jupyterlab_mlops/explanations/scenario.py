@@ -9,10 +9,10 @@ import numbers
 from pathlib import Path
 from typing import Any
 
-from ..errors import MlopsError, NotFoundError
+from ..errors import MlopsError
 from ..kinds import SCENARIO_SAVED
 from ..ledger import Entry
-from ..notebooks import notebook_state
+from ..notebooks import notebook_ref
 from ..project import Project
 
 #: the largest integer a ledger entry holds exactly (JSON numbers are doubles)
@@ -62,18 +62,33 @@ def record_scenario(
             f"it needs the keys {', '.join(_REQUIRED)}",
         )
     payload = json_safe(scenario)
-    ref = None
-    if notebook is not None:
-        try:
-            ref = notebook_state(project, notebook).ref()
-        except (NotFoundError, MlopsError):
-            ref = None  # a notebook outside the project, or not saved yet: recorded unbound
+    ref = notebook_ref(project, notebook)
     links = []
     for item in payload.get("data") or []:
         entry = item.get("entry") if isinstance(item, dict) else None
         if isinstance(entry, str) and entry:
             links.append(f"entry:{entry}")
     return project.ledger.append(SCENARIO_SAVED, payload, actor=actor, notebook=ref, links=links)
+
+
+def record_scenario_here(
+    scenario: dict[str, Any],
+    *,
+    project: Project | None = None,
+    notebook: str | Path | None = None,
+    actor: str | None = None,
+) -> Entry:
+    """:func:`record_scenario` with what is not given found as runs find it: the kernel's
+    notebook, its project (else the current folder's), and the acting identity."""
+    from ..identity import current_actor
+    from ..kernel import current_notebook
+    from ..project import find_project
+
+    if notebook is None:
+        notebook, _ = current_notebook()
+    project = project or find_project(notebook or Path.cwd())
+    actor = actor or current_actor(project.root)
+    return record_scenario(project, scenario, actor=actor, notebook=notebook)
 
 
 def _missing(value: Any) -> bool:

@@ -355,3 +355,24 @@ def describe_model(model: Any) -> dict[str, Any]:
     if isinstance(steps, list):
         out["steps"] = [type(step).__name__ for _, step in steps]
     return out
+
+
+def registered_profile(X: Any) -> tuple[Any, str | None, list[dict[str, Any]]]:
+    """The profile of the newest registered data read in this process (through
+    ``data.path``) that holds every column of ``X``: (profile, its label, the data read), or
+    (None, None, []) when there is none (ranges then come from ``X``)."""
+    from .. import data
+    from ..data.versions import get_version
+    from ..project import find_project
+
+    columns = {str(c) for c in getattr(X, "columns", [])}
+    for read in reversed(data.accessed()):
+        try:
+            version = get_version(find_project(read["project"]), read["name"], read["version"])
+            profile = version.profile
+        except (MlopsError, KeyError, ValueError):
+            continue  # the project or version is gone: ranges come from X
+        if profile.kind == "table" and columns <= {c.name for c in profile.columns}:
+            keep = {k: read[k] for k in ("name", "version", "md5", "entry") if k in read}
+            return profile, version.label, [keep]
+    return None, None, []
