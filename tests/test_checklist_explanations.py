@@ -67,7 +67,7 @@ def test_the_details_say_what_is_missing(trained: Project) -> None:
     assert explanations(project) == (
         "fail",
         "the explanation of run 'gbm' names no registered data, but the run read "
-        "applications v1: explain it on its data",
+        "applications v1: make it on the run's data",
     )
     record(project, run_id, kinds=["global", "local", "additivity"])
     status, detail = explanations(project)
@@ -165,7 +165,7 @@ def test_the_item_fails_then_passes_then_goes_stale_when_the_code_changes(
     make_notebook(notebook, [*SOURCES, "y = 2"], tags={0: ["parameters"]})
     assert explanations(repo) == (
         "fail",
-        "no finished run of this notebook version to explain (the explanation on record is "
+        "no finished run of this notebook version for the explanation (the explanation on record is "
         "of an earlier version: the code changed since)",
     )
     with jupyterlab_mlops.run("boosting", project=repo, notebook=notebook) as rerun:

@@ -13,13 +13,13 @@ import pytest
 from jupyterlab_mlops import data
 from jupyterlab_mlops.checklists.checks import CHECKS
 from jupyterlab_mlops.checklists.evaluate import check_notebook
-from jupyterlab_mlops.checklists.template import SHIPPED, load_template, template_dirs
 from jupyterlab_mlops.config import MODEL_TEMPLATES
 from jupyterlab_mlops.data.register import register_data, review_data
 from jupyterlab_mlops.decisions import record_decision
 from jupyterlab_mlops.errors import MlopsError
 from jupyterlab_mlops.experiments import runs
 from jupyterlab_mlops.project import Project, find_project
+from jupyterlab_mlops.templates import SHIPPED, load_template, template_dirs
 
 from .helpers import ACTOR, git_project, make_notebook
 from .helpers.data_fixtures import write_credit_csv

@@ -11,10 +11,10 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from jupyterlab_mlops.checklists.template import load_template
 from jupyterlab_mlops.config import load_config
 from jupyterlab_mlops.errors import MlopsError
 from jupyterlab_mlops.server.handlers import DecisionBody, SignoffBody, parse_body
+from jupyterlab_mlops.templates import load_template
 
 VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),

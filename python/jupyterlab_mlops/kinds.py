@@ -18,6 +18,9 @@ MODEL_REGISTERED = "model.registered"
 # explanations
 EXPLANATION_RECORDED = "explanation.recorded"
 SCENARIO_SAVED = "whatif.saved"  # a what-if scenario someone explored and kept
+# fairness and diagnostics
+FAIRNESS_ASSESSED = "fairness.assessed"
+DIAGNOSTICS_RECORDED = "diagnostics.recorded"
 # checklists
 EXECUTED = "notebook.executed"  # a clean run in a fresh kernel
 WAIVED = "checklist.waived"

@@ -12,9 +12,9 @@ from ..fingerprint import read_notebook
 from ..notebooks import notebook_state
 from ..project import Project
 from ..signoffs import Bundle
+from ..templates import load_template, template_dirs
 from .engine import Context
 from .params import parameter_schema
-from .template import load_template, template_dirs
 
 
 def current_bundle(

@@ -11,7 +11,7 @@ from ..errors import MlopsError, first_invalid_field
 from ..kinds import PROJECT_CONFIGURED
 from ..project import CONFIG_FILE, Project
 from ..roles import check_waiver_identity
-from .template import load_template, template_dirs
+from ..templates import load_template, template_dirs
 
 
 def reconfigure(

@@ -15,16 +15,16 @@ from typing import Any
 
 from ..errors import MlopsError
 from ..fingerprint import read_notebook
-from ..kinds import BATCH_RUN, WAIVED
+from ..kinds import BATCH_RUN, DECISION, WAIVED
 from ..ledger import Entry
 from ..lifecycle import retirement
-from ..notebooks import notebook_state
+from ..notebooks import NotebookState, notebook_state
 from ..project import Project
 from ..roles import check_waiver_identity
+from ..templates import STAGES, Item, load_template, template_dirs
 from .bundle import current_bundle
 from .checks import run_check
 from .engine import Context, Outcome
-from .template import STAGES, Item, load_template, template_dirs
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,7 @@ def check_notebook(project: Project, notebook: str | Path, *, production: bool =
         if waiver is not None and (
             waiver.payload.get("bundle_digest") != digest
             or waiver.payload.get("detail") != outcome.detail
+            or (item.waiver_decision and not waiver.payload.get("decision"))
         ):
             waiver = None  # it excused another failure, or another bundle: not this one
         results.append(ItemResult(item, outcome, waiver))
@@ -189,22 +190,50 @@ def waive_item(
         raise MlopsError(f"{item_id} cannot be waived", f"fix it: {result.item.fix}")
     if result.outcome.passed:
         raise MlopsError(f"{item_id} passes: there is nothing to waive", "see `mlops check`")
-    why = (why or "").strip()
+    state = notebook_state(project, notebook)
+    decision = _waiver_decision(project, result, state) if result.item.waiver_decision else None
+    why = (why or "").strip() or (str(decision.payload.get("why", "")) if decision else "")
     if not why:
         raise MlopsError("a waiver needs its justification", 'add --why "..."')
     check_waiver_identity(project, actor)
+    payload = {
+        "item": item_id,
+        "why": why,
+        "check": result.item.check.name,
+        "detail": result.outcome.detail,
+        "bundle_digest": _bundle_digest(project, notebook),
+    }
+    if decision is not None:
+        payload["decision"] = decision.hash
     return project.ledger.append(
         WAIVED,
-        {
-            "item": item_id,
-            "why": why,
-            "check": result.item.check.name,
-            "detail": result.outcome.detail,
-            "bundle_digest": _bundle_digest(project, notebook),
-        },
+        payload,
         actor=actor,
-        notebook=notebook_state(project, notebook).ref(),
+        notebook=state.ref(),
+        links=[f"entry:{decision.hash}"] if decision is not None else (),
     )
+
+
+def _waiver_decision(project: Project, result: ItemResult, state: NotebookState) -> Entry:
+    """The decision (tagged as the item requires, at this notebook version) that explains why
+    the failing evidence is accepted and links to it; the newest if several."""
+    tag = result.item.waiver_decision
+    reports = [e.ref for e in result.outcome.evidence if e.kind == "entry"]
+    found = [
+        d
+        for d in project.ledger.entries(DECISION, notebook=state.path)
+        if tag in (d.payload.get("tags") or [])
+        and (d.notebook or {}).get("fingerprint") == state.fingerprint
+        and any(f"entry:{r}" in d.links for r in reports)
+    ]
+    if not found:
+        link = f" --link {reports[-1][:12]}" if reports else ""
+        raise MlopsError(
+            f"{result.item.id} may be waived only with a recorded decision tagged "
+            f"{tag!r}, linked to its report, that explains why",
+            f'record it first: %mlops decide "TITLE" --why "..." --tag {tag}{link}',
+        )
+    return found[-1]
 
 
 def _bundle_digest(project: Project, notebook: str | Path, context: Context | None = None) -> str:

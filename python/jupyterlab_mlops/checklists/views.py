@@ -7,8 +7,8 @@ from html import escape
 from typing import Any
 
 from ..render import CELL, MUTED, TABLE, View
+from ..templates import STAGES
 from .evaluate import Report
-from .template import STAGES
 
 _MARK = {"pass": "✓", "fail": "✗", "waived": "~"}
 _COLOR = {

@@ -54,7 +54,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     waive.add_argument("item", metavar="ITEM", help="the item id, as `check` lists it")
     waive.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
-    waive.add_argument("--why", required=True, help="the justification")
+    waive.add_argument(
+        "--why",
+        help="the justification (an item that needs a recorded decision takes its reasons)",
+    )
     approvals = add_command(
         sub,
         "approvals",

@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .. import data
-from ..data.versions import DataVersion
 from ..errors import MlopsError, NotFoundError
+from ..experiments.evidence import declared_sensitive, target_run, why_not_recorded
 from ..identity import current_actor
 from ..kernel import current_notebook
 from ..notebooks import notebook_ref
@@ -51,11 +50,11 @@ def explain(
     if notebook is None:
         notebook, _ = current_notebook()
     project = locate_project(Path(notebook).parent if notebook else Path.cwd())
-    target = evidence.target_run(project, run) if project is not None else None
+    target = target_run(project, run) if project is not None else None
     if project is None and run is not None:
         raise NotFoundError("no MLOps project here to record the explanation in", "mlops init")
     if by is None:
-        by = _declared_sensitive(project, target, frame)
+        by = declared_sensitive(project, target, frame.columns) or None
     digests = {
         "model": cache.digest(model),
         "X": cache.digest(frame),
@@ -73,7 +72,7 @@ def explain(
     report.cached = cached
     report.report_id = report_id
     report.recorded = None
-    report.not_recorded = _why_not(project, target)
+    report.not_recorded = why_not_recorded(project, target, "explain")
     if project is not None and target is not None:
         report.recorded = evidence.record(
             project,
@@ -113,39 +112,7 @@ def _bars() -> Any:
     return count_factory("magic" if "ipykernel" in sys.modules else "cli")
 
 
-def _why_not(project: Project | None, target: evidence.Target | None) -> str | None:
-    if project is None:
-        return "not recorded: this folder is not in an MLOps project (`mlops init`)"
-    if target is None:
-        return (
-            "not recorded: no run is open. Explain inside `with jupyterlab_mlops.run(...)`, "
-            "or pass run=run (or run='last') to record it as evidence of that run"
-        )
-    return None
-
-
 def _rows_key(rows: Any) -> Any:
     if rows is None:
         return None
     return [str(r) for r in (rows if isinstance(rows, list | tuple) else [rows])]
-
-
-def _declared_sensitive(
-    project: Project | None, target: evidence.Target | None, X: Any
-) -> list[str] | None:
-    """The columns of ``X`` declared sensitive when the data the run read was registered."""
-    if project is None:
-        return None
-    entries = [d["entry"] for d in target.data] if target is not None else []
-    if not entries:
-        root = str(project.root)
-        entries = [d["entry"] for d in data.accessed() if d["project"] == root]
-    declared: list[str] = []
-    for entry_id in entries:
-        try:
-            version = DataVersion(project.ledger.get(entry_id))
-        except (KeyError, MlopsError):
-            continue
-        declared += [c for c in version.payload.get("sensitive") or [] if c not in declared]
-    found = [c for c in declared if c in X.columns]
-    return found or None

@@ -16,12 +16,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..config import RISK_TIERS
-from ..errors import MlopsError, NotFoundError
-from ..notebooks import RACY_NS
-from ..yamlfile import read_yaml_mapping
+from .config import RISK_TIERS
+from .errors import MlopsError, NotFoundError
+from .notebooks import RACY_NS
+from .project import Project
+from .yamlfile import read_yaml_mapping
 
-SHIPPED = Path(__file__).parent / "templates"
+SHIPPED = Path(__file__).parent / "checklists" / "templates"
 STAGES = ("review", "approval", "production")
 Stage = Literal["review", "approval", "production"]
 
@@ -46,6 +47,9 @@ class Item(BaseModel):
     gates: Stage
     tiers: list[str] = Field(default_factory=lambda: list(RISK_TIERS))
     waivable: bool = True
+    #: a waiver of this item also needs a recorded decision with this tag, linked to the
+    #: item's evidence (e.g. ``fairness``: why a disparity is accepted, tied to its report)
+    waiver_decision: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
     @field_validator("tiers")
     @classmethod
@@ -113,6 +117,40 @@ def load_template(
             merged[item.id] = item  # later files and the template's own items win
         model_type, title = template.model_type or model_type, template.title or title
     return Template(model_type=model_type or name, title=title, items=list(merged.values())), files
+
+
+def project_template(project: Project) -> Template:
+    """The project's template, with its overrides applied."""
+    config = project.config
+    template, _ = load_template(config.template, template_dirs(project.root, config.checklist_dirs))
+    return template
+
+
+def shipped_template(name: str) -> Template:
+    """A shipped template, as a project with no folders of its own sees it."""
+    return load_template(name, template_dirs(None))[0]
+
+
+def check_args(template: Template, check: str, tier: str) -> dict[str, Any] | None:
+    """The arguments ``template`` gives the first item at ``tier`` that runs evidence check
+    ``check`` (None when no such item applies), each per-tier value (a mapping keyed by risk
+    tiers) narrowed to ``tier``: what an analysis such as ``fairness()`` is judged against."""
+    item = next((i for i in template.items if i.check.name == check and tier in i.tiers), None)
+    if item is None:
+        return None
+    return {key: for_tier(value, tier) for key, value in item.check.args.items()}
+
+
+def for_tier(value: Any, tier: str) -> Any:
+    """``value[tier]`` when ``value`` is a mapping keyed by risk tiers, else ``value``."""
+    if isinstance(value, dict) and value and set(value) <= set(RISK_TIERS):
+        if tier not in value:
+            raise MlopsError(
+                f"the template names no value for risk tier {tier!r} (it names {', '.join(value)})",
+                "give every tier the item applies to a value, or one value for all",
+            )
+        return value[tier]
+    return value
 
 
 _PARSED: dict[tuple[Any, ...], Template] = {}

@@ -1,0 +1,1 @@
+"""Model diagnostics: overfit, leakage, calibration, class balance and train/test shift."""
