@@ -55,6 +55,27 @@ def _explanation(p: dict[str, Any]) -> str:
     return f"explained run '{p.get('run_name')}' ({', '.join(p.get('kinds') or [])}): top {top}"
 
 
+def _fairness(p: dict[str, Any]) -> str:
+    features = ", ".join(str(f) for f in p.get("features") or [])
+    breaches = [b for b in p.get("breaches") or [] if isinstance(b, dict)]
+    if p.get("passed") is None:
+        verdict = "no policy applies"
+    elif breaches:
+        first = breaches[0]
+        verdict = f"{first.get('metric')} breached for {first.get('worst_group')}"
+        verdict += f" (+{len(breaches) - 1} more)" if len(breaches) > 1 else ""
+    else:
+        verdict = "within the policy"
+    return f"fairness of run '{p.get('run_name')}' across {features or '?'}: {verdict}"
+
+
+def _diagnostics(p: dict[str, Any]) -> str:
+    findings = [f for f in p.get("findings") or [] if isinstance(f, dict)]
+    failed = [str(f.get("check")) for f in findings if f.get("status") == "fail"]
+    verdict = f"failed {', '.join(failed)}" if failed else "no check failed"
+    return f"diagnostics of run '{p.get('run_name')}': {verdict}"
+
+
 def _scenario(p: dict[str, Any]) -> str:
     changed = ", ".join(
         f"{k}={v.get('to') if isinstance(v, dict) else v}"
@@ -78,6 +99,8 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     kinds.MODEL_REGISTERED: lambda p: f"model {p.get('name')} v{p.get('version')} registered",
     kinds.EXPLANATION_RECORDED: _explanation,
     kinds.SCENARIO_SAVED: _scenario,
+    kinds.FAIRNESS_ASSESSED: _fairness,
+    kinds.DIAGNOSTICS_RECORDED: _diagnostics,
 }
 
 
