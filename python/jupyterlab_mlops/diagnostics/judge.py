@@ -132,9 +132,9 @@ def _over(
     limit = limits[limit_key]
     over = [r for r in scored if r[key] > limit]
     if over:
-        names = ", ".join(f"{r['column']} {n(r[key])}" for r in over[:5])
-        return finding(check, "fail", f"{what}: {names} (over {n(limit)}; {over[0].get('method')})",
-                       **evidence, limit=limit)  # fmt: skip
+        names = ", ".join(f"{r['column']} {n(r[key])} ({r.get('method')})" for r in over[:5])
+        return finding(check, "fail", f"{what}: {names}, over {n(limit)}", **evidence,
+                       limit=limit)  # fmt: skip
     return finding(check, "pass", f"{best}, within {n(limit)}", **evidence, limit=limit)
 
 

@@ -93,7 +93,7 @@ def _single(inputs: Inputs, column: Any) -> dict[str, Any]:
     if inputs.task == "classification":
         auc = float(roc_auc(inputs.y_test, test, ones(len(test)))[0])
         score = max(auc, 1 - auc) if np.isfinite(auc) else None
-        method = f"ROC AUC on test ({how})"
+        method = f"ROC AUC on test, {how}"
     else:
         from sklearn.metrics import r2_score
         from sklearn.tree import DecisionTreeRegressor
@@ -101,7 +101,7 @@ def _single(inputs: Inputs, column: Any) -> dict[str, Any]:
         tree = DecisionTreeRegressor(max_depth=TREE_DEPTH, random_state=0)
         tree.fit(train.reshape(-1, 1), inputs.y_train)
         score = float(r2_score(inputs.y_test, tree.predict(test.reshape(-1, 1))))
-        method = f"R² on test of a depth-{TREE_DEPTH} tree fitted on train ({how})"
+        method = f"R² on test of a depth-{TREE_DEPTH} tree fitted on train, {how}"
     return {"column": str(column), "score": score, "method": method}
 
 
