@@ -55,6 +55,7 @@ def _not_judged(check: str, item: str, text: str, **evidence: Any) -> dict[str, 
 
 def judge_overfit(figures: dict[str, Any], args: dict[str, Any] | None) -> dict[str, Any]:
     """Fail when the train-test gap of the template's metric is over ``max_gap``."""
+    limit = None if args is None else threshold(args, "max_gap", "no_overfit")
     metric = figures["metric"]
     gap = figures["gap"]
     ci = f" (95% interval {n(figures.get('low'))} to {n(figures.get('high'))})"
@@ -78,9 +79,9 @@ def judge_overfit(figures: dict[str, Any], args: dict[str, Any] | None) -> dict[
             f"the gap on record is of {metric}, the template asks for {wanted}: diagnose again",
             **evidence,
         )
-    limit = threshold(args, "max_gap", "no_overfit")
     if not isinstance(gap, int | float) or isinstance(gap, bool):
         raise MlopsError("the overfit figures hold no gap", "diagnose again")
+    assert limit is not None
     over = gap > limit
     verdict = f"over the maximum {n(limit)}" if over else f"within the maximum {n(limit)}"
     return finding("overfit", "fail" if over else "pass", f"{text}, {verdict}",
@@ -164,14 +165,16 @@ def _identifiers(rows: list[dict[str, Any]], limits: dict[str, float] | None) ->
             text += f"; flagged as personal data: {', '.join(r['column'] for r in pii[:5])}"
         return _not_judged("identifiers", "no_leakage", text, **evidence)
     limit = limits["max_identifier_unique_share"]
-    unique = [r for r in rows if isinstance(r.get("unique_share"), int | float)
-              and r["unique_share"] > limit]  # fmt: skip
-    named = [f"{r['column']} (unique on {r['unique_share']:.1%} of training rows)" for r in unique]
-    named += [
-        f"{r['column']} (flagged at registration: {', '.join(map(str, r['pii']))})"
-        for r in pii
-        if r not in unique
-    ]
+    named = []
+    for r in rows:
+        why = []
+        share = r.get("unique_share")
+        if isinstance(share, int | float) and share > limit:
+            why.append(f"unique on {share:.1%} of training rows")
+        if r.get("pii"):
+            why.append(f"flagged at registration: {', '.join(map(str, r['pii']))}")
+        if why:
+            named.append(f"{r['column']} ({'; '.join(why)})")
     if named:
         return finding(
             "identifiers",
@@ -207,6 +210,7 @@ def _target(rows: list[dict[str, Any]], limits: dict[str, float] | None) -> dict
 
 def judge_calibration(figures: dict[str, Any] | None, args: dict[str, Any] | None) -> dict[str, Any]:
     """Fail when the expected calibration error is over ``max_ece`` (with the template's bins)."""
+    limit = None if args is None else threshold(args, "max_ece", "calibrated")
     if figures is None or figures.get("unavailable"):
         why = (figures or {}).get("unavailable", "a regression has no probabilities")
         status = "fail" if args is not None and figures is not None else "info"
@@ -228,7 +232,7 @@ def judge_calibration(figures: dict[str, Any] | None, args: dict[str, Any] | Non
             "diagnose again",
             **evidence,
         )
-    limit = threshold(args, "max_ece", "calibrated")
+    assert limit is not None
     over = figures["ece"] > limit
     verdict = f"over the maximum {n(limit)}" if over else f"within the maximum {n(limit)}"
     return finding("calibration", "fail" if over else "pass", f"{text}, {verdict}",
