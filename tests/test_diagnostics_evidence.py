@@ -81,8 +81,12 @@ def test_diagnosing_in_a_run_records_artifacts_metrics_and_one_entry(
     assert entries(repo) == []
     with jupyterlab_mlops.run("boosting", project=repo, notebook=notebook) as run:
         X_train, X_test, y_train, y_test = split(repo)
-        report = jupyterlab_mlops.diagnose(model, X_train, y_train, X_test, y_test, notebook=notebook)
-        again = jupyterlab_mlops.diagnose(model, X_train, y_train, X_test, y_test, notebook=notebook)
+        report = jupyterlab_mlops.diagnose(
+            model, X_train, y_train, X_test, y_test, notebook=notebook
+        )
+        again = jupyterlab_mlops.diagnose(
+            model, X_train, y_train, X_test, y_test, notebook=notebook
+        )
     assert report.recorded is not None and again.recorded.hash == report.recorded.hash
     [entry] = entries(repo)
     p = entry.payload
@@ -113,11 +117,14 @@ def test_a_column_flagged_as_personal_data_at_registration_is_an_identifier(
     with jupyterlab_mlops.run("with ids", project=repo, notebook=notebook):
         X_train, X_test, y_train, y_test = split(repo, extra=["email"])
         model = credit_model(X_train, y_train, rounds=10)
-        report = jupyterlab_mlops.diagnose(model, X_train, y_train, X_test, y_test, notebook=notebook)
+        report = jupyterlab_mlops.diagnose(
+            model, X_train, y_train, X_test, y_test, notebook=notebook
+        )
     found = next(f for f in report.findings if f["check"] == "identifiers")
     assert found["status"] == "fail"
-    assert "email (unique on 98.9% of training rows; flagged at registration: email)" in (
-        found["detail"]
+    assert (
+        "email (unique on 98.9% of training rows; flagged at registration: email)"
+        in (found["detail"])
     )
     [row] = [r for r in report.to_json()["leakage"]["identifiers"] if r["column"] == "email"]
     assert row["pii"] == ["email"]
@@ -177,7 +184,9 @@ def test_a_malformed_entry_fails_the_item_and_a_malformed_template_is_its_error(
         split(repo)
     from jupyterlab_mlops.notebooks import notebook_state
 
-    [version] = [d for d in find_project(repo.root).ledger.entries("run.logged")][-1].payload["data"]
+    [version] = [d for d in find_project(repo.root).ledger.entries("run.logged")][-1].payload[
+        "data"
+    ]
     repo.ledger.append(
         DIAGNOSTICS_RECORDED,
         {"run_id": run.run_id, "report_id": "x", "overfit": {"metric": "roc_auc"},

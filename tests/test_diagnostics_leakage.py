@@ -57,7 +57,9 @@ def test_the_clean_example_is_not_flagged(judged: Project, credit) -> None:
     report = diagnose(judged, model, X_train, y_train, X_test, y_test)
     found = statuses(report)
     assert all(found[c] == "pass" for c in LEAKS), report.findings
-    assert report.to_json()["thresholds"]["policy"] == "project template 'classification', high tier"
+    assert (
+        report.to_json()["thresholds"]["policy"] == "project template 'classification', high tier"
+    )
     leakage = report.to_json()["leakage"]
     assert leakage["columns"] == X_train.shape[1] and leakage["duplicates"]["found"] == 0
     assert max(r["score"] for r in leakage["single_feature"]) < 0.8
@@ -130,7 +132,10 @@ def test_outside_a_project_everything_is_measured_and_nothing_judged(
         model, X_train, y_train, X_test, y_test, notebook=tmp_path / "nb.ipynb"
     )
     data = report.to_json()
-    assert data["thresholds"]["policy"] == "shipped classification template, high tier: not in a project"
+    assert (
+        data["thresholds"]["policy"]
+        == "shipped classification template, high tier: not in a project"
+    )
     assert report.not_recorded.startswith("not recorded: this folder is not in an MLOps project")
     # until the shipped templates name these checks, every finding is information only
     assert set(statuses(report).values()) == {"info"}

@@ -194,8 +194,14 @@ def test_the_report_round_trips_and_its_html_escapes_the_data(judged: Project) -
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda p: {**p, "y_train": p["y_train"].astype(float).where(p["y_train"] > 0)}, "missing labels"),
-        (lambda p: {**p, "y_test": p["y_test"][:-3]}, "y_test has 597 values and its table 600 rows"),
+        (
+            lambda p: {**p, "y_train": p["y_train"].astype(float).where(p["y_train"] > 0)},
+            "missing labels",
+        ),
+        (
+            lambda p: {**p, "y_test": p["y_test"][:-3]},
+            "y_test has 597 values and its table 600 rows",
+        ),
         (lambda p: {**p, "y_train": p["y_train"] + np.arange(600) % 3}, "classes"),
         (lambda p: {**p, "X_test": p["X_test"].drop(columns=["a"])}, "different columns"),
         (lambda p: {**p, "X_train": [[1, 2]]}, "X_train must be a DataFrame"),

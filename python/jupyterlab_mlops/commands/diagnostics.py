@@ -33,7 +33,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         ("X_TEST", "the test table"),
         ("Y_TEST", "the test labels"),
     ):
-        diagnose.add_argument(name.lower(), metavar=name, help=f"the kernel variable holding {what}")
+        diagnose.add_argument(
+            name.lower(), metavar=name, help=f"the kernel variable holding {what}"
+        )
     diagnose.add_argument(
         "--cv",
         metavar="CV",

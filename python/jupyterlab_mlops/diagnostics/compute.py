@@ -48,8 +48,9 @@ def build_report(
         raise MlopsError(f"calibrated: bins must be a whole number 2-100, not {bins!r}",
                          "fix the check's args in the template")  # fmt: skip
     with (progress or no_progress)(len(STEPS), "diagnostics") as advance:
-        train = model_outputs(model, inputs, inputs.X_train)
-        test = model_outputs(model, inputs, inputs.X_test)
+        labels = metric == "accuracy"
+        train = model_outputs(model, inputs, inputs.X_train, labels=labels)
+        test = model_outputs(model, inputs, inputs.X_test, labels=labels)
         advance(1)
         overfit = overfit_figures(metric, inputs, train, test, seed=seed, resamples=resamples)
         advance(1)

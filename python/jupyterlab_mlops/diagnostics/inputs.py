@@ -139,7 +139,9 @@ def _cv(cv: Any) -> np.ndarray | None:
     try:
         values = np.asarray(cv, dtype="float64").ravel()
     except (TypeError, ValueError):
-        raise MlopsError("cv must be numbers (cross-validation scores)", "e.g. cross_val_score(...)") from None
+        raise MlopsError(
+            "cv must be numbers (cross-validation scores)", "e.g. cross_val_score(...)"
+        ) from None
     if len(values) == 0 or not np.isfinite(values).all():
         raise MlopsError(
             "cv must hold finite scores, one per fold", "pass cross_val_score(...) of the metric"

@@ -208,7 +208,9 @@ def _target(rows: list[dict[str, Any]], limits: dict[str, float] | None) -> dict
 # --- calibration -----------------------------------------------------------------------------
 
 
-def judge_calibration(figures: dict[str, Any] | None, args: dict[str, Any] | None) -> dict[str, Any]:
+def judge_calibration(
+    figures: dict[str, Any] | None, args: dict[str, Any] | None
+) -> dict[str, Any]:
     """Fail when the expected calibration error is over ``max_ece`` (with the template's bins)."""
     limit = None if args is None else threshold(args, "max_ece", "calibrated")
     if figures is None or figures.get("unavailable"):

@@ -36,9 +36,7 @@ def leakage_figures(inputs: Inputs, pii: dict[str, list[str]]) -> dict[str, Any]
     columns = [str(c) for c in inputs.X_train.columns]
     return {
         "columns": len(columns),
-        "single_feature": _top(
-            [_single(inputs, c) for c in inputs.X_train.columns], "score"
-        ),
+        "single_feature": _top([_single(inputs, c) for c in inputs.X_train.columns], "score"),
         "target_correlation": _top(
             [_correlation(inputs, c) for c in inputs.X_train.columns], "value"
         ),

@@ -34,7 +34,9 @@ def ones(n: int) -> np.ndarray:
     return np.ones((1, n))
 
 
-def weighted_metric(name: str, y: np.ndarray, output: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def weighted_metric(
+    name: str, y: np.ndarray, output: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
     """``name`` of ``output`` (scores, 0/1 predictions or values) against ``y`` per weight row."""
     if name == "roc_auc":
         return roc_auc(y, output, weights)

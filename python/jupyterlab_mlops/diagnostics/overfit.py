@@ -47,8 +47,7 @@ def overfit_figures(
     used = {"train": _output(metric, train), "test": _output(metric, test)}
     if used["train"] is None or used["test"] is None:
         raise MlopsError(
-            f"{metric} needs scores, and the model has neither predict_proba nor "
-            "decision_function",
+            f"{metric} needs scores, and the model has neither predict_proba nor decision_function",
             "use a model with predict_proba, or a template metric such as accuracy",
         )
     rng = np.random.default_rng(seed)

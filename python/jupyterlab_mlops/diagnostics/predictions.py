@@ -16,19 +16,24 @@ from .inputs import Inputs
 class Outputs:
     """The model's outputs on one part (train or test)."""
 
-    predicted: np.ndarray  # 0/1 (classification) or values (regression)
+    predicted: np.ndarray | None  # 0/1 (classification; when asked for) or values (regression)
     scores: np.ndarray | None  # positive-class probability or decision score
     probability: np.ndarray | None  # positive-class probability (predict_proba) or None
 
 
-def model_outputs(model: Any, inputs: Inputs, X: Any) -> Outputs:
-    """The model's outputs on ``X``; a model that fails on it is one clear error."""
+def model_outputs(model: Any, inputs: Inputs, X: Any, *, labels: bool = False) -> Outputs:
+    """The model's outputs on ``X`` (predicted classes only with ``labels``: predicting twice
+    costs as much as the rest of the diagnostics); a model that fails on it is one clear
+    error."""
     try:
-        raw = np.asarray(model.predict(X))
         if inputs.task == "regression":
-            return Outputs(raw.astype("float64").ravel(), None, None)
+            return Outputs(np.asarray(model.predict(X)).astype("float64").ravel(), None, None)
         assert inputs.classes is not None
-        predicted = (raw.ravel() == inputs.classes[1]).astype("float64")
+        predicted = None
+        if labels:
+            predicted = (np.asarray(model.predict(X)).ravel() == inputs.classes[1]).astype(
+                "float64"
+            )
         probability = None
         if callable(getattr(model, "predict_proba", None)):
             proba = np.asarray(model.predict_proba(X), dtype="float64")
@@ -38,6 +43,10 @@ def model_outputs(model: Any, inputs: Inputs, X: Any) -> Outputs:
         scores = probability
         if scores is None and callable(getattr(model, "decision_function", None)):
             scores = np.asarray(model.decision_function(X), dtype="float64").ravel()
+        if scores is None and predicted is None:
+            predicted = (np.asarray(model.predict(X)).ravel() == inputs.classes[1]).astype(
+                "float64"
+            )
         return Outputs(predicted, scores, probability)
     except MlopsError:
         raise

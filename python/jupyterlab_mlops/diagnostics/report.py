@@ -103,9 +103,7 @@ class DiagnosticsReport:
             "calibration": calibration,
             "balance": copy.deepcopy(d["balance"]),
             "shift": shift_summary(d["shift"]),
-            "findings": [
-                {k: f[k] for k in ("check", "status", "detail")} for f in d["findings"]
-            ],
+            "findings": [{k: f[k] for k in ("check", "status", "detail")} for f in d["findings"]],
         }
 
     def metrics(self) -> dict[str, float]:

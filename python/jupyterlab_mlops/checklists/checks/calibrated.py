@@ -5,8 +5,8 @@ re-judged with the template as it is now."""
 from __future__ import annotations
 
 from ...diagnostics.judge import judge_calibration
-from ..engine import Context, Outcome, evidence_check
 from ..diagnostics_evidence import judged
+from ..engine import Context, Outcome, evidence_check
 
 
 @evidence_check("calibrated")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...diagnostics.judge import judge_balance, judge_leakage, judge_shift
-from ..engine import Context, Outcome, evidence_check
 from ..diagnostics_evidence import judged
+from ..engine import Context, Outcome, evidence_check
 
 
 @evidence_check("no_leakage")

@@ -8,8 +8,8 @@ from typing import Any
 
 from ...diagnostics.judge import judge_overfit
 from ...templates import for_tier
-from ..engine import Context, Outcome, evidence_check
 from ..diagnostics_evidence import judged
+from ..engine import Context, Outcome, evidence_check
 
 
 @evidence_check("no_overfit")
