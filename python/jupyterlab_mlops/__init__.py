@@ -14,6 +14,7 @@ __all__ = [
     "approval_status",
     "batch_run",
     "data",
+    "diagnose",
     "explain",
     "load_ipython_extension",
     "run",
@@ -42,6 +43,10 @@ def __getattr__(name: str) -> Any:
         from .batch.api import batch_run
 
         return batch_run
+    if name == "diagnose":  # overfit, leakage, calibration, balance, shift: as evidence
+        from .diagnostics.api import diagnose
+
+        return diagnose
     if name == "explain":  # importance with intervals, local, stability, cohorts: as evidence
         from .explanations.api import explain
 

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .columns import ColumnProfile, histogram_counts
+from .columns import ColumnProfile, column_profile, histogram_counts
 from .profile import DataProfile
-from .tables import TableSample
+from .tables import TableSample, frame_sample
 
 EPSILON = 1e-4
 _NUMERIC = ("integer", "float")
@@ -103,6 +103,24 @@ def dataset_drift(reference: DataProfile, current: TableSample) -> DatasetDrift:
     known = {c.name for c in reference.columns}
     added = [name for name in current.names if name not in known]
     return DatasetDrift(current.rows, columns, problems, not_compared, added)
+
+
+def frame_profile(frame: Any) -> DataProfile:
+    """The profile of a pandas DataFrame held in memory (every row; nothing withheld: it is
+    compared in memory, never stored), as :func:`~.profile.profile_path` profiles a table."""
+    sample = frame_sample(frame)
+    columns = tuple(
+        column_profile(name, kind, values, int(sample.missing[i]), sample.rows, False, False)
+        for i, (name, (kind, values)) in enumerate(zip(sample.names, sample.typed, strict=True))
+    )
+    return DataProfile(kind="table", format="frame", bytes=0, rows=sample.rows, columns=columns)
+
+
+def frame_drift(reference: Any, current: Any) -> DatasetDrift:
+    """How far DataFrame ``current`` has moved from DataFrame ``reference``, per column (e.g.
+    a test set from its training set): the PSI of :func:`dataset_drift` against the in-memory
+    profile of ``reference``."""
+    return dataset_drift(frame_profile(reference), frame_sample(current))
 
 
 def _not_comparable(ref: ColumnProfile) -> str | None:

@@ -309,6 +309,31 @@ class TableSample:
         return kind, values, int(self.missing[i])
 
 
+def frame_sample(frame: Any) -> TableSample:
+    """A pandas DataFrame held in memory as a :class:`TableSample` (every row; its columns
+    typed from their Arrow types, as a Parquet file's are)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise MlopsError(
+            f"cannot read the table's columns: {str(exc).splitlines()[0][:200]}",
+            "give every column one type (numbers, strings, booleans, dates)",
+        ) from None
+    names = _unique_names([str(n) for n in table.column_names])
+    table = table.rename_columns(names)
+    missing = np.zeros(table.num_columns, dtype=np.int64)
+    for i, column in enumerate(table.columns):
+        missing[i] = column.null_count
+        if pa.types.is_floating(column.type):
+            missing[i] += pc.sum(pc.is_nan(column)).as_py() or 0
+    typed = [typed_column(table.column(i), "parquet") for i in range(table.num_columns)]
+    return TableSample(table.num_rows, False, names, typed, missing, table)
+
+
 def table_sample(path: Path | str, *, sample_rows: int = 200_000) -> TableSample:
     """Read a CSV/TSV/Parquet file (or a folder of them) as :func:`~.profile.profile_path`
     does, without profiling or screening it. Raises :class:`MlopsError` if it is not a readable
