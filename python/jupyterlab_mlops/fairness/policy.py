@@ -118,9 +118,10 @@ def parse_policy(raw: Any, where: str = "the fairness policy") -> Policy:
 
 
 def breaches(disparities: dict[str, dict[str, Any]], policy: Policy) -> list[Breach]:
-    """Every disparity whose point estimate is beyond the policy's limit for it (a disparity
-    that could not be measured, e.g. fewer than two groups large enough, is no breach)."""
-    found = []
+    """Every disparity whose point estimate is beyond the policy's limit for it, furthest
+    beyond first (a disparity that could not be measured, e.g. fewer than two groups large
+    enough to judge, is no breach)."""
+    found: list[tuple[float, Breach]] = []
     for feature, metrics in disparities.items():
         if not isinstance(metrics, dict):
             continue
@@ -132,8 +133,9 @@ def breaches(disparities: dict[str, dict[str, Any]], policy: Policy) -> list[Bre
             over = limit.max is not None and value > limit.max
             under = limit.min is not None and value < limit.min
             if over or under:
+                excess = value - limit.max if over else limit.min - value  # type: ignore[operator]
                 found.append(
-                    Breach(
+                    (excess, Breach(
                         feature,
                         metric,
                         float(value),
@@ -142,9 +144,9 @@ def breaches(disparities: dict[str, dict[str, Any]], policy: Policy) -> list[Bre
                         limit.text(),
                         _text(d.get("worst_group")),
                         _text(d.get("best_group")),
-                    )
+                    ))
                 )
-    return found
+    return [b for _, b in sorted(found, key=lambda pair: -pair[0])]
 
 
 def unmeasured(task: str, policy: Policy) -> list[str]:
