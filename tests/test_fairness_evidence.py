@@ -80,7 +80,7 @@ def test_recorded_in_a_run_once_and_judged_by_the_checklist(repo: Project, tmp_p
     assert again.recorded.hash == report.recorded.hash  # the same report: one entry
     assert len(entries(repo)) == 2
     p = report.recorded.payload
-    assert {f["name"] for f in p["features"]} == {"age band", "sex", "age band × sex"}
+    assert {f["name"] for f in p["features"]} == {"age band", "sex", "age band × sex"}  # noqa: RUF001
     assert p["columns"] == ["age", "sex"] and p["model"] is None and p["rows"] == len(test)
     assert p["policy"]["tier"] == "high" and p["policy"]["cite"] == HIGH["cite"]
     assert f"mlflow-run:{run.run_id}" in report.recorded.links
@@ -106,11 +106,12 @@ def test_the_item_fails_on_a_breach_passes_on_a_fair_model_and_goes_stale(repo: 
 
     notebook = repo.root / "train.ipynb"
     with jupyterlab_mlops.run("logistic", project=repo, notebook=notebook) as run:
-        model, test = fit(repo)
+        _model, test = fit(repo)
     y = test["default"]
     unfair = np.where(test["sex"] == "M", 1, y)  # every M predicted positive
-    jupyterlab_mlops.fairness(y, pd.Series(unfair, index=test.index), run=run.run_id,
-                              notebook=notebook, resamples=200)
+    jupyterlab_mlops.fairness(
+        y, pd.Series(unfair, index=test.index), run=run.run_id, notebook=notebook, resamples=200
+    )
     status, detail = fairness_item(repo)
     assert status == "fail" and detail.startswith("run 'logistic': sex: ")
     assert "for F vs M" in detail or "for M vs F" in detail
@@ -133,8 +134,11 @@ def test_the_item_fails_on_a_breach_passes_on_a_fair_model_and_goes_stale(repo: 
 def test_without_a_run_it_is_shown_but_not_recorded(repo: Project) -> None:
     _, test = fit(repo)
     report = jupyterlab_mlops.fairness(
-        test["default"], test["default"], test[["sex", "age"]],
-        notebook=repo.root / "train.ipynb", resamples=100,
+        test["default"],
+        test["default"],
+        test[["sex", "age"]],
+        notebook=repo.root / "train.ipynb",
+        resamples=100,
     )
     assert report.recorded is None and "no run is open" in report.not_recorded
     assert entries(repo) == [] and "no run is open" in report._repr_html_()
@@ -149,14 +153,31 @@ def test_no_sensitive_columns_is_one_error_naming_the_declared_ones(repo: Projec
 
 def test_the_magic_reads_kernel_variables(repo: Project) -> None:
     _, test = fit(repo)
-    namespace = {"y_test": test["default"], "y_pred": test["default"], "groups": test[["sex", "age"]]}
+    namespace = {
+        "y_test": test["default"],
+        "y_pred": test["default"],
+        "groups": test[["sex", "age"]],
+    }
     where = Invocation(
-        surface="magic", cwd=repo.root, namespace=namespace,
+        surface="magic",
+        cwd=repo.root,
+        namespace=namespace,
         locate=lambda: (repo.root / "train.ipynb", None),
     )
     outcome = execute(
-        ["fairness", "y_test", "y_pred", "--sensitive", "groups", "--sensitive", "sex",
-         "--resamples", "100", "--name", "<b>m</b>"],
+        [
+            "fairness",
+            "y_test",
+            "y_pred",
+            "--sensitive",
+            "groups",
+            "--sensitive",
+            "sex",
+            "--resamples",
+            "100",
+            "--name",
+            "<b>m</b>",
+        ],
         where,
     )
     report = outcome.view.value()

@@ -148,7 +148,9 @@ def _frame_digest(frame: Any) -> str:
     import pandas as pd
 
     rows = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
-    return hashlib.sha256(json.dumps([list(map(str, frame.columns))]).encode() + rows.tobytes()).hexdigest()
+    return hashlib.sha256(
+        json.dumps([list(map(str, frame.columns))]).encode() + rows.tobytes()
+    ).hexdigest()
 
 
 def _digest_json(parts: dict[str, Any]) -> str:

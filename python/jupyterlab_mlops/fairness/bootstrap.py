@@ -2,7 +2,7 @@
 and disparity (so a disparity's interval reflects how its groups vary together).
 
 Classification: resampling n rows with replacement is one multinomial draw of n over the
-counts of the finest cells (every column's group × TP/FP/TN/FN), so a resample costs the
+counts of the finest cells (every column's group x TP/FP/TN/FN), so a resample costs the
 number of cells, not rows; the counts of any group are sums of cells. With scores, the cells
 also split by score bin (:data:`SCORE_BINS` quantile bins) for ROC AUC: its resamples treat
 scores in one bin as ties, shifted by the full sample's difference from the exact AUC.
@@ -25,7 +25,7 @@ from .metrics import auc_from_histograms, from_counts
 SCORE_BINS = 50
 #: resamples drawn at once (bounds memory)
 CHUNK = 100
-#: work (cells or rows × resamples) from which a progress bar is shown
+#: work (cells or rows x resamples) from which a progress bar is shown
 BAR_WORK = 20_000_000
 
 Progress = Callable[[int, str], contextlib.AbstractContextManager[Callable[[int], None]]]
@@ -41,7 +41,7 @@ def resample(
     seed: int,
     progress: Progress | None,
 ) -> list[dict[str, Any]]:
-    """For each feature, each metric's resampled values: arrays of resamples × groups."""
+    """For each feature, each metric's resampled values: arrays of resamples x groups."""
     import numpy as np
 
     rng = np.random.default_rng(seed)

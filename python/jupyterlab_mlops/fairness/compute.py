@@ -64,7 +64,9 @@ def assess(
             row["interval_width"] = _f(width[g])
             rows.append(row)
             if too_small[g]:
-                small_groups.append(_small(feature.name, label, row, min_size, max_width, width_metric))
+                small_groups.append(
+                    _small(feature.name, label, row, min_size, max_width, width_metric)
+                )
         found[feature.name] = disparities(inputs.task, feature.labels, point, drawn, ~too_small)
     broken = breaches(found, policy) if policy else []
     return {
@@ -81,7 +83,12 @@ def assess(
         "confidence": CONFIDENCE,
         "metrics": metrics,
         "features": [
-            {"name": f.name, "columns": f.columns, "groups": f.labels, "banded": f.name.endswith(" band") and len(f.columns) == 1}
+            {
+                "name": f.name,
+                "columns": f.columns,
+                "groups": f.labels,
+                "banded": f.name.endswith(" band") and len(f.columns) == 1,
+            }
             for f in features
         ],
         "columns": [str(c) for c in frame.columns],
@@ -90,7 +97,11 @@ def assess(
         "by_group": rows,
         "disparities": found,
         "small_groups": small_groups,
-        "small_group_rule": {"min_size": min_size, "max_interval_width": max_width, "metric": width_metric},
+        "small_group_rule": {
+            "min_size": min_size,
+            "max_interval_width": max_width,
+            "metric": width_metric,
+        },
         "policy": source.to_json(),
         "passed": (not broken) if policy else None,
         "breaches": [b.to_json() for b in broken],
@@ -98,7 +109,9 @@ def assess(
     }
 
 
-def _small(feature: str, group: str, row: dict[str, Any], min_size: int, max_width: Any, metric: str) -> dict[str, Any]:
+def _small(
+    feature: str, group: str, row: dict[str, Any], min_size: int, max_width: Any, metric: str
+) -> dict[str, Any]:
     width = row["interval_width"]
     if row["size"] < min_size:
         why = f"{row['size']} rows, fewer than {min_size}"
@@ -106,7 +119,13 @@ def _small(feature: str, group: str, row: dict[str, Any], min_size: int, max_wid
         why = f"the {metric} interval is undefined"
     else:
         why = f"its {metric} interval is {width:.3g} wide, over {max_width:g}"
-    return {"feature": feature, "group": group, "size": row["size"], "interval_width": width, "why": why}
+    return {
+        "feature": feature,
+        "group": group,
+        "size": row["size"],
+        "interval_width": width,
+        "why": why,
+    }
 
 
 def _method(inputs: Inputs) -> list[str]:
@@ -117,7 +136,7 @@ def _method(inputs: Inputs) -> list[str]:
         )
     else:
         boot = (
-            "intervals: bootstrap of the rows (a multinomial draw over the cells group × "
+            "intervals: bootstrap of the rows (a multinomial draw over the cells group x "
             "TP/FP/TN/FN), 95% percentile intervals, the same resamples for every metric"
         )
     notes = [boot, "point estimates: fairlearn MetricFrame; a rate with no cases is n/a"]

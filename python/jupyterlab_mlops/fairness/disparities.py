@@ -42,7 +42,9 @@ def disparities(
     return out
 
 
-def _one(metric: str, labels: list[str], point: dict[str, Any], draws: dict[str, Any], judged: Any) -> dict[str, Any]:
+def _one(
+    metric: str, labels: list[str], point: dict[str, Any], draws: dict[str, Any], judged: Any
+) -> dict[str, Any]:
     import numpy as np
 
     empty = {"value": None, "low": None, "high": None, "worst_group": None, "best_group": None}
@@ -85,7 +87,9 @@ def _statistic(metric: str, m: dict[str, Any], axis: int = 0) -> tuple[Any, Any,
         diff, worst, best = spread(m["selection_rate"], worst_high=False)
         with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)
-            ratio = np.nanmin(m["selection_rate"], axis=axis) / np.nanmax(m["selection_rate"], axis=axis)
+            ratio = np.nanmin(m["selection_rate"], axis=axis) / np.nanmax(
+                m["selection_rate"], axis=axis
+            )
         if axis:
             return ratio, None, None
         return (None, None, None) if diff is None or np.isnan(ratio) else (ratio, worst, best)
@@ -113,7 +117,9 @@ def _statistic(metric: str, m: dict[str, Any], axis: int = 0) -> tuple[Any, Any,
             ratio = np.nanmax(m["mae"], axis=axis) / np.nanmin(m["mae"], axis=axis)
         if axis:
             return ratio, None, None
-        return (None, None, None) if diff is None or not np.isfinite(ratio) else (ratio, worst, best)
+        return (
+            (None, None, None) if diff is None or not np.isfinite(ratio) else (ratio, worst, best)
+        )
     raise KeyError(metric)
 
 

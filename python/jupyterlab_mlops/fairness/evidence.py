@@ -51,5 +51,5 @@ def run_metrics(disparities: dict[str, dict[str, Any]]) -> dict[str, float]:
 
 
 def metric_name(text: str) -> str:
-    """``sex × age band`` -> ``sex_age_band`` (what every MLflow store accepts)."""
+    """``sex x age band`` -> ``sex_age_band`` (what every MLflow store accepts)."""
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "feature"

@@ -1,5 +1,5 @@
 """The groups compared: each sensitive column on its own (numeric ones with many values banded,
-e.g. ``age`` -> ``age band``) and the intersection of each pair (``sex × age band``).
+e.g. ``age`` -> ``age band``) and the intersection of each pair (``sex x age band``).
 
 Every feature is an integer group code per row with its labels; the finest cells (the
 combination of every column's group) are what the bootstrap resamples.
@@ -8,7 +8,7 @@ combination of every column's group) are what the bootstrap resamples.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 from ..errors import MlopsError
@@ -19,7 +19,7 @@ MAX_LEVELS = 10
 BANDS = 5
 #: the label of rows with no value in a sensitive column
 MISSING = "(missing)"
-CROSS = " × "
+CROSS = " × "  # noqa: RUF001
 
 
 @dataclass(eq=False)
@@ -107,7 +107,9 @@ def _banded(name: str, series: Any, edges: list[float] | None) -> tuple[Feature,
         edges = sorted({round(float(q)) for q in quantiles})
         edges = [e for e in edges if present.min() < e <= present.max()] if len(present) else []
     edges = sorted(float(e) for e in edges)
-    integral = bool(len(present)) and bool((present % 1 == 0).all()) and all(e % 1 == 0 for e in edges)
+    integral = (
+        bool(len(present)) and bool((present % 1 == 0).all()) and all(e % 1 == 0 for e in edges)
+    )
     labels = _band_labels(edges, integral)
     values = series.to_numpy(dtype=float)
     codes = np.searchsorted(np.asarray(edges, dtype=float), values, side="right").astype(np.int64)
@@ -130,8 +132,8 @@ def _band_labels(edges: list[float], integral: bool) -> list[str]:
     if not edges:
         return ["all"]
     labels = [f"<{num(edges[0])}"]
-    for low, high in zip(edges, edges[1:], strict=False):
-        labels.append(f"{num(low)}–{num(high - 1)}" if integral else f"{num(low)} to <{num(high)}")
+    for low, high in pairwise(edges):
+        labels.append(f"{num(low)}–{num(high - 1)}" if integral else f"{num(low)} to <{num(high)}")  # noqa: RUF001
     labels.append(f"≥{num(edges[-1])}")
     return labels
 

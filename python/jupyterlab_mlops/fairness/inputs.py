@@ -115,12 +115,12 @@ def _aligned(values: Any, name: str, truth: Any, index: Any) -> Any:
             f"{name} has {len(array)} rows but y_true has {len(truth)}",
             "pass values for the same rows",
         )
-    if own is not None and index is not None and not own.equals(index):
-        if isinstance(values, pd.Series | pd.DataFrame):
-            raise MlopsError(
-                f"{name} and y_true are pandas objects with different indexes",
-                "pass them for the same rows (reset_index(drop=True) on both, or align them)",
-            )
+    pandas = isinstance(values, pd.Series | pd.DataFrame)
+    if pandas and own is not None and index is not None and not own.equals(index):
+        raise MlopsError(
+            f"{name} and y_true are pandas objects with different indexes",
+            "pass them for the same rows (reset_index(drop=True) on both, or align them)",
+        )
     return array
 
 

@@ -19,8 +19,7 @@ _JUDGED, _SMALL = "#4C78A8", "#9e9e9e"
 def all_plots(data: dict[str, Any]) -> dict[str, bytes]:
     """``{"groups_N": png}`` for the N-th feature."""
     return {
-        f"groups_{i}": _feature(data, feature["name"])
-        for i, feature in enumerate(data["features"])
+        f"groups_{i}": _feature(data, feature["name"]) for i, feature in enumerate(data["features"])
     }
 
 
@@ -51,8 +50,10 @@ def _feature(data: dict[str, Any], name: str) -> bytes:
     axes[0].set_yticks(y)
     axes[0].set_yticklabels(labels)
     axes[0].invert_yaxis()
-    confidence = int(round(float(data["confidence"]) * 100))
-    figure.suptitle(f"{name}: {confidence}% bootstrap intervals (grey: too small to judge)", fontsize=9)
+    confidence = round(float(data["confidence"]) * 100)
+    figure.suptitle(
+        f"{name}: {confidence}% bootstrap intervals (grey: too small to judge)", fontsize=9
+    )
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -96,7 +96,9 @@ class Breach:
             f" (95% interval {_n(self.low)} to {_n(self.high)})" if self.low is not None else ""
         )
         groups = f" for {self.worst_group} vs {self.best_group}" if self.worst_group else ""
-        return f"{self.feature}: {self.metric} {_n(self.value)}{interval}{groups}, limit {self.limit}"
+        return (
+            f"{self.feature}: {self.metric} {_n(self.value)}{interval}{groups}, limit {self.limit}"
+        )
 
 
 def parse_policy(raw: Any, where: str = "the fairness policy") -> Policy:
@@ -113,7 +115,8 @@ def parse_policy(raw: Any, where: str = "the fairness policy") -> Policy:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "policy"
         raise MlopsError(
-            f"{where}: {field}: {first['msg']}", "fix the fairness item's check args in the template"
+            f"{where}: {field}: {first['msg']}",
+            "fix the fairness item's check args in the template",
         ) from None
 
 
@@ -135,16 +138,19 @@ def breaches(disparities: dict[str, dict[str, Any]], policy: Policy) -> list[Bre
             if over or under:
                 excess = value - limit.max if over else limit.min - value  # type: ignore[operator]
                 found.append(
-                    (excess, Breach(
-                        feature,
-                        metric,
-                        float(value),
-                        _float(d.get("low")),
-                        _float(d.get("high")),
-                        limit.text(),
-                        _text(d.get("worst_group")),
-                        _text(d.get("best_group")),
-                    ))
+                    (
+                        excess,
+                        Breach(
+                            feature,
+                            metric,
+                            float(value),
+                            _float(d.get("low")),
+                            _float(d.get("high")),
+                            limit.text(),
+                            _text(d.get("worst_group")),
+                            _text(d.get("best_group")),
+                        ),
+                    )
                 )
     return [b for _, b in sorted(found, key=lambda pair: -pair[0])]
 

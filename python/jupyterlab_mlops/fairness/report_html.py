@@ -15,7 +15,9 @@ _WRAP = (
 )
 _H = 'style="margin:14px 0 4px 0;font-size:1.05em"'
 _P = 'style="margin:2px 0 6px 0;color:var(--jp-ui-font-color2,#666)"'
-_IMG = 'style="max-width:100%;height:auto;margin:6px 0;border:1px solid var(--jp-border-color2,#ddd)"'
+_IMG = (
+    'style="max-width:100%;height:auto;margin:6px 0;border:1px solid var(--jp-border-color2,#ddd)"'
+)
 _SUMMARY = 'style="cursor:pointer;font-weight:600;margin:10px 0 4px 0"'
 _OK, _BAD, _NONE = "#2e7d32", "#c62828", "#8a6d00"
 
@@ -89,7 +91,7 @@ def _headline(data: dict[str, Any]) -> str:
 
 def _facts(data: dict[str, Any]) -> str:
     features = ", ".join(f["name"] for f in data["features"])
-    confidence = int(round(float(data["confidence"]) * 100))
+    confidence = round(float(data["confidence"]) * 100)
     text = [
         f"{data['task']}; {data['rows']:,} rows; groups: {features}; "
         f"{data['resamples']:,} bootstrap resamples (seed {data['seed']}), {confidence}% intervals.",
@@ -100,9 +102,9 @@ def _facts(data: dict[str, Any]) -> str:
         text.append(f"{column} banded ({source}): {', '.join(band['labels'])}.")
     small = data["small_groups"]
     if small:
-        listed = "; ".join(
-            f"{s['feature']} = {s['group']} ({s['why']})" for s in small[:10]
-        ) + ("; …" if len(small) > 10 else "")
+        listed = "; ".join(f"{s['feature']} = {s['group']} ({s['why']})" for s in small[:10]) + (
+            "; …" if len(small) > 10 else ""
+        )
         text.append(
             f"{len(small)} group(s) too small to judge, kept in the table and left out of the "
             f"disparities: {listed}."
@@ -118,7 +120,11 @@ def _disparities(data: dict[str, Any]) -> str:
         for metric, d in metrics.items():
             limit = limits.get(metric)
             limit_text = ", ".join(f"{k} {v:g}" for k, v in limit.items()) if limit else "—"
-            groups = f"{d['worst_group']} vs {d['best_group']}" if d.get("worst_group") else _e(d.get("note", ""))
+            groups = (
+                f"{d['worst_group']} vs {d['best_group']}"
+                if d.get("worst_group")
+                else _e(d.get("note", ""))
+            )
             rows.append(
                 [
                     _e(feature),
@@ -128,11 +134,15 @@ def _disparities(data: dict[str, Any]) -> str:
                     _e(groups) if d.get("worst_group") else groups,
                 ]
             )
-    table = html_table(["feature", "disparity", "value [95% interval]", "limit", "worst vs best"], rows)
+    table = html_table(
+        ["feature", "disparity", "value [95% interval]", "limit", "worst vs best"], rows
+    )
     return f"<h4 {_H}>Disparities</h4>{table}"
 
 
-def _group_table(data: dict[str, Any], feature: dict[str, Any], png: bytes | None, *, open_: bool) -> str:
+def _group_table(
+    data: dict[str, Any], feature: dict[str, Any], png: bytes | None, *, open_: bool
+) -> str:
     counts = ["size", "positives", "negatives"] if data["task"] == "classification" else ["size"]
     metrics = data["metrics"]
     rows = []

@@ -44,7 +44,9 @@ def _as_frame(sensitive: Any, rows: int, index: Any) -> Any:
     import pandas as pd
 
     if isinstance(sensitive, pd.Series):
-        frame = sensitive.to_frame(name=str(sensitive.name) if sensitive.name is not None else "group")
+        frame = sensitive.to_frame(
+            name=str(sensitive.name) if sensitive.name is not None else "group"
+        )
     elif isinstance(sensitive, pd.DataFrame):
         frame = sensitive.copy()
     elif isinstance(sensitive, dict):
@@ -63,7 +65,10 @@ def _as_frame(sensitive: Any, rows: int, index: Any) -> Any:
                 )
         try:
             frame = pd.DataFrame(
-                {str(k): (v.to_numpy() if isinstance(v, pd.Series) else list(v)) for k, v in sensitive.items()}
+                {
+                    str(k): (v.to_numpy() if isinstance(v, pd.Series) else list(v))
+                    for k, v in sensitive.items()
+                }
             )
         except (TypeError, ValueError) as exc:
             raise MlopsError(f"sensitive cannot be read as columns: {exc}", "") from None
@@ -76,7 +81,8 @@ def _as_frame(sensitive: Any, rows: int, index: Any) -> Any:
         )
     if len(frame) != rows:
         raise MlopsError(
-            f"sensitive has {len(frame)} rows but y_true has {rows}", "pass values for the same rows"
+            f"sensitive has {len(frame)} rows but y_true has {rows}",
+            "pass values for the same rows",
         )
     if index is not None and not frame.index.equals(index):
         raise MlopsError(
