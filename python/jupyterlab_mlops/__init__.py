@@ -16,6 +16,7 @@ __all__ = [
     "data",
     "diagnose",
     "explain",
+    "fairness",
     "load_ipython_extension",
     "run",
     "unload_ipython_extension",
@@ -51,6 +52,10 @@ def __getattr__(name: str) -> Any:
         from .explanations.api import explain
 
         return explain
+    if name == "fairness":  # per-group metrics with intervals, disparities, the policy's verdict
+        import importlib  # the package is callable: jupyterlab_mlops.fairness(y, y_pred, groups)
+
+        return importlib.import_module(".fairness", __name__)
     if name == "whatif":  # one row's prediction as sliders and dropdowns, in the notebook
         from .widgets import whatif
 
