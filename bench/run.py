@@ -15,7 +15,9 @@ from . import (
     bench_batch,
     bench_check,
     bench_data,
+    bench_diagnostics,
     bench_explain,
+    bench_fairness,
     bench_ledger,
     bench_load_ext,
     bench_panel,
@@ -48,6 +50,10 @@ def main() -> None:
     results["explain"] = bench_explain.run()
     print("== what-if update (against one predict_proba call)")
     results["whatif"] = bench_whatif.run()
+    print("== fairness across groups (against fairlearn's MetricFrame bootstrap)")
+    results["fairness"] = bench_fairness.run()
+    print("== diagnostics (goal: 10k + 10k rows under 10 s)")
+    results["diagnostics"] = bench_diagnostics.run()
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{results['when'].replace(':', '')}.json"

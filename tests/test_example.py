@@ -15,7 +15,7 @@ from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.data.versions import review_status, versions_of
 from jupyterlab_mlops.decisions import list_decisions
 from jupyterlab_mlops.experiments.runs import RUN_LOGGED, list_runs
-from jupyterlab_mlops.kinds import EXPLANATION_RECORDED
+from jupyterlab_mlops.kinds import DIAGNOSTICS_RECORDED, EXPLANATION_RECORDED, FAIRNESS_ASSESSED
 from jupyterlab_mlops.ledger import verify_ledger
 from jupyterlab_mlops.project import find_project, init_project
 
@@ -108,20 +108,46 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
         "loan_amount",
     }
 
-    # the checklist: everything review needs is there; the pinned environment is still missing
-    report = check_notebook(project, root / "train.ipynb")
-    assert report.stage == "ready for review", report.to_json()["blocking"]
-    assert [r.item.id for r in report.blocking("approval")] == ["clean-run", "environment-pinned"]
-    item = next(r for r in report.results if r.item.id == "explanations")
-    assert item.status == "pass" and f"run '{run.entry.payload['name']}'" in item.outcome.detail
-    shown = json.dumps([c.get("outputs", []) for c in executed.cells[-1:]])
-    assert "READY FOR REVIEW" in shown
+    # fairness across sex and age bands, as evidence of the run: the youngest applicants are
+    # referred far more often, beyond the high tier's limits, and the notebook records why that
+    # is accepted, as a decision tagged fairness linked to the report
+    (fair,) = project.ledger.entries(FAIRNESS_ASSESSED)
+    assert fair.payload["run_id"] == run.run_id and set(fair.payload["columns"]) == {"age", "sex"}
+    assert fair.payload["passed"] is False and fair.payload["policy"]["tier"] == "high"
+    (accepted,) = [d for d in decisions if "fairness" in d.entry.payload["tags"]]
+    assert f"entry:{fair.hash}" in accepted.entry.links
+    # the diagnostics find no leakage, no overfit and calibrated probabilities
+    (diagnosed,) = project.ledger.entries(DIAGNOSTICS_RECORDED)
+    assert diagnosed.payload["run_id"] == run.run_id
+    assert not [f for f in diagnosed.payload["findings"] if f["status"] == "fail"]
 
-    # running it again records a second run (and its explanation, from the cache), but no new
-    # data version and no new decision
+    # the checklist: everything review needs is there but fairness (to be waived with the
+    # decision); the clean run and the pinned environment are still missing
+    report = check_notebook(project, root / "train.ipynb")
+    assert report.stage == "draft", report.to_json()["blocking"]
+    assert [r.item.id for r in report.blocking("review")] == ["fairness"]
+    assert [r.item.id for r in report.blocking("approval")] == [
+        "fairness", "clean-run", "environment-pinned"
+    ]  # fmt: skip
+    items = {r.item.id: r for r in report.results}
+    assert "age band" in items["fairness"].outcome.detail
+    for passing in ("explanations", "no-leakage", "no-overfit", "calibrated"):
+        assert items[passing].status == "pass", items[passing].outcome.detail
+    assert f"run '{run.entry.payload['name']}'" in items["explanations"].outcome.detail
+    shown = json.dumps([c.get("outputs", []) for c in executed.cells[-1:]])
+    assert "DRAFT" in shown
+
+    # running it again records a second run (and its analyses, the explanation from the cache,
+    # and the acceptance of the new fairness report), but no new data version and no other
+    # decision
+    per_run = (RUN_LOGGED, EXPLANATION_RECORDED, FAIRNESS_ASSESSED, DIAGNOSTICS_RECORDED)
+
     def facts() -> list[str]:
-        per_run = (RUN_LOGGED, EXPLANATION_RECORDED)
-        return [e.hash for e in project.ledger.entries() if e.kind not in per_run]
+        return [
+            e.hash
+            for e in project.ledger.entries()
+            if e.kind not in per_run and "fairness" not in (e.payload.get("tags") or [])
+        ]
 
     before = facts()
     run_notebook("again.ipynb")
@@ -145,6 +171,8 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     (root / "requirements.txt").write_text(frozen.stdout)
+    waived = mlops("waive", "fairness", "train.ipynb")  # the reasons: the notebook's decision
+    assert waived.returncode == 0 and "WAIVED" in waived.stdout, waived.stdout + waived.stderr
     for role in ("business", "risk", "it-ops"):
         signed = mlops("approve", "train.ipynb", "--role", role, "--comment", "reviewed")
         assert signed.returncode == 0, signed.stderr

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 import jupyterlab_mlops
 from jupyterlab_mlops import templates
 from jupyterlab_mlops.errors import MlopsError
-from jupyterlab_mlops.fairness import bootstrap
-from jupyterlab_mlops.fairness.disparities import percentile_interval
-from jupyterlab_mlops.fairness.groups import build_features, finest
-from jupyterlab_mlops.fairness.inputs import prepare
-from jupyterlab_mlops.fairness.report import FairnessReport
+from jupyterlab_mlops.fairness_assessment import bootstrap
+from jupyterlab_mlops.fairness_assessment.disparities import percentile_interval
+from jupyterlab_mlops.fairness_assessment.groups import build_features, finest
+from jupyterlab_mlops.fairness_assessment.inputs import prepare
+from jupyterlab_mlops.fairness_assessment.report import FairnessReport
 from jupyterlab_mlops.project import Project
 
 from .helpers.fairness import HIGH, fairness_item, groups, write_template
@@ -213,6 +213,11 @@ def test_without_a_project_the_shipped_high_policy_is_stated(
 
 
 def test_a_template_with_no_fairness_item_judges_nothing(project: Project) -> None:
+    """At the minimal tier the shipped templates set no fairness policy."""
+    from jupyterlab_mlops.config import dump_config
+
+    config = project.config.model_copy(update={"risk_tier": "minimal"})
+    (project.mlops_dir / "config").write_text(dump_config(config))
     report = assess(project.root / "train.ipynb", groups(1000, 6))
     assert report.passed is None and not report.policy["applies"]
     assert "no fairness policy applies" in report.verdict()

@@ -53,9 +53,9 @@ def __getattr__(name: str) -> Any:
 
         return explain
     if name == "fairness":  # per-group metrics with intervals, disparities, the policy's verdict
-        import importlib  # the package is callable: jupyterlab_mlops.fairness(y, y_pred, groups)
+        from .fairness_assessment.api import fairness
 
-        return importlib.import_module(".fairness", __name__)
+        return fairness
     if name == "whatif":  # one row's prediction as sliders and dropdowns, in the notebook
         from .widgets import whatif
 

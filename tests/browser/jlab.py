@@ -11,7 +11,7 @@ from playwright.sync_api import Locator, Page, expect
 from jupyterlab_mlops.project import Project, find_project, init_project
 
 from ..helpers import ACTOR, git_project, make_notebook
-from ..helpers.explanations import record_explanation
+from ..helpers.analyses import record_analyses
 from .conftest import REPO
 
 EXAMPLES = REPO / "examples"
@@ -64,7 +64,7 @@ def ready_project(folder: Path) -> Project:
         run.log(test_roc_auc=0.8)
     (project.root / "requirements.txt").write_text("pandas==2.2.3\n")
     clean_run(project, notebook, actor=ACTOR)
-    record_explanation(project, notebook)  # the run trains no model: its figures are made up
+    record_analyses(project, notebook)  # the run trains no model: its figures are made up
     config = project.config.model_copy(update={"allow_anonymous": True, "roles": {}})
     (project.mlops_dir / "config").write_text(dump_config(config))
     return find_project(project.root)

@@ -163,6 +163,16 @@ def test_approve_as_a_role_then_edit_a_cell_and_the_approval_turns_stale(
         ),
     )
     expect(report).to_have_text("explanation report")
+    # so do the fairness assessment's and the diagnostics' reports
+    for item_id, folder, label in (
+        ("fairness", "fairness/333333333333", "fairness assessment report"),
+        ("no-overfit", "diagnostics/222222222222", "diagnostics report"),
+    ):
+        link = item(panel, item_id).locator('[data-kind="mlflow-artifact"] a')
+        expect(link).to_have_attribute(
+            "href", re.compile(rf"/runs/[0-9a-f]{{32}}/artifacts/{folder}$")
+        )
+        expect(link).to_have_text(label)
     expect(panel.locator("[data-testid=mlops-verdict]")).to_contain_text("Not approved")
     # single-user mode: the panel signs as the local identity, as the kernel and the CLI do
     expect(panel.locator("[data-testid=mlops-identity]")).to_contain_text("Grace Hopper")

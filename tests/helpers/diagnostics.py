@@ -107,3 +107,56 @@ def credit_model(X_train: Any, y_train: Any, *, rounds: int = 100) -> Any:
         max_iter=rounds, max_depth=3, learning_rate=0.05, early_stopping=False, random_state=7
     )
     return make_pipeline(preprocess, boosting).fit(X_train, y_train)
+
+
+def record_diagnostics(
+    project: Project, notebook: Path | None, run_id: str | None = None, **changes: Any
+) -> Any:
+    """A ``diagnostics.recorded`` entry written straight to the ledger in the recorder's
+    payload format (for fixtures whose runs train no model): no leakage, a small gap,
+    calibrated; ``changes`` override payload fields."""
+    from jupyterlab_mlops.kinds import DIAGNOSTICS_RECORDED, RUN_LOGGED
+    from jupyterlab_mlops.notebooks import notebook_state
+
+    from . import ACTOR
+
+    recorded = project.ledger.entries(RUN_LOGGED)
+    run_id = run_id or recorded[-1].payload["run_id"]
+    run = next((e for e in recorded if e.payload["run_id"] == run_id), recorded[-1])
+    versions = [{k: d[k] for k in ("name", "version", "md5", "entry")} for d in run.payload["data"]]
+    payload: dict[str, Any] = {
+        "run_id": run_id,
+        "run_name": run.payload["name"],
+        "report_id": "2" * 64,
+        "task": "classification",
+        "rows": {"train": 240, "test": 60},
+        "seed": 0,
+        "overfit": {
+            "metric": "roc_auc", "higher_is_better": True, "train": 0.82, "test": 0.80,
+            "gap": 0.02, "low": -0.03, "high": 0.07, "cv": None, "resamples": 200, "seed": 0,
+        },
+        "leakage": {
+            "columns": 5,
+            "single_feature": [{"column": "debt_to_income", "score": 0.66, "method": "auc"}],
+            "target_correlation": [{"column": "debt_to_income", "value": 0.2, "method": "pearson"}],
+            "duplicates": {"test_rows": 60, "found": 0, "share": 0.0},
+            "identifiers": [{"column": "loan_amount", "unique_share": 0.5, "pii": []}],
+            "target_in_features": [],
+        },
+        "calibration": {"brier": 0.15, "ece": 0.03, "low": 0.02, "high": 0.06, "bins": 10,
+                        "resamples": 200},
+        "balance": None,
+        "shift": {"columns": {}, "problems": {}, "not_compared": {}, "max": None, "compared": 0},
+        "findings": [],
+        "data": {"versions": versions},
+        "artifacts": "diagnostics/222222222222",
+        **changes,
+    }  # fmt: skip
+    links = [f"mlflow-run:{run_id}", *(f"entry:{v['entry']}" for v in versions)]
+    return project.ledger.append(
+        DIAGNOSTICS_RECORDED,
+        payload,
+        actor=ACTOR,
+        notebook=None if notebook is None else notebook_state(project, notebook).ref(),
+        links=links,
+    )

@@ -69,3 +69,61 @@ def groups(n: int, seed: int, *, shift: float = 0.0, tiny: int = 0) -> dict[str,
         pred[:tiny] = rng.random(tiny) < 0.8
     frame = pd.DataFrame({"sex": sex, "age": age})
     return {"y": pd.Series(y.astype(int)), "pred": pd.Series(pred.astype(int)), "groups": frame}
+
+
+def record_fairness(
+    project: Any, notebook: Path | None, run_id: str | None = None, **changes: Any
+) -> Any:
+    """A ``fairness.assessed`` entry written straight to the ledger in the recorder's payload
+    format (for fixtures whose runs train no model): two groups of sex, within every limit of
+    the shipped policies; ``changes`` override payload fields."""
+    from jupyterlab_mlops.kinds import FAIRNESS_ASSESSED, RUN_LOGGED
+    from jupyterlab_mlops.notebooks import notebook_state
+
+    from . import ACTOR
+
+    recorded = project.ledger.entries(RUN_LOGGED)
+    run_id = run_id or recorded[-1].payload["run_id"]
+    run = next((e for e in recorded if e.payload["run_id"] == run_id), recorded[-1])
+    versions = [{k: d[k] for k in ("name", "version", "md5", "entry")} for d in run.payload["data"]]
+    small = {"value": 0.02, "low": 0.0, "high": 0.06, "worst_group": "F", "best_group": "M"}
+    payload: dict[str, Any] = {
+        "run_id": run_id,
+        "run_name": run.payload["name"],
+        "report_id": "3" * 64,
+        "name": None,
+        "task": "classification",
+        "features": [{"name": "sex", "columns": ["sex"], "groups": 2}],
+        "columns": ["sex"],
+        "rows": 60,
+        "resamples": 1000,
+        "seed": 0,
+        "confidence": 0.95,
+        "disparities": {
+            "sex": {
+                metric: dict(small)
+                for metric in (
+                    "demographic_parity_difference",
+                    "equalized_odds_difference",
+                    "equal_opportunity_difference",
+                )
+            }
+            | {"demographic_parity_ratio": {**small, "value": 0.95, "low": 0.85, "high": 1.0}}
+        },
+        "small_groups": [],
+        "policy": {"template": "classification", "tier": "high", "cite": "test", "applies": True},
+        "passed": True,
+        "breaches": [],
+        "model": None,
+        "data": {"versions": versions},
+        "artifacts": "fairness/333333333333",
+        **changes,
+    }
+    links = [f"mlflow-run:{run_id}", *(f"entry:{v['entry']}" for v in versions)]
+    return project.ledger.append(
+        FAIRNESS_ASSESSED,
+        payload,
+        actor=ACTOR,
+        notebook=None if notebook is None else notebook_state(project, notebook).ref(),
+        links=links,
+    )

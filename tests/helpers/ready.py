@@ -13,7 +13,7 @@ from jupyterlab_mlops.experiments import runs
 from jupyterlab_mlops.project import Project, find_project
 
 from . import ACTOR, git_project, make_notebook
-from .explanations import record_explanation
+from .analyses import record_analyses
 
 
 def ready_project(base: Path, sources: list[str]) -> Project:
@@ -33,5 +33,5 @@ def ready_project(base: Path, sources: list[str]) -> Project:
         run.log(test_roc_auc=0.8)
     (project.root / "requirements.txt").write_text("pandas==2.2.3\n")
     clean_run(project, notebook, actor=ACTOR)  # a fresh kernel runs it top to bottom
-    record_explanation(project, notebook)  # the run trains no model: its figures are made up
+    record_analyses(project, notebook)  # the run trains no model: its figures are made up
     return project

@@ -55,7 +55,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _fairness(args: argparse.Namespace, where: Invocation) -> View:
-    from ..fairness.api import fairness  # lazy: fairlearn, pandas, matplotlib
+    from ..fairness_assessment.api import fairness  # lazy: fairlearn, pandas, matplotlib
 
     y_true = where.variable(args.y_true)
     y_pred = where.variable(args.y_pred) if args.y_pred else None

@@ -1,7 +1,7 @@
 """Evidence check ``fairness_assessed``: the latest finished run of this notebook version was
 assessed for fairness on that run's data, on every column declared sensitive at registration,
 and its disparities are within the template's CURRENT policy for the project's risk tier
-(re-judged here with :func:`...fairness.policy.breaches`, the one rule ``fairness()`` uses).
+(re-judged here with :func:`...fairness_assessment.policy.breaches`, the one rule ``fairness()`` uses).
 
 A failing item names the feature, the worst group and the metric, its value, interval and
 limit, and the policy's citation. It may be waived only with a decision tagged ``fairness``
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...fairness.policy import breaches, parse_policy
+from ...fairness_assessment.policy import breaches, parse_policy
 from ...kinds import FAIRNESS_ASSESSED
 from ...ledger import Entry
 from ...templates import for_tier

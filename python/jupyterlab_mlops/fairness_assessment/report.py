@@ -132,7 +132,7 @@ class FairnessReport:
         extra = f" (and {more} more)" if more else ""
         return (
             f"beyond the policy's limits: {first['feature']} {first['metric']} "
-            f"{first['value']:.3g} (limit {first['limit']}), worst group {first['worst_group']}"
+            f"{first['value']:.3g} (limit {first['limit']}) between {first['worst_group']} and {first['best_group']}"
             f"{extra}"
         )
 

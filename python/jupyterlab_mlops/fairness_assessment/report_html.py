@@ -84,7 +84,7 @@ def _headline(data: dict[str, Any]) -> str:
         lines.append(
             f"<p style='margin:2px 0;color:{_BAD}'>{_e(b['feature'])}: {_e(b['metric'])} "
             f"{_n(b['value'])} [{_n(b['low'])}, {_n(b['high'])}], limit {_e(b['limit'])}; "
-            f"worst group {_e(b['worst_group'])}, best {_e(b['best_group'])}</p>"
+            f"between {_e(b['worst_group'])} and {_e(b['best_group'])}</p>"
         )
     return "".join(lines)
 
@@ -135,7 +135,7 @@ def _disparities(data: dict[str, Any]) -> str:
                 ]
             )
     table = html_table(
-        ["feature", "disparity", "value [95% interval]", "limit", "worst vs best"], rows
+        ["feature", "disparity", "value [95% interval]", "limit", "between groups"], rows
     )
     return f"<h4 {_H}>Disparities</h4>{table}"
 
