@@ -114,7 +114,7 @@ def test_the_item_fails_on_a_breach_passes_on_a_fair_model_and_goes_stale(repo: 
     )
     status, detail = fairness_item(repo)
     assert status == "fail" and detail.startswith("run 'logistic': sex: ")
-    assert "for F vs M" in detail or "for M vs F" in detail
+    assert "between F and M" in detail or "between M and F" in detail
     assert "limit max 0.1" in detail and HIGH["cite"] in detail
     # the model that is right for everyone: no error-rate disparity (selection rates still
     # differ with the groups' base rates, so this project's policy limits equalized odds only)

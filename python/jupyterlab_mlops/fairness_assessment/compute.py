@@ -6,16 +6,29 @@ from __future__ import annotations
 from typing import Any
 
 from . import bootstrap
-from .disparities import CONFIDENCE, disparities, percentile_interval
+from .disparities import CONFIDENCE, INPUTS, disparities, percentile_interval
 from .groups import build_features, finest
 from .inputs import Inputs
 from .metrics import COUNTS, metric_names, point_estimates
-from .policy import breaches
+from .policy import judge
 from .report import FORMAT, VERSION
 from .source import PolicySource
 
-#: which metric's interval width decides whether a group is too small to judge
+#: which metric's interval width is a row's ``interval_width`` (and ``too_small``)
 WIDTH_METRIC = {"classification": "selection_rate", "regression": "mae"}
+#: the cases each per-group metric is computed on (what ``min_size`` counts)
+CASES = {
+    "selection_rate": "rows",
+    "tpr": "positives",
+    "fnr": "positives",
+    "fpr": "negatives",
+    "precision": "predicted positives",
+    "roc_auc": "positives or negatives (the fewer)",
+    "mean_error": "rows",
+    "mae": "rows",
+}
+#: the per-group metrics some disparity is computed from (listed in ``small_groups``)
+JUDGED = {m for names in INPUTS.values() for m in names}
 
 
 def assess(
@@ -49,10 +62,14 @@ def assess(
         if "roc_auc" in drawn:  # binned AUC resamples, centred on the exact AUC
             drawn["roc_auc"] = drawn["roc_auc"] + (point["roc_auc"] - drawn.pop("_auc_binned"))
         intervals = {m: percentile_interval(drawn[m]) for m in metrics}
-        width = intervals[width_metric][1] - intervals[width_metric][0]
-        too_small = (point["size"] < min_size) | (
-            (width > max_width) if max_width is not None else np.zeros(len(width), dtype=bool)
-        )
+        cases = _cases(inputs, feature, point)
+        widths = {m: intervals[m][1] - intervals[m][0] for m in metrics}
+        judged = {
+            m: (cases[m] >= min_size)
+            & (np.isfinite(widths[m]) if max_width is None else (widths[m] <= max_width))
+            for m in metrics
+        }
+        why = {}
         for g, label in enumerate(feature.labels):
             row: dict[str, Any] = {"feature": feature.name, "group": label}
             for count in COUNTS[inputs.task]:
@@ -60,15 +77,23 @@ def assess(
             for m in metrics:
                 row[m] = _f(point[m][g])
                 row[f"{m}_low"], row[f"{m}_high"] = _f(intervals[m][0][g]), _f(intervals[m][1][g])
-            row["too_small"] = bool(too_small[g])
-            row["interval_width"] = _f(width[g])
+            row["too_small"] = not bool(judged[width_metric][g])
+            row["too_small_for"] = [m for m in metrics if not judged[m][g]]
+            row["interval_width"] = _f(widths[width_metric][g])
             rows.append(row)
-            if too_small[g]:
-                small_groups.append(
-                    _small(feature.name, label, row, min_size, max_width, width_metric)
+            for m in row["too_small_for"]:
+                if m not in JUDGED:
+                    continue
+                small = _small(
+                    feature.name, label, m, int(cases[m][g]), _f(widths[m][g]), min_size, max_width
                 )
-        found[feature.name] = disparities(inputs.task, feature.labels, point, drawn, ~too_small)
-    broken = breaches(found, policy) if policy else []
+                small["size"] = row["size"]
+                small_groups.append(small)
+                why[m] = why.get(m, "") + f"; {label}: {small['why']}"
+        why = {m: f" (too small{text})" for m, text in why.items()}
+        found[feature.name] = disparities(inputs.task, feature.labels, point, drawn, judged, why)
+    crossed = [f.name for f in features if len(f.columns) > 1]
+    verdict = judge(found, policy, crossed) if policy else None
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -101,28 +126,57 @@ def assess(
             "min_size": min_size,
             "max_interval_width": max_width,
             "metric": width_metric,
+            "cases": {m: CASES[m] for m in metrics},
         },
         "policy": source.to_json(),
-        "passed": (not broken) if policy else None,
-        "breaches": [b.to_json() for b in broken],
+        "passed": verdict.passed if verdict else None,
+        "breaches": [b.to_json() for b in verdict.breaches] if verdict else [],
+        "unjudged": [u.to_json() for u in verdict.unjudged] if verdict else [],
         "notes": [*inputs.notes, *_method(inputs)],
     }
 
 
+def _cases(inputs: Inputs, feature: Any, point: dict[str, Any]) -> dict[str, Any]:
+    """How many cases each group's metric is computed on."""
+    import numpy as np
+
+    size = point["size"]
+    if inputs.task == "regression":
+        return {"mean_error": size, "mae": size}
+    predicted = np.bincount(feature.codes, weights=inputs.y_pred, minlength=len(feature.labels))
+    pos, neg = point["positives"], point["negatives"]
+    return {
+        "selection_rate": size,
+        "tpr": pos,
+        "fnr": pos,
+        "fpr": neg,
+        "precision": predicted,
+        "roc_auc": np.minimum(pos, neg),
+    }
+
+
 def _small(
-    feature: str, group: str, row: dict[str, Any], min_size: int, max_width: Any, metric: str
+    feature: str,
+    group: str,
+    metric: str,
+    cases: int,
+    width: float | None,
+    min_size: int,
+    max_width: float | None,
 ) -> dict[str, Any]:
-    width = row["interval_width"]
-    if row["size"] < min_size:
-        why = f"{row['size']} rows, fewer than {min_size}"
+    """A group too small to judge ``metric``: its cases, its interval's width and why."""
+    what = CASES[metric]
+    if cases < min_size:
+        why = f"{cases} {what}, fewer than {min_size}"
     elif width is None:
-        why = f"the {metric} interval is undefined"
+        why = f"{cases} {what}; its {metric} interval is undefined"
     else:
-        why = f"its {metric} interval is {width:.3g} wide, over {max_width:g}"
+        why = f"{cases} {what}; its {metric} interval is {width:.3g} wide, over {max_width:g}"
     return {
         "feature": feature,
         "group": group,
-        "size": row["size"],
+        "metric": metric,
+        "cases": cases,
         "interval_width": width,
         "why": why,
     }
@@ -139,7 +193,12 @@ def _method(inputs: Inputs) -> list[str]:
             "intervals: bootstrap of the rows (a multinomial draw over the cells group x "
             "TP/FP/TN/FN), 95% percentile intervals, the same resamples for every metric"
         )
-    notes = [boot, "point estimates: fairlearn MetricFrame; a rate with no cases is n/a"]
+    notes = [
+        boot,
+        "disparity intervals: basic bootstrap (2 x estimate - percentiles), correcting the "
+        "upward bias of a max - min over noisy groups",
+        "point estimates: fairlearn MetricFrame; a rate with no cases is n/a",
+    ]
     if inputs.scores is not None:
         notes.append(
             f"ROC AUC intervals: scores in {bootstrap.SCORE_BINS} quantile bins (ties within a "

@@ -89,7 +89,7 @@ class FairnessReport:
         import pandas as pd
 
         frame = pd.DataFrame(self._data["by_group"])
-        floats = [c for c in frame.columns if c not in ("feature", "group", "too_small")]
+        floats = [c for c in frame.columns if c not in ("feature", "group", "too_small", "too_small_for")]
         floats = [c for c in floats if c not in ("size", "positives", "negatives")]
         return frame.astype({c: float for c in floats})
 
@@ -100,12 +100,20 @@ class FairnessReport:
 
     @property
     def passed(self) -> bool | None:
-        """No disparity beyond the policy's limits (None: no policy applies)."""
+        """No disparity beyond the policy's limits, and every limited one judged on each
+        sensitive column (None: no policy applies)."""
         return self._data["passed"]
 
     @property
     def breaches(self) -> list[dict[str, Any]]:
+        """Disparities beyond their limits (``clear``: the whole interval is beyond)."""
         return copy.deepcopy(self._data["breaches"])
+
+    @property
+    def unjudged(self) -> list[dict[str, Any]]:
+        """Limited disparities that could not be measured: ``{feature, metric, why, decides}``
+        (``decides``: it fails the verdict; not across an intersection of columns)."""
+        return copy.deepcopy(self._data.get("unjudged") or [])
 
     @property
     def small_groups(self) -> list[dict[str, Any]]:
@@ -127,14 +135,16 @@ class FairnessReport:
             return str(self._data["policy"].get("stated"))
         if self.passed:
             return "within the policy's limits"
-        first = self._data["breaches"][0]
+        from .policy import Breach, Unjudged
+
+        if not self._data["breaches"]:
+            deciding = [u for u in self.unjudged if u.get("decides", True)]
+            more = f" (and {len(deciding) - 1} more)" if len(deciding) > 1 else ""
+            return f"not judged: {Unjudged(**deciding[0]).text()}{more}"
+        first = Breach(**self._data["breaches"][0])
         more = len(self._data["breaches"]) - 1
         extra = f" (and {more} more)" if more else ""
-        return (
-            f"beyond the policy's limits: {first['feature']} {first['metric']} "
-            f"{first['value']:.3g} (limit {first['limit']}) between {first['worst_group']} and {first['best_group']}"
-            f"{extra}"
-        )
+        return f"beyond the policy's limits: {first.text()}{extra}"
 
     def summary(self) -> dict[str, Any]:
         """The figures a ``fairness.assessed`` ledger entry carries."""
@@ -157,6 +167,7 @@ class FairnessReport:
             "policy": {k: policy.get(k) for k in ("template", "tier", "cite", "applies")},
             "passed": d["passed"],
             "breaches": copy.deepcopy(d["breaches"]),
+            "unjudged": copy.deepcopy(d.get("unjudged") or []),
             "model": None,  # model-free: judged on labels and predictions
         }
 

@@ -70,21 +70,37 @@ def document(data: dict[str, Any], plots: dict[str, bytes], evidence: str) -> st
 def _headline(data: dict[str, Any]) -> str:
     name = f" — {data['name']}" if data.get("name") else ""
     passed = data["passed"]
+    unjudged = data.get("unjudged") or []
     if passed is None:
         color, verdict = _NONE, "no fairness policy applies"
     elif passed:
         color, verdict = _OK, "within the policy's limits"
-    else:
+    elif data["breaches"]:
         color, verdict = _BAD, "beyond the policy's limits"
+    else:
+        color, verdict = _BAD, "not judged: not enough data"
     lines = [
         f"<h3 {_H}>Fairness across groups{_e(name)}: "
         f"<span style='color:{color}'>{_e(verdict)}</span></h3>"
     ]
     for b in data["breaches"]:
+        value = _n(b["value"]) if b["value"] is not None else f"infinite ({b.get('note')})"
+        strength = (
+            "clear: the whole interval is beyond the limit"
+            if b.get("clear")
+            else "within noise: the interval reaches the limit"
+        )
         lines.append(
             f"<p style='margin:2px 0;color:{_BAD}'>{_e(b['feature'])}: {_e(b['metric'])} "
-            f"{_n(b['value'])} [{_n(b['low'])}, {_n(b['high'])}], limit {_e(b['limit'])}; "
-            f"between {_e(b['worst_group'])} and {_e(b['best_group'])}</p>"
+            f"{_e(value)} [{_n(b['low'])}, {_n(b['high'])}], limit {_e(b['limit'])}; "
+            f"between {_e(b['worst_group'])} and {_e(b['best_group'])} ({_e(strength)})</p>"
+        )
+    for u in unjudged:
+        color = _BAD if u.get("decides", True) else _NONE
+        tail = "" if u.get("decides", True) else " (an intersection: stated, not decisive)"
+        lines.append(
+            f"<p style='margin:2px 0;color:{color}'>not judged: not enough data to judge "
+            f"{_e(u['metric'])} across {_e(u['feature'])}: {_e(u['why'])}{_e(tail)}</p>"
         )
     return "".join(lines)
 
@@ -100,14 +116,18 @@ def _facts(data: dict[str, Any]) -> str:
     for column, band in (data.get("bands") or {}).items():
         source = "the policy's edges" if band["source"] == "policy" else "quantile edges, rounded"
         text.append(f"{column} banded ({source}): {', '.join(band['labels'])}.")
-    small = data["small_groups"]
+    small: dict[tuple[str, str], list[str]] = {}
+    for s in data["small_groups"]:
+        metric = f"{s['metric']}: " if s.get("metric") else ""
+        small.setdefault((s["feature"], s["group"]), []).append(f"{metric}{s['why']}")
     if small:
-        listed = "; ".join(f"{s['feature']} = {s['group']} ({s['why']})" for s in small[:10]) + (
-            "; …" if len(small) > 10 else ""
-        )
+        listed = "; ".join(
+            f"{feature} = {group} ({', '.join(whys)})"
+            for (feature, group), whys in list(small.items())[:10]
+        ) + ("; …" if len(small) > 10 else "")
         text.append(
-            f"{len(small)} group(s) too small to judge, kept in the table and left out of the "
-            f"disparities: {listed}."
+            f"{len(small)} group(s) too small to judge a metric, kept in the table and left "
+            f"out of that metric's disparities (never called unfair): {listed}."
         )
     text += list(data.get("notes") or [])
     return "".join(_p(t) for t in text)
@@ -121,15 +141,20 @@ def _disparities(data: dict[str, Any]) -> str:
             limit = limits.get(metric)
             limit_text = ", ".join(f"{k} {v:g}" for k, v in limit.items()) if limit else "—"
             groups = (
-                f"{d['worst_group']} vs {d['best_group']}"
+                f"{d['worst_group']} and {d['best_group']}"
                 if d.get("worst_group")
                 else _e(d.get("note", ""))
             )
+            if d.get("worst_group") and (d.get("note") or d.get("unmeasured")):
+                groups += f" ({'; '.join(x for x in (d.get('note'), d.get('unmeasured')) if x)})"
+            value = d["value"]
+            if d.get("infinite"):
+                value = float("inf")
             rows.append(
                 [
                     _e(feature),
                     _e(metric),
-                    _interval({"v": d["value"], "v_low": d["low"], "v_high": d["high"]}, "v"),
+                    _interval({"v": value, "v_low": d["low"], "v_high": d["high"]}, "v"),
                     _e(limit_text),
                     _e(groups) if d.get("worst_group") else groups,
                 ]
@@ -150,7 +175,12 @@ def _group_table(
         if r["feature"] != feature["name"]:
             continue
         cells = [_e(r["group"]), *(_n(r[c]) for c in counts), *(_interval(r, m) for m in metrics)]
-        cells.append("too small to judge" if r["too_small"] else "")
+        too_small = r.get("too_small_for") or []
+        cells.append(
+            "too small to judge"
+            if r["too_small"]
+            else (f"too small for {_e(', '.join(too_small))}" if too_small else "")
+        )
         rows.append(cells)
     table = html_table(["group", *counts, *metrics, ""], rows)
     image = ""
@@ -175,11 +205,20 @@ def _policy(data: dict[str, Any]) -> str:
     )
     rule = data.get("small_group_rule") or {}
     width = rule.get("max_interval_width")
-    small = f"a group is too small to judge under {rule.get('min_size')} rows" + (
-        f" or when its {rule.get('metric')} interval is wider than {width:g}" if width else ""
+    cases = "; ".join(f"{m}: {c}" for m, c in (rule.get("cases") or {}).items())
+    small = (
+        f"each metric is judged on its own cases ({cases}); a group enters a "
+        f"metric's disparity with at least {rule.get('min_size')} such cases"
+        + (f" and that metric's interval at most {width:g} wide" if width else "")
+    )
+    judged = (
+        "A breach is judged on the point estimate (conservative); it is clear when the whole "
+        "interval is beyond the limit, within noise when the interval reaches it. A limited "
+        "disparity that cannot be measured across a sensitive column fails the verdict as not "
+        "judged."
     )
     return (
         f"<h4 {_H}>Policy</h4>"
-        + _p(f"{p.get('stated')}. Limits: {limits}. {small}.")
+        + _p(f"{p.get('stated')}. Limits: {limits}. {small}. {judged}")
         + _p(f"Cited: {p.get('cite')}")
     )

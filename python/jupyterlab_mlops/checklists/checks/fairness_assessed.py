@@ -1,10 +1,12 @@
 """Evidence check ``fairness_assessed``: the latest finished run of this notebook version was
 assessed for fairness on that run's data, on every column declared sensitive at registration,
 and its disparities are within the template's CURRENT policy for the project's risk tier
-(re-judged here with :func:`...fairness_assessment.policy.breaches`, the one rule ``fairness()`` uses).
+(re-judged here with :func:`...fairness_assessment.policy.judge`, the one rule ``fairness()``
+uses: a limited disparity beyond its limit fails, and so does one that was not measured
+across a sensitive column: missing, None or only partly measured).
 
-A failing item names the feature, the worst group and the metric, its value, interval and
-limit, and the policy's citation. It may be waived only with a decision tagged ``fairness``
+A failing item names the feature, the groups at the extremes and the metric, its value,
+interval and limit (or why it could not be judged), and the policy's citation. It may be waived only with a decision tagged ``fairness``
 (the item's ``waiver_decision``, enforced by the checklist).
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...fairness_assessment.policy import breaches, parse_policy
+from ...fairness_assessment.policy import judge, parse_policy
 from ...kinds import FAIRNESS_ASSESSED
 from ...ledger import Entry
 from ...templates import for_tier
@@ -53,7 +55,8 @@ def fairness_assessed(context: Context, policy: dict[str, Any]) -> Outcome:
     disparities = entry.payload.get("disparities")
     if not isinstance(disparities, dict) or not disparities:
         return Outcome(False, "the fairness assessment records no disparities", evidence)
-    broken = breaches(disparities, judged)
+    verdict = judge(disparities, judged, _intersections(entry))
+    broken = verdict.breaches
     small = _small(entry)
     if broken:
         first = broken[0]
@@ -61,6 +64,15 @@ def fairness_assessed(context: Context, policy: dict[str, Any]) -> Outcome:
         return Outcome(
             False,
             f"run '{found.run_name}': {first.text()}{more}. Policy: {judged.cite}{small}",
+            evidence,
+        )
+    deciding = [u for u in verdict.unjudged if u.decides]
+    if deciding:
+        more = f"; {len(deciding) - 1} more not judged" if len(deciding) > 1 else ""
+        return Outcome(
+            False,
+            f"run '{found.run_name}': {deciding[0].text()}{more} (a limited disparity must be "
+            f"measured to pass). Policy: {judged.cite}{small}",
             evidence,
         )
     p = entry.payload
@@ -84,6 +96,15 @@ def _declared(context: Context) -> list[str]:
     return found
 
 
+def _intersections(entry: Entry) -> list[str]:
+    """The features of the assessment that cross two or more columns."""
+    return [
+        str(f.get("name"))
+        for f in entry.payload.get("features") or []
+        if isinstance(f, dict) and len(f.get("columns") or []) > 1
+    ]
+
+
 def _uncovered(entry: Entry, declared: list[str]) -> list[str]:
     covered = set()
     for feature in entry.payload.get("features") or []:
@@ -98,10 +119,13 @@ def _small(entry: Entry) -> str:
     small = entry.payload.get("small_groups")
     if not isinstance(small, list) or not small:
         return ""
-    named = ", ".join(
-        f"{s.get('feature')} = {s.get('group')} (n={s.get('size')})"
-        for s in small[:5]
-        if isinstance(s, dict)
-    )
-    more = ", …" if len(small) > 5 else ""
+    groups: dict[tuple[Any, Any], list[str]] = {}
+    for s in small:
+        if isinstance(s, dict):
+            metric = f"{s.get('metric')}: " if s.get("metric") else ""
+            groups.setdefault((s.get("feature"), s.get("group")), []).append(
+                f"{metric}{s.get('why') or 'n=' + str(s.get('size'))}"
+            )
+    named = ", ".join(f"{f} = {g} ({'; '.join(w)})" for (f, g), w in list(groups.items())[:5])
+    more = ", …" if len(groups) > 5 else ""
     return f"; too small to judge (left out of the disparities): {named}{more}"
