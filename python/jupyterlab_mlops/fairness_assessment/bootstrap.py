@@ -25,6 +25,8 @@ from .metrics import auc_from_histograms, from_counts
 SCORE_BINS = 50
 #: resamples drawn at once (bounds memory)
 CHUNK = 100
+#: at most this many numbers in one chunk's per-group sums (bounds memory with many groups)
+CHUNK_CELLS = 4_000_000
 #: work (cells or rows x resamples) from which a progress bar is shown
 BAR_WORK = 20_000_000
 
@@ -50,13 +52,32 @@ def resample(
     return _classification(inputs, features, cells, maps, resamples, rng, progress)
 
 
-def _chunks(total: int, work: int, progress: Progress | None, what: str) -> Any:
-    """Chunk sizes of the resamples, advancing a bar when the work is large."""
+def _onehot(columns: Any, width: int) -> Any:
+    """A sparse rows x ``width`` matrix with a 1 at (row, ``columns[row]``): summing by it
+    costs the number of rows, not rows x width (no dense category x group matrix)."""
+    import numpy as np
+    from scipy import sparse
+
+    n = len(columns)
+    return sparse.csr_matrix((np.ones(n), (np.arange(n), columns)), shape=(n, width))
+
+
+def _sum(drawn: Any, onehot: Any) -> Any:
+    """``drawn @ onehot`` as a dense array (resamples x columns)."""
+    import numpy as np
+
+    return np.asarray((onehot.T @ drawn.T).T)
+
+
+def _chunks(total: int, work: int, progress: Progress | None, what: str, width: int = 1) -> Any:
+    """Chunk sizes of the resamples, advancing a bar when the work is large; ``width``: the
+    numbers one resample's sums take (a chunk holds at most :data:`CHUNK_CELLS` of them)."""
+    step = max(1, min(CHUNK, CHUNK_CELLS // max(width, 1)))
     bar = progress(total, what) if progress is not None and work >= BAR_WORK else None
     with bar if bar is not None else contextlib.nullcontext(None) as advance:
         done = 0
         while done < total:
-            size = min(CHUNK, total - done)
+            size = min(step, total - done)
             yield size
             done += size
             if advance is not None:
@@ -89,31 +110,29 @@ def _classification(
     for feature, cell_group in zip(features, maps, strict=True):
         groups = len(feature.labels)
         group = cell_group[cat_cell]
-        m = np.zeros((len(categories), 4 * groups))
-        m[np.arange(len(categories)), cat_outcome * groups + group] = 1.0
-        mats.append(m)
+        mats.append(_onehot(cat_outcome * groups + group, 4 * groups))
         if bins is not None:
-            a = np.zeros((len(categories), 2 * groups * nbins))
             label = cat_outcome // 2
-            a[np.arange(len(categories)), (label * groups + group) * nbins + cat_bin] = 1.0
-            aucs.append(a)
+            column = (label * groups + group) * nbins + cat_bin
+            aucs.append(_onehot(column, 2 * groups * nbins))
     out: list[dict[str, list[Any]]] = [{} for _ in features]
     work = len(categories) * resamples
-    for size in _chunks(resamples, work, progress, "fairness: bootstrap resamples"):
+    width = max(m.shape[1] for m in [*mats, *aucs])
+    for size in _chunks(resamples, work, progress, "fairness: bootstrap resamples", width):
         drawn = rng.multinomial(n, p, size=size).astype(float)
         for i, feature in enumerate(features):
             groups = len(feature.labels)
-            c = (drawn @ mats[i]).reshape(size, 4, groups)
+            c = _sum(drawn, mats[i]).reshape(size, 4, groups)
             rates = from_counts(tp=c[:, 3], fp=c[:, 1], tn=c[:, 0], fn=c[:, 2])
             if bins is not None:
-                h = (drawn @ aucs[i]).reshape(size, 2, groups, nbins)
+                h = _sum(drawn, aucs[i]).reshape(size, 2, groups, nbins)
                 rates["roc_auc"] = auc_from_histograms(h[:, 1], h[:, 0])
             for name, values in rates.items():
                 out[i].setdefault(name, []).append(values)
     found = [{k: np.concatenate(v) for k, v in f.items()} for f in out]
     if bins is not None:  # the binned AUC's difference from the exact one, at the full sample
         for i, feature in enumerate(features):
-            full = (counts.astype(float) @ aucs[i]).reshape(2, len(feature.labels), nbins)
+            full = _sum(counts.astype(float)[None], aucs[i]).reshape(2, len(feature.labels), nbins)
             found[i]["_auc_binned"] = auc_from_histograms(full[1], full[0])
     return found
 
@@ -147,19 +166,18 @@ def _regression(
     sorted_cells = cells[order]
     starts = np.flatnonzero(np.r_[True, sorted_cells[1:] != sorted_cells[:-1]])
     e, a = error[order], np.abs(error[order])
-    ncells = len(starts)
-    mats = []
-    for feature, cell_group in zip(features, maps, strict=True):
-        m = np.zeros((ncells, len(feature.labels)))
-        m[np.arange(ncells), cell_group] = 1.0
-        mats.append(m)
+    mats = [
+        _onehot(cell_group, len(feature.labels))
+        for feature, cell_group in zip(features, maps, strict=True)
+    ]
     n = len(error)
     out: list[dict[str, list[Any]]] = [{} for _ in features]
-    for size in _chunks(resamples, n * resamples, progress, "fairness: bootstrap resamples"):
+    width = max(n, *(m.shape[1] for m in mats))
+    for size in _chunks(resamples, n * resamples, progress, "fairness: bootstrap resamples", width):
         w = rng.poisson(1.0, size=(size, n)).astype(float)
         sums = [np.add.reduceat(x, starts, axis=1) for x in (w, w * e, w * a)]
         for i in range(len(features)):
-            count, err, absolute = (s @ mats[i] for s in sums)
+            count, err, absolute = (_sum(s, mats[i]) for s in sums)
             with np.errstate(divide="ignore", invalid="ignore"):
                 out[i].setdefault("mean_error", []).append(err / count)
                 out[i].setdefault("mae", []).append(absolute / count)

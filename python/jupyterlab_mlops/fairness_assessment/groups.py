@@ -15,8 +15,11 @@ from ..errors import MlopsError
 
 #: a numeric column with more distinct values than this is banded
 MAX_LEVELS = 10
-#: about how many bands a banded column gets (quantile edges rounded to integers)
+#: about how many bands a banded column gets (quantile edges, rounded: to whole numbers when
+#: the column holds whole numbers, else to 2 significant figures of its spread)
 BANDS = 5
+#: the most groups one sensitive column may have (band or group a column with more)
+MAX_GROUPS = 50
 #: the label of rows with no value in a sensitive column
 MISSING = "(missing)"
 CROSS = " × "  # noqa: RUF001
@@ -40,6 +43,13 @@ def build_features(
 ) -> tuple[list[Feature], dict[str, dict[str, Any]]]:
     """The single features (in column order) then the pairwise intersections, and the bands
     of each banded column (``{column: {feature, edges, labels, source}}``)."""
+    names = [str(c) for c in frame.columns]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise MlopsError(
+            f"sensitive has more than one column named {twice[0]!r} (as text)",
+            "give every sensitive column its own name",
+        )
     singles, banded = [], {}
     for column in frame.columns:
         feature, band = _single(str(column), frame[column], (bands or {}).get(str(column)))
@@ -70,6 +80,11 @@ def _single(name: str, values: Any, edges: list[float] | None) -> tuple[Feature,
     import pandas as pd
 
     series = pd.Series(values).reset_index(drop=True)
+    if series.dtype == object and series.map(_unhashable).any():
+        raise MlopsError(
+            f"sensitive column {name!r} holds lists, dicts or arrays",
+            "pass one plain value (a text, number or category) per row",
+        )
     numeric = series.dtype.kind in "iuf" and series.dtype.kind != "b"
     distinct = series.dropna().nunique()
     if edges is not None or (numeric and distinct > MAX_LEVELS):
@@ -78,38 +93,60 @@ def _single(name: str, values: Any, edges: list[float] | None) -> tuple[Feature,
                 f"the policy bands column {name!r}, but it is not numeric",
                 "band numeric columns only (bands: {age: [25, 35, 50, 65]})",
             )
-        return _banded(name, series, edges)
+        feature, band = _banded(name, series, edges)
+        _cap(feature)
+        return feature, band
     missing = series.isna()
-    text = series.astype(str).where(~missing, MISSING)
-    order = _order(series[~missing].unique()) + ([MISSING] if missing.any() else [])
-    labels = [str(v) if v != MISSING else MISSING for v in order]
-    labels = list(dict.fromkeys(labels))
-    lookup = {label: i for i, label in enumerate(labels)}
-    codes = text.map(lookup).to_numpy(dtype=np.int64)
-    return Feature(name, [name], codes, labels), None
+    text = series.astype(str).where(~missing, MISSING)  # the one conversion to labels
+    codes, uniques = pd.factorize(text)
+    first = np.unique(codes, return_index=True)[1]
+    order = _order([(series[i], uniques[c]) for c, i in enumerate(first)], MISSING)
+    remap = np.empty(len(uniques), dtype=np.int64)
+    remap[order] = np.arange(len(order))
+    feature = Feature(name, [name], remap[codes], [str(uniques[c]) for c in order])
+    _cap(feature)
+    return feature, None
 
 
-def _order(values: Any) -> list[str]:
+def _unhashable(value: Any) -> bool:
+    import numpy as np
+
+    return isinstance(value, list | dict | set | np.ndarray)
+
+
+def _cap(feature: Feature) -> None:
+    if len(feature.labels) > MAX_GROUPS:
+        raise MlopsError(
+            f"sensitive column {feature.columns[0]!r} has {len(feature.labels):,} groups, more "
+            f"than {MAX_GROUPS}",
+            "band it (the policy's bands:) or group its rare values first, e.g. "
+            "region.where(region.isin(top), 'other')",
+        )
+
+
+def _order(pairs: list[tuple[Any, str]], missing: str) -> list[int]:
+    """Positions of the (value, label) pairs in display order: by value where the values
+    sort, else by label; the missing label last."""
+    present = [i for i, (_, label) in enumerate(pairs) if label != missing]
     try:
-        return [str(v) for v in sorted(values)]
+        present.sort(key=lambda i: pairs[i][0])
     except TypeError:
-        return sorted(str(v) for v in values)
+        present.sort(key=lambda i: pairs[i][1])
+    return present + [i for i, (_, label) in enumerate(pairs) if label == missing]
 
 
 def _banded(name: str, series: Any, edges: list[float] | None) -> tuple[Feature, dict[str, Any]]:
     import numpy as np
 
     present = series.dropna().to_numpy(dtype=float)
+    finite = present[np.isfinite(present)]
+    whole = bool(len(finite)) and bool((finite % 1 == 0).all())
     source = "policy"
     if edges is None:
         source = "quantiles"
-        quantiles = np.quantile(present, np.linspace(0, 1, BANDS + 1)[1:-1]) if len(present) else []
-        edges = sorted({round(float(q)) for q in quantiles})
-        edges = [e for e in edges if present.min() < e <= present.max()] if len(present) else []
+        edges = quantile_edges(finite, whole)
     edges = sorted(float(e) for e in edges)
-    integral = (
-        bool(len(present)) and bool((present % 1 == 0).all()) and all(e % 1 == 0 for e in edges)
-    )
+    integral = whole and all(e % 1 == 0 for e in edges)
     labels = _band_labels(edges, integral)
     values = series.to_numpy(dtype=float)
     codes = np.searchsorted(np.asarray(edges, dtype=float), values, side="right").astype(np.int64)
@@ -123,6 +160,29 @@ def _banded(name: str, series: Any, edges: list[float] | None) -> tuple[Feature,
     feature = Feature(f"{name} band", [name], codes, labels)
     band = {"feature": feature.name, "edges": edges, "labels": labels, "source": source}
     return feature, band
+
+
+def quantile_edges(values: Any, whole: bool) -> list[float]:
+    """About :data:`BANDS` bands at the quantiles of ``values`` (finite), rounded to whole
+    numbers when they are whole, else to 2 significant figures of their spread; at least two
+    bands when there are two distinct values."""
+    import math
+
+    import numpy as np
+
+    if len(values) == 0:
+        return []
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        return []
+    quantiles = np.quantile(values, np.linspace(0, 1, BANDS + 1)[1:-1])
+    spread = float(f"{high - low:.2g}")  # 0.9998 -> 1.0: edges in tenths
+    unit = 1.0 if whole else 10.0 ** (math.floor(math.log10(spread)) - 1)
+    rounded = {float(round(float(q) / unit) * unit) for q in quantiles}
+    edges = sorted(float(f"{e:.12g}") for e in rounded if low < e <= high)
+    if not edges:  # most rows share the lowest value: it is one band, the rest the other
+        edges = [float(np.min(values[values > low]))]
+    return edges
 
 
 def _band_labels(edges: list[float], integral: bool) -> list[str]:

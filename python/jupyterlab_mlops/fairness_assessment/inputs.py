@@ -98,6 +98,11 @@ def _column(values: Any, name: str) -> tuple[Any, Any]:
         array = array.reshape(-1)
     if array.ndim != 1:
         raise MlopsError(f"{name} must be one-dimensional, not of shape {array.shape}", "")
+    if array.dtype == object and any(isinstance(v, list | dict | set | np.ndarray) for v in array):
+        raise MlopsError(
+            f"{name} holds lists, dicts or arrays",
+            "pass one plain value (a label or number) per row",
+        )
     if _missing(array).any():
         raise MlopsError(
             f"{name} has {int(_missing(array).sum())} missing value(s)",

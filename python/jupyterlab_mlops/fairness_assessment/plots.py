@@ -38,21 +38,24 @@ def _feature(data: dict[str, Any], name: str) -> bytes:
             if value is None:
                 continue
             low, high = row.get(f"{metric}_low"), row.get(f"{metric}_high")
-            color = _SMALL if row["too_small"] else _JUDGED
+            small = row["too_small"] or metric in (row.get("too_small_for") or [])
+            color = _SMALL if small else _JUDGED
             if low is not None and high is not None:
                 ax.plot([low, high], [i, i], color=color, linewidth=2, solid_capstyle="butt")
             ax.plot([value], [i], "o", color=color, markersize=4)
-        ax.set_title(metric.replace("_", " "), fontsize=9)
+        ax.set_title(metric.replace("_", " "), fontsize=9, parse_math=False)
         ax.tick_params(labelsize=8)
         ax.grid(axis="x", alpha=0.3)
         if metric == "mean_error":
             ax.axvline(0, color="#444", linewidth=0.8)
     axes[0].set_yticks(y)
-    axes[0].set_yticklabels(labels)
+    axes[0].set_yticklabels(labels, parse_math=False)  # a "$" in a label is text
     axes[0].invert_yaxis()
     confidence = round(float(data["confidence"]) * 100)
     figure.suptitle(
-        f"{name}: {confidence}% bootstrap intervals (grey: too small to judge)", fontsize=9
+        f"{name}: {confidence}% bootstrap intervals (grey: too small to judge that metric)",
+        fontsize=9,
+        parse_math=False,
     )
     figure.tight_layout()
     buffer = io.BytesIO()

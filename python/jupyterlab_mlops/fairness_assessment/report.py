@@ -89,7 +89,9 @@ class FairnessReport:
         import pandas as pd
 
         frame = pd.DataFrame(self._data["by_group"])
-        floats = [c for c in frame.columns if c not in ("feature", "group", "too_small", "too_small_for")]
+        floats = [
+            c for c in frame.columns if c not in ("feature", "group", "too_small", "too_small_for")
+        ]
         floats = [c for c in floats if c not in ("size", "positives", "negatives")]
         return frame.astype({c: float for c in floats})
 

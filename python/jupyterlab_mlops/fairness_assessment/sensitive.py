@@ -63,6 +63,22 @@ def _as_frame(sensitive: Any, rows: int, index: Any) -> Any:
                     f"sensitive[{name!r}] has {len(values)} rows but y_true has {rows}",
                     "pass values for the same rows",
                 )
+            if (
+                isinstance(values, pd.Series)
+                and index is not None
+                and not values.index.equals(index)
+            ):
+                raise MlopsError(
+                    f"sensitive[{name!r}] and y_true are pandas objects with different indexes",
+                    "pass them for the same rows (e.g. groups.loc[y_test.index])",
+                )
+        names = [str(k) for k in sensitive]
+        if len(set(names)) < len(names):
+            twice = next(n for n in names if names.count(n) > 1)
+            raise MlopsError(
+                f"sensitive has more than one column named {twice!r} (as text)",
+                "give every sensitive column its own name",
+            )
         try:
             frame = pd.DataFrame(
                 {
