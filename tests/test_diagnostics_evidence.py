@@ -123,7 +123,7 @@ def test_a_column_flagged_as_personal_data_at_registration_is_an_identifier(
     found = next(f for f in report.findings if f["check"] == "identifiers")
     assert found["status"] == "fail"
     assert (
-        "email (unique on 98.9% of training rows; flagged at registration: email)"
+        "email (unique on 98.9% of training rows, text; flagged at registration: email)"
         in (found["detail"])
     )
     [row] = [r for r in report.to_json()["leakage"]["identifiers"] if r["column"] == "email"]

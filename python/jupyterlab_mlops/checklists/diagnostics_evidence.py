@@ -1,7 +1,8 @@
-"""What the diagnostics checks (``no_overfit``, ``no_leakage``, ``calibrated``) share: the newest ``diagnostics.recorded`` entry for the latest
-finished run of this notebook version (:mod:`.run_evidence`), and re-judging its figures with
-the template's arguments as they are now (:mod:`..diagnostics.judge`, the one place that says
-what breaches the policy)."""
+"""What the diagnostics checks (``no_overfit``, ``no_leakage``, ``calibrated``) share: their
+template arguments narrowed to the project's risk tier (any of them may be given per tier), the
+newest ``diagnostics.recorded`` entry for the latest finished run of this notebook version
+(:mod:`.run_evidence`), and re-judging its figures with the template's arguments as they are
+now (:mod:`..diagnostics.judge`, the one place that says what breaches the policy)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from ..errors import MlopsError
 from ..kinds import DIAGNOSTICS_RECORDED
+from ..templates import for_tier
 from .engine import Context, Outcome
 from .run_evidence import latest_run_reports, report_evidence
 
@@ -17,6 +19,13 @@ FIX = (
     "diagnose the model of the latest finished run: jupyterlab_mlops.diagnose(model, X_train, "
     "y_train, X_test, y_test, run=...)"
 )
+
+
+def at_tier(context: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """Each argument as the project's risk tier reads it (a mapping keyed by tiers narrowed to
+    the tier; a tier it does not name is the template's error)."""
+    tier = context.project.config.risk_tier
+    return {key: for_tier(value, tier) for key, value in args.items()}
 
 
 def judged(

@@ -13,17 +13,11 @@ from .. import data
 from ..canonical import sha256_hex
 from ..data.versions import DataVersion
 from ..errors import MlopsError
+from ..experiments.digests import digest as digest
 from ..experiments.evidence import Target, record_report, write_report_files
 from ..kinds import DIAGNOSTICS_RECORDED
 from ..ledger import Entry
 from ..project import Project
-
-
-def digest(value: Any) -> str:
-    """A content hash of a model, a DataFrame or an array (joblib's hash: pickled bytes)."""
-    import joblib
-
-    return str(joblib.hash(value, hash_name="sha1"))
 
 
 def report_id(parts: dict[str, Any]) -> str:

@@ -1,6 +1,6 @@
 """What ``diagnose`` is given, checked once: training and test tables with the same columns,
-labels of the same lengths without missing values, the task they imply, and optional
-cross-validation scores."""
+labels of the same lengths without missing values (and of the same rows in the same order when
+both have an index), the task they imply, and optional cross-validation scores."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ def check_inputs(
         )
     raw_train = _labels(y_train, train, "y_train")
     raw_test = _labels(y_test, test, "y_test")
+    _aligned(X_train, y_train, "X_train", "y_train")
+    _aligned(X_test, y_test, "X_test", "y_test")
     task, classes = _task(raw_train, raw_test, model)
     if task == "classification":
         ytr = (raw_train.to_numpy() == classes[1]).astype("float64")
@@ -104,6 +106,19 @@ def _labels(y: Any, X: pd.DataFrame, name: str) -> pd.Series:
             f"{name} has {int(values.isna().sum())} missing labels", "drop those rows first"
         )
     return values.reset_index(drop=True)
+
+
+def _aligned(X: Any, y: Any, x_name: str, y_name: str) -> None:
+    """Labels given with an index (a Series) must be of the table's rows in its order: a
+    sorted or shuffled ``y`` would otherwise pair rows with other rows' labels."""
+    if not isinstance(X, pd.DataFrame) or not isinstance(y, pd.Series | pd.DataFrame):
+        return
+    if not y.index.equals(X.index):
+        how = "the same rows in another order" if set(y.index) == set(X.index) else "other rows"
+        raise MlopsError(
+            f"{y_name}'s index does not match {x_name}'s ({how})",
+            f"align them, e.g. {y_name}.loc[{x_name}.index]",
+        )
 
 
 def _task(train: pd.Series, test: pd.Series, model: Any) -> tuple[str, tuple[Any, Any] | None]:

@@ -170,7 +170,8 @@ def _identifiers(rows: list[dict[str, Any]], limits: dict[str, float] | None) ->
         why = []
         share = r.get("unique_share")
         if isinstance(share, int | float) and share > limit:
-            why.append(f"unique on {share:.1%} of training rows")
+            shape = f", {r['shape']}" if r.get("shape") else ""
+            why.append(f"unique on {share:.1%} of training rows{shape}")
         if r.get("pii"):
             why.append(f"flagged at registration: {', '.join(map(str, r['pii']))}")
         if why:
@@ -186,8 +187,9 @@ def _identifiers(rows: list[dict[str, Any]], limits: dict[str, float] | None) ->
     return finding(
         "identifiers",
         "pass",
-        f"no column is unique on more than {limit:.0%} of training rows or flagged as personal "
-        "data at registration",
+        f"no identifier-shaped column (text, near-consecutive or ordered whole numbers) is unique "
+        f"on more than {limit:.0%} of training rows, none flagged as personal data at "
+        "registration",
         **evidence,
         limit=limit,
     )

@@ -8,8 +8,9 @@
   of that share within each class, so a constant column equal to the majority class scores
   one half, not the majority's share);
 * test rows that are also training rows (whole rows of X hashed);
-* identifier-like columns: unique per training row (columns that are not floats, or floats
-  holding whole numbers), or flagged as personal data when the data was registered;
+* identifier-like columns: unique per training row and shaped like an identifier (text,
+  near-consecutive whole numbers, or values in increasing or decreasing row order: not an
+  amount such as an income), or flagged as personal data when the data was registered;
 * the target itself among the features: a column named as the target, or equal to it on
   every training row.
 """
@@ -29,6 +30,8 @@ TOP = 20
 #: depth of the one-feature tree of a regression
 TREE_DEPTH = 3
 _MISSING = "\x00missing"
+#: whole numbers whose range is at most this many times their distinct values look like ids
+ID_SPREAD = 2.0
 
 
 def leakage_figures(inputs: Inputs, pii: dict[str, list[str]]) -> dict[str, Any]:
@@ -139,17 +142,41 @@ def _identifiers(inputs: Inputs, pii: dict[str, list[str]]) -> list[dict[str, An
     for column in inputs.X_train.columns:
         series = inputs.X_train[column]
         name = str(column)
+        shape = identifier_shape(series)
         share = None
-        values = _numeric(series)
-        whole = values is None or not pd.api.types.is_float_dtype(series)
-        if values is not None and not whole:
-            finite = values[np.isfinite(values)]
-            whole = bool(len(finite)) and bool(np.all(finite == np.round(finite)))
-        if whole and not pd.api.types.is_bool_dtype(series):
-            share = float(series.nunique(dropna=True) / len(series))
+        if shape is not None:
+            present = series.notna().to_numpy()
+            share = float(len(set(_text(series)[present].tolist())) / len(series))
         if share is not None or name in pii:
-            rows.append({"column": name, "unique_share": share, "pii": list(pii.get(name, []))})
+            rows.append({"column": name, "unique_share": share, "shape": shape,
+                         "pii": list(pii.get(name, []))})  # fmt: skip
     return rows
+
+
+def identifier_shape(series: pd.Series) -> str | None:
+    """How a column looks like an identifier, or None: text (not numbers, booleans or dates),
+    whole numbers that are near-consecutive (their range at most :data:`ID_SPREAD` times the
+    distinct values) or increasing (or decreasing) in row order. Amounts (whole numbers spread
+    widely, such as incomes) are not identifiers: the single-feature check covers them."""
+    if pd.api.types.is_bool_dtype(series):
+        return None
+    values = _numeric(series)
+    if values is None:
+        return "text"
+    finite = values[np.isfinite(values)]
+    if len(finite) < 2:
+        return None
+    whole = bool(np.all(finite == np.round(finite))) and not pd.api.types.is_datetime64_any_dtype(
+        series
+    )
+    if not whole:
+        return None
+    if (finite.max() - finite.min() + 1) <= ID_SPREAD * len(np.unique(finite)):
+        return "near-consecutive whole numbers"
+    steps = np.diff(finite)
+    if np.all(steps > 0) or np.all(steps < 0):
+        return "whole numbers in row order"
+    return None
 
 
 def _target_in_features(inputs: Inputs) -> list[dict[str, Any]]:

@@ -1,9 +1,12 @@
 """Metrics on a matrix of row weights: one row of weights is one (bootstrap) sample, so 200
 resamples are computed at once instead of 200 calls. Weights of ones give the plain metric
 (scikit-learn's definitions: ties in ROC AUC count one half; average precision steps over the
-distinct scores)."""
+distinct scores). Resamples are drawn and evaluated in chunks of rows of weights
+(:func:`bootstrap`), so memory stays bounded however many rows there are."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -20,6 +23,8 @@ HIGHER_IS_BETTER = {
 }
 #: bootstrap resamples behind every interval
 RESAMPLES = 200
+#: weights held at once (resamples x rows in a chunk): about 16 MB per float matrix
+CHUNK_CELLS = 2_000_000
 
 
 def resample_weights(n: int, resamples: int, rng: np.random.Generator) -> np.ndarray:
@@ -28,6 +33,28 @@ def resample_weights(n: int, resamples: int, rng: np.random.Generator) -> np.nda
     offsets = (np.arange(resamples) * n)[:, None]
     counts = np.bincount((picks + offsets).ravel(), minlength=resamples * n)
     return counts.reshape(resamples, n).astype("float64")
+
+
+def chunk_sizes(n: int, resamples: int, cells: int = CHUNK_CELLS) -> list[int]:
+    """How many resamples of ``n`` rows to draw at once: chunks of at most ``cells`` weights
+    (at least one resample each), adding up to ``resamples``."""
+    size = max(1, min(resamples, cells // max(n, 1)))
+    full, rest = divmod(resamples, size)
+    return [size] * full + ([rest] if rest else [])
+
+
+def bootstrap(
+    statistic: Callable[[np.ndarray], np.ndarray],
+    n: int,
+    resamples: int,
+    rng: np.random.Generator,
+    cells: int = CHUNK_CELLS,
+) -> np.ndarray:
+    """``statistic`` (of a matrix of row weights, one value per row) on ``resamples`` bootstrap
+    resamples of ``n`` rows, drawn chunk by chunk: the same values as one draw of them all
+    (the generator's stream is consumed in the same order)."""
+    sizes = chunk_sizes(n, resamples, cells)
+    return np.concatenate([statistic(resample_weights(n, k, rng)) for k in sizes])
 
 
 def ones(n: int) -> np.ndarray:
@@ -96,12 +123,19 @@ def average_precision(y: np.ndarray, scores: np.ndarray, weights: np.ndarray) ->
 def ece(y: np.ndarray, probability: np.ndarray, weights: np.ndarray, bins: int) -> np.ndarray:
     """Expected calibration error over ``bins`` equal-width bins of [0, 1]: the share-weighted
     mean of |observed rate - mean probability| per bin."""
-    which = np.clip((probability * bins).astype(int), 0, bins - 1)
-    member = np.zeros((len(y), bins))
-    member[np.arange(len(y)), which] = 1.0
-    observed = weights @ (member * y[:, None])
-    predicted = weights @ (member * probability[:, None])
-    return np.abs(observed - predicted).sum(axis=1) / weights.sum(axis=1)
+    which = bin_of(probability, bins)
+    gaps = np.empty(len(weights))
+    for i, w in enumerate(weights):
+        observed = np.bincount(which, weights=w * y, minlength=bins)
+        predicted = np.bincount(which, weights=w * probability, minlength=bins)
+        gaps[i] = np.abs(observed - predicted).sum()
+    return gaps / weights.sum(axis=1)
+
+
+def bin_of(probability: np.ndarray, bins: int) -> np.ndarray:
+    """The equal-width bin of each probability: ``floor(p * bins)``, 1 in the last bin (the one
+    bin assignment of the ECE, the reliability curve and its counts)."""
+    return np.clip((probability * bins).astype(int), 0, bins - 1)
 
 
 def brier(y: np.ndarray, probability: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -14,9 +14,9 @@ from .metrics import (
     CLASSIFICATION_METRICS,
     HIGHER_IS_BETTER,
     REGRESSION_METRICS,
+    bootstrap,
     interval,
     ones,
-    resample_weights,
     weighted_metric,
 )
 from .predictions import Outputs
@@ -56,7 +56,12 @@ def overfit_figures(
     for part, y in (("train", inputs.y_train), ("test", inputs.y_test)):
         output = used[part]
         values[part] = float(weighted_metric(metric, y, output, ones(len(y)))[0])
-        boots[part] = weighted_metric(metric, y, output, resample_weights(len(y), resamples, rng))
+        boots[part] = bootstrap(
+            lambda w, y=y, output=output: weighted_metric(metric, y, output, w),
+            len(y),
+            resamples,
+            rng,
+        )
     gap = sign * (values["train"] - values["test"])
     low, high = interval(sign * (boots["train"] - boots["test"]))
     return {

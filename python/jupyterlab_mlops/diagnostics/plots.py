@@ -1,5 +1,6 @@
 """The report's pictures, drawn from its JSON with matplotlib's Agg canvas (no pyplot, so a
-notebook's own backend and figures are left alone), as PNG bytes. Imported only when drawn."""
+notebook's own backend and figures are left alone), as PNG bytes. Imported only when drawn.
+Every text from the data goes through :func:`plain` (a ``$`` would start mathtext)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ def all_plots(data: dict[str, Any]) -> dict[str, bytes]:
     return plots
 
 
+def plain(text: object) -> str:
+    """``text`` as matplotlib draws it literally: ``$`` escaped, so no mathtext is parsed."""
+    return str(text).replace("$", r"\$")
+
+
 def _png(figure: Figure) -> bytes:
     FigureCanvasAgg(figure)
     out = io.BytesIO()
@@ -33,18 +39,23 @@ def _png(figure: Figure) -> bytes:
 
 
 def reliability_png(calibration: dict[str, Any]) -> bytes:
-    """The reliability curve: observed rate against mean predicted probability per bin."""
+    """The reliability curve: observed rate against mean predicted probability per bin, each
+    point labelled with its rows (a sparse bin is visible as such)."""
     figure = Figure(figsize=(4.2, 4.0))
     ax = figure.add_subplot()
     ax.plot([0, 1], [0, 1], linestyle="--", color=GREY, label="perfectly calibrated")
     curve = calibration["curve"]
     ax.plot(curve["predicted"], curve["observed"], marker="o", color=BLUE, label="model")
+    for x, y, count in zip(curve["predicted"], curve["observed"], curve.get("counts") or [],
+                           strict=False):  # fmt: skip
+        ax.annotate(f"{count:,}", (x, y), textcoords="offset points", xytext=(4, -10),
+                    fontsize=7, color=GREY)  # fmt: skip
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("mean predicted probability")
     ax.set_ylabel("observed rate")
     ax.set_title(f"Reliability (ECE {calibration['ece']:.3f}, {calibration['bins']} bins)")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8, title="rows per bin in grey", title_fontsize=7)
     return _png(figure)
 
 
@@ -62,8 +73,8 @@ def overfit_png(overfit: dict[str, Any]) -> bytes:
         errors.append(cv.get("sd") or 0.0)
     ax.barh(names, values, color=colours, xerr=errors)
     ax.invert_yaxis()
-    ax.set_xlabel(overfit["metric"])
-    ax.set_title(f"{overfit['metric']}: gap {overfit['gap']:.3f}")
+    ax.set_xlabel(plain(overfit["metric"]))
+    ax.set_title(plain(f"{overfit['metric']}: gap {overfit['gap']:.3f}"))
     return _png(figure)
 
 
@@ -72,7 +83,7 @@ def shift_png(shift: dict[str, Any]) -> bytes:
     top = sorted(shift["columns"].items(), key=lambda p: -p[1])[:SHIFT_COLUMNS]
     figure = Figure(figsize=(5.0, 0.3 * len(top) + 1.0))
     ax = figure.add_subplot()
-    names = [c if len(c) <= 28 else c[:27] + "…" for c, _ in top]
+    names = [plain(c if len(c) <= 28 else c[:27] + "…") for c, _ in top]
     values = [v for _, v in top]
     ax.barh(names, values, color=[RED if v > 0.2 else BLUE for v in values])
     ax.invert_yaxis()

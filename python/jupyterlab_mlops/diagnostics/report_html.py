@@ -23,6 +23,13 @@ _FLEX = 'style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start"'
 STATUS_COLOURS = {"pass": "#2e7d32", "warn": "#ef6c00", "fail": "#c62828", "info": "#616161"}
 #: shift rows shown in the table (largest PSI first)
 SHIFT_ROWS = 25
+#: how to read the ECE's interval (a resample's ECE is biased upward)
+ECE_NOTE = (
+    "The ECE of a resample is biased upward (its bins' noise only adds to the gaps), so the "
+    "estimate sits near the low end of its bootstrap interval: read the interval as the spread "
+    "of the estimate, not a symmetric error bar. Grey numbers and the table give the test rows "
+    "in each bin: a bin of few rows is noisy."
+)
 
 
 def _e(text: Any) -> str:
@@ -125,8 +132,25 @@ def _calibration(data: dict[str, Any], plots: dict[str, bytes]) -> str:
     )
     return (
         f"<h4 {_H}>Calibration</h4><div>{_e(text)}</div>"
-        f"{_img(plots, 'reliability', 'reliability curve')}"
+        f"<div {MUTED}>{_e(ECE_NOTE)}</div>"
+        f"<div {_FLEX}><div>{_bins(c)}</div>"
+        f"{_img(plots, 'reliability', 'reliability curve')}</div>"
     )
+
+
+def _bins(c: dict[str, Any]) -> str:
+    """The reliability curve as a table: each bin holding rows, with its rows."""
+    curve = c.get("curve") or {}
+    width = 1 / c["bins"]
+    rows = [
+        [f"{b * width:.2f}-{(b + 1) * width:.2f}", f"{k:,}", _n(p), _n(o)]
+        for b, k, p, o in zip(curve.get("bin") or [], curve.get("counts") or [],
+                              curve.get("predicted") or [], curve.get("observed") or [],
+                              strict=False)
+    ]  # fmt: skip
+    if not rows:
+        return ""
+    return html_table(["probability bin", "test rows", "mean predicted", "observed rate"], rows)
 
 
 def _balance(data: dict[str, Any]) -> str:

@@ -12,16 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from ..canonical import sha256_hex
+from ..experiments.digests import digest as digest
 from ..project import Project
 
 _FOLDER = ("cache", "explanations")
-
-
-def digest(value: Any) -> str:
-    """A content hash of a model, a DataFrame or an array (joblib's hash: pickled bytes)."""
-    import joblib
-
-    return str(joblib.hash(value, hash_name="sha1"))
 
 
 def key(parts: dict[str, Any]) -> str:

@@ -4,16 +4,18 @@ re-judged with the template as it is now."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...diagnostics.judge import judge_calibration
-from ..diagnostics_evidence import judged
+from ..diagnostics_evidence import at_tier, judged
 from ..engine import Context, Outcome, evidence_check
 
 
 @evidence_check("calibrated")
-def calibrated(context: Context, max_ece: float, bins: int = 10) -> Outcome:
+def calibrated(context: Context, max_ece: Any, bins: Any = 10) -> Outcome:
     """The recorded ECE is at most ``max_ece``; one computed with other bins fails (diagnose
-    again), and so does a model without probabilities."""
-    args = {"max_ece": max_ece, "bins": bins}
+    again), and so does a model without probabilities. Either may be given per risk tier."""
+    args = at_tier(context, {"max_ece": max_ece, "bins": bins})
 
     def judge(figures: object) -> list[dict[str, object]]:
         if figures is None:

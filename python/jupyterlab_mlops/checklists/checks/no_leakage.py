@@ -9,36 +9,40 @@ from __future__ import annotations
 from typing import Any
 
 from ...diagnostics.judge import judge_balance, judge_leakage, judge_shift
-from ..diagnostics_evidence import judged
+from ..diagnostics_evidence import at_tier, judged
 from ..engine import Context, Outcome, evidence_check
 
 
 @evidence_check("no_leakage")
 def no_leakage(
     context: Context,
-    max_single_feature_score: float,
-    max_target_correlation: float,
-    max_duplicate_share: float,
-    max_identifier_unique_share: float,
-    max_shift_psi: float | None = None,
-    max_class_share_difference: float | None = None,
+    max_single_feature_score: Any,
+    max_target_correlation: Any,
+    max_duplicate_share: Any,
+    max_identifier_unique_share: Any,
+    max_shift_psi: Any = None,
+    max_class_share_difference: Any = None,
 ) -> Outcome:
-    """Each sign of leakage within its threshold (details name the columns that breach)."""
-    args = {
-        "max_single_feature_score": max_single_feature_score,
-        "max_target_correlation": max_target_correlation,
-        "max_duplicate_share": max_duplicate_share,
-        "max_identifier_unique_share": max_identifier_unique_share,
-        "max_shift_psi": max_shift_psi,
-        "max_class_share_difference": max_class_share_difference,
-    }
+    """Each sign of leakage within its threshold (details name the columns that breach); any
+    threshold may be given per risk tier."""
+    args = at_tier(
+        context,
+        {
+            "max_single_feature_score": max_single_feature_score,
+            "max_target_correlation": max_target_correlation,
+            "max_duplicate_share": max_duplicate_share,
+            "max_identifier_unique_share": max_identifier_unique_share,
+            "max_shift_psi": max_shift_psi,
+            "max_class_share_difference": max_class_share_difference,
+        },
+    )
 
     def judge(payload: Any) -> list[dict[str, Any]]:
         leakage, balance, shift = payload
         found = judge_leakage(leakage, args)
-        if max_class_share_difference is not None:
+        if args["max_class_share_difference"] is not None:
             found.append(judge_balance(balance, args))
-        if max_shift_psi is not None and shift is not None:
+        if args["max_shift_psi"] is not None and shift is not None:
             found.append(judge_shift(shift, args))
         return found
 
