@@ -116,7 +116,10 @@ def test_an_identifier_that_encodes_the_label_is_caught(judged: Project, credit)
     X_test = X_test.assign(applicant=ids(X_test, y_test, 10**6))
     report = diagnose(judged, model, X_train, y_train, X_test, y_test)
     assert statuses(report)["identifiers"] == "fail"
-    assert "applicant (unique on 100.0% of training rows, near-consecutive whole numbers)" in detail(report, "identifiers")
+    assert (
+        "applicant (unique on 100.0% of training rows, near-consecutive whole numbers)"
+        in detail(report, "identifiers")
+    )
     # integer-valued floats are identifiers too; real-valued floats are not
     X_train = X_train.assign(applicant=X_train["applicant"].astype(float))
     X_test = X_test.assign(applicant=X_test["applicant"].astype(float))

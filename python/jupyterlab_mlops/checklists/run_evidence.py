@@ -64,9 +64,10 @@ def latest_run_reports(context: Context, kind: str, what: str, fix: str) -> Foun
     return Found(latest, matching, evidence)
 
 
-def report_evidence(entry: Entry, label: str) -> list[Evidence]:
-    """The entry and, when it names them, its artifacts in the MLflow run."""
-    found = [Evidence("entry", entry.hash, label)]
+def report_evidence(entry: Entry, label: str, detail: str = "") -> list[Evidence]:
+    """The entry (``label (detail)``) and, when it names them, its artifacts in the MLflow run
+    (``label report``)."""
+    found = [Evidence("entry", entry.hash, f"{label} ({detail})" if detail else label)]
     artifacts = entry.payload.get("artifacts")
     run_id = entry.payload.get("run_id")
     if isinstance(artifacts, str) and artifacts.strip("/") and isinstance(run_id, str):

@@ -32,9 +32,8 @@ def explanations_recorded(
         return found
     matching, evidence = found.reports, list(found.evidence)
     entry = next((e for e in reversed(matching) if not _missing(e, required)), matching[-1])
-    evidence += report_evidence(
-        entry, f"explanation ({entry.payload.get('explainer', '?')} explainer)"
-    )
+    explainer = f"{entry.payload.get('explainer', '?')} explainer"
+    evidence += report_evidence(entry, "explanation", explainer)
     missing = _missing(entry, required)
     if missing:
         return Outcome(
