@@ -187,3 +187,77 @@ def test_the_magic_reads_kernel_variables(repo: Project) -> None:
     cli = Invocation(surface="cli", cwd=repo.root)
     with pytest.raises(Exception, match="variables of a notebook's kernel"):
         execute(["fairness", "y_test", "y_pred"], cli)
+
+
+def test_the_item_fails_when_a_limited_disparity_was_not_measured(repo: Project) -> None:
+    """Re-judged from the recorded disparities: None or missing is not judged, not a pass."""
+    from .helpers.fairness import record_fairness
+
+    notebook = repo.root / "train.ipynb"
+    with jupyterlab_mlops.run("logistic", project=repo, notebook=notebook):
+        pass
+    measured = {"value": 0.02, "low": 0.0, "high": 0.06, "worst_group": "F", "best_group": "M"}
+    empty = {"value": None, "low": None, "high": None, "worst_group": None, "best_group": None}
+    sex = {m: dict(measured) for m in HIGH["limits"]}
+    features = [
+        {"name": "sex", "columns": ["sex"], "groups": 2},
+        {"name": "age band", "columns": ["age"], "groups": 2},
+    ]
+    age = {**sex, "equal_opportunity_difference": {**empty, "note": "tpr: fewer than two groups"}}
+    record_fairness(
+        repo,
+        notebook,
+        disparities={"sex": sex, "age band": age},
+        features=features,
+        columns=["age", "sex"],
+    )
+    status, detail = fairness_item(repo)
+    assert status == "fail", detail
+    assert "not enough data to judge equal_opportunity_difference across age band" in detail
+    age.pop("equal_opportunity_difference")  # missing: the same
+    record_fairness(
+        repo,
+        notebook,
+        disparities={"sex": sex, "age band": age},
+        features=features,
+        columns=["age", "sex"],
+        report_id="4" * 64,
+    )
+    status, detail = fairness_item(repo)
+    assert status == "fail" and "not enough data to judge equal_opportunity_difference" in detail
+    age["equal_opportunity_difference"] = dict(measured)
+    record_fairness(
+        repo,
+        notebook,
+        disparities={"sex": sex, "age band": age},
+        features=features,
+        columns=["age", "sex"],
+        report_id="5" * 64,
+    )
+    status, detail = fairness_item(repo)
+    assert status == "pass", detail
+
+
+def test_without_sensitive_the_declared_columns_of_the_registered_rows_are_used(
+    repo: Project,
+) -> None:
+    model, test = fit(repo)  # reads the registered data: age and sex declared sensitive
+    y_true = test["default"]
+    y_pred = pd.Series(model.predict(test[["annual_income", "loan_amount", "debt_to_income"]]))
+    y_pred.index = y_true.index
+    report = jupyterlab_mlops.fairness(
+        y_true, y_pred, notebook=repo.root / "train.ipynb", resamples=100
+    )
+    features = set(report.by_group["feature"])
+    assert features == {"age band", "sex", "age band \u00d7 sex"}
+    sizes = report.by_group[report.by_group["feature"] == "sex"].set_index("group")["size"]
+    assert sizes.sum() == len(y_true)
+    assert dict(sizes) == dict(test["sex"].value_counts())
+
+    # labels that are not the table's at those rows (the index was reset) are refused, not
+    # silently matched to other applicants
+    with pytest.raises(MlopsError) as refused:
+        jupyterlab_mlops.fairness(
+            y_true.reset_index(drop=True), y_pred.to_numpy(), notebook=repo.root / "train.ipynb"
+        )
+    assert "sensitive=" in refused.value.hint

@@ -24,7 +24,7 @@ from .sensitive import sensitive_frame
 from .source import policy_for
 
 #: what a report id depends on besides the inputs (bump on a change of method)
-METHOD_VERSION = 1
+METHOD_VERSION = 2
 #: the most resamples one call draws
 MAX_RESAMPLES = 100_000
 
