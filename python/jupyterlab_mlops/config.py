@@ -34,6 +34,11 @@ def _printable(value: str) -> str:
     return value
 
 
+def _printable_text(value: str) -> str:
+    _printable(value.replace("\n", " "))  # line breaks are allowed, other control characters not
+    return value.strip()
+
+
 #: a person's or the project's name: printable text, the spaces around it dropped
 Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_printable)]
 
@@ -56,6 +61,41 @@ class Person(BaseModel):
         if twice:
             raise ValueError(f"{twice[0]!r} is listed twice")
         return cleaned
+
+
+#: longer free text (a description, a purpose): printable lines, the spaces around it dropped
+Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_printable_text)]
+
+
+class ProjectContext(BaseModel):
+    """The project's registry facts: what a risk manager reads first, and what the model card
+    and the EU AI Act Annex IV documentation (point 1) are written from. Every field is
+    optional; a missing one is marked for the author in the documents."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: who answers for the model day to day
+    owner: Name | None = None
+    #: who pays for it and answers for it to the business
+    sponsor: Name | None = None
+    #: the business initiative or programme it serves
+    initiative: Name | None = None
+    #: what the system is, in a sentence or two
+    description: Text | None = None
+    #: what it is intended to be used for (Annex IV 1(a))
+    intended_purpose: Text | None = None
+    #: who is meant to use its outputs
+    intended_users: Text | None = None
+    #: uses it is not meant for
+    out_of_scope: Text | None = None
+    #: where and how it runs, and whom its outputs reach
+    deployment_context: Text | None = None
+    #: the provider, as the AI Act names the one who places it on the market
+    provider: Name | None = None
+
+
+#: the context's fields, in the order the forms and documents show them
+CONTEXT_FIELDS: tuple[str, ...] = tuple(ProjectContext.model_fields)
 
 
 class ProjectConfig(BaseModel):
@@ -85,6 +125,8 @@ class ProjectConfig(BaseModel):
     #: a batch run flags a column whose input data drifted from the training data by more
     #: than this population stability index (PSI)
     drift_threshold: float = Field(default=0.2, gt=0, le=100)
+    #: the registry facts (owner, sponsor, intended purpose, ...): see :class:`ProjectContext`
+    context: ProjectContext = Field(default_factory=ProjectContext)
 
     @field_validator("people")
     @classmethod
