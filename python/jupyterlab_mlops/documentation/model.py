@@ -109,3 +109,44 @@ class Document(BaseModel):
         for section in self.counted():
             counts[section.coverage] += 1
         return counts
+
+
+#: the points of Annex IV the coverage meter counts, as the regulation numbers them, in order
+#: (points 1 and 2 are headings over their lettered subpoints)
+ANNEX_IV_KEYS: tuple[str, ...] = (
+    *(f"1({c})" for c in "abcdefgh"),
+    *(f"2({c})" for c in "abcdefgh"),
+    "3", "4", "5", "6", "7", "8", "9",
+)  # fmt: skip
+
+#: the model card's sections, in order (after the model-card literature and Hugging Face's card)
+MODEL_CARD_KEYS: tuple[str, ...] = (
+    "model-details",
+    "intended-use",
+    "out-of-scope-use",
+    "factors",
+    "metrics",
+    "training-data",
+    "evaluation-data",
+    "quantitative-analyses",
+    "ethical-considerations",
+    "caveats-and-recommendations",
+)
+
+
+class Authored(BaseModel):
+    """The author's own text for one section, or their reason it does not apply, as recorded
+    in the ledger (a ``documentation.authored`` entry; the newest for a key wins)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: ``annex-iv`` or ``model-card``
+    document: Literal["model-card", "annex-iv"]
+    #: a key of :data:`ANNEX_IV_KEYS` or :data:`MODEL_CARD_KEYS`
+    key: str
+    text: str | None = None
+    #: set instead of ``text`` when the section does not apply
+    not_applicable: str | None = None
+    entry_id: str
+    by: str
+    at: str
