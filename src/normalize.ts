@@ -264,12 +264,20 @@ function normalizePortfolioNotebook(raw: Raw): IPortfolioNotebook {
   };
 }
 
+/** The string values of an object (anything else is dropped). */
+function textRecord(value: unknown): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(obj(value)).filter((pair): pair is [string, string] => typeof pair[1] === 'string')
+  );
+}
+
 function normalizePortfolioProject(raw: Raw): IPortfolioProject {
   return {
     root: str(raw.root),
     name: str(raw.name, str(raw.root)),
     template: str(raw.template),
     risk_tier: str(raw.risk_tier),
+    context: textRecord(raw.context),
     error: strOrNull(raw.error),
     notebooks: list(raw.notebooks, normalizePortfolioNotebook)
   };

@@ -16,6 +16,10 @@ export interface IPortfolioRow {
   path: string;
   template: string;
   risk_tier: string;
+  /** Who answers for the model ('' when the project does not say). */
+  owner: string;
+  /** The project's registry facts as "label: value" lines (its row's tooltip). */
+  facts: string;
   stage: string;
   failing: number;
   blocking_approval: string[];
@@ -29,6 +33,7 @@ export type SortKey =
   | 'project'
   | 'notebook'
   | 'template'
+  | 'owner'
   | 'risk_tier'
   | 'stage'
   | 'failing'
@@ -60,6 +65,8 @@ export function portfolioRows(portfolio: IPortfolio): IPortfolioRow[] {
         path: nb.path,
         template: project.template,
         risk_tier: project.risk_tier,
+        owner: project.context.owner ?? '',
+        facts: describeFacts(project.context),
         stage: nb.stage,
         failing: nb.failing,
         blocking_approval: nb.blocking_approval,
@@ -71,6 +78,13 @@ export function portfolioRows(portfolio: IPortfolio): IPortfolioRow[] {
     }
   }
   return rows;
+}
+
+/** Registry facts as "intended purpose: ..." lines, in the order the server sent them. */
+export function describeFacts(context: Record<string, string>): string {
+  return Object.entries(context)
+    .map(([name, value]) => `${name.replace(/_/g, ' ')}: ${value}`)
+    .join('\n');
 }
 
 /** Position in a known order; unknown values after all known ones. */
@@ -89,6 +103,7 @@ function compareBy(key: SortKey, a: IPortfolioRow, b: IPortfolioRow): number {
     case 'project':
     case 'notebook':
     case 'template':
+    case 'owner':
       return compareText(a[key], b[key]);
     case 'risk_tier':
       return rank(RISK_TIERS, a.risk_tier) - rank(RISK_TIERS, b.risk_tier);

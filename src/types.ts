@@ -228,6 +228,8 @@ export interface IPortfolioProject {
   name: string;
   template: string;
   risk_tier: string;
+  /** The registry facts given (owner, sponsor, intended_purpose, ...); absent ones are left out. */
+  context: Record<string, string>;
   /** Why the project could not be read (its notebooks are then missing). */
   error: string | null;
   notebooks: IPortfolioNotebook[];

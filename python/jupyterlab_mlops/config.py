@@ -72,26 +72,26 @@ class ProjectContext(BaseModel):
     and the EU AI Act Annex IV documentation (point 1) are written from. Every field is
     optional; a missing one is marked for the author in the documents."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
-    #: who answers for the model day to day
     owner: Name | None = None
-    #: who pays for it and answers for it to the business
+    """who answers for the model day to day"""
     sponsor: Name | None = None
-    #: the business initiative or programme it serves
+    """who funds it and answers for it to the business"""
     initiative: Name | None = None
-    #: what the system is, in a sentence or two
+    """the business initiative or programme it serves"""
     description: Text | None = None
-    #: what it is intended to be used for (Annex IV 1(a))
+    """what the system is and does, in a sentence or two"""
     intended_purpose: Text | None = None
-    #: who is meant to use its outputs
+    """what it is intended to be used for (EU AI Act Annex IV 1(a))"""
     intended_users: Text | None = None
-    #: uses it is not meant for
+    """who is meant to use its outputs"""
     out_of_scope: Text | None = None
-    #: where and how it runs, and whom its outputs reach
+    """uses it is not meant for"""
     deployment_context: Text | None = None
-    #: the provider, as the AI Act names the one who places it on the market
+    """where and how it runs, and whom its outputs reach"""
     provider: Name | None = None
+    """the provider: who places it on the market or puts it into service (EU AI Act Art. 3)"""
 
 
 #: the context's fields, in the order the forms and documents show them

@@ -51,13 +51,18 @@ def portfolio(root: Path) -> Portfolio:
 
 def _project(root: Path, folder: Path, limit: int) -> tuple[dict[str, Any], int]:
     base = {"root": _rel(root, folder), "name": folder.name, "template": None,
-            "risk_tier": None, "error": None, "notebooks": []}  # fmt: skip
+            "risk_tier": None, "context": {}, "error": None, "notebooks": []}  # fmt: skip
     try:
         project = find_project(folder)
     except MlopsError as exc:
         return {**base, "error": exc.message.replace(f"{root}/", "")}, 0
     config = project.config
-    base.update(name=config.name, template=config.template, risk_tier=config.risk_tier)
+    base.update(
+        name=config.name,
+        template=config.template,
+        risk_tier=config.risk_tier,
+        context=config.context.model_dump(exclude_none=True),  # the registry facts given
+    )
     skip = {project.root / config.batch_output_dir}
     notebooks = []
     for path in _notebooks(project.root, skip):

@@ -6,8 +6,10 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -64,12 +66,13 @@ class Project:
                 "use a file inside the project folder",
             ) from None
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "root": str(self.root),
             "name": self.config.name,
             "template": self.config.template,
             "risk_tier": self.config.risk_tier,
+            "context": self.config.context.model_dump(),
         }
 
 
@@ -127,10 +130,12 @@ def init_project(
     risk_tier: str,
     actor: str,
     single_user: bool = False,
+    context: Mapping[str, str | None] | None = None,
 ) -> Project:
     """Create ``.mlops/`` (config, ledger with its first entry, git files) in one atomic step.
 
-    ``single_user`` allows sign-offs by Jupyter's anonymous user (local single-user mode).
+    ``single_user`` allows sign-offs by Jupyter's anonymous user (local single-user mode);
+    ``context`` holds the registry facts given (see :class:`~.config.ProjectContext`).
     """
     root = Path(os.path.abspath(directory))
     if not root.is_dir():
@@ -153,6 +158,7 @@ def init_project(
                 "template": template,
                 "risk_tier": risk_tier,
                 "allow_anonymous": single_user,
+                "context": {k: v for k, v in (context or {}).items() if v},
             }
         )
     except ValidationError as exc:
@@ -174,6 +180,11 @@ def init_project(
                 "name": config.name,
                 "template": config.template,
                 "risk_tier": config.risk_tier,
+                **(
+                    {"context": facts}
+                    if (facts := config.context.model_dump(exclude_none=True))
+                    else {}
+                ),
                 "nonce": uuid.uuid4().hex,
             },
             actor=actor,

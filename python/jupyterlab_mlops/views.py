@@ -27,9 +27,13 @@ class InitView(View):
 
     def to_text(self) -> str:
         c = self.project.config
+        facts = "".join(
+            f"  {name.replace('_', ' ')}: {value}\n"
+            for name, value in c.context.model_dump(exclude_none=True).items()
+        )
         return (
             f"{self.verb} MLOps project '{c.name}' at {self.project.root}\n"
-            f"  model template: {c.template}, risk tier: {c.risk_tier}\n"
+            f"  model template: {c.template}, risk tier: {c.risk_tier}\n{facts}"
             "  commit .mlops/ to git; edit .mlops/config to name who may sign off in each role"
         )
 

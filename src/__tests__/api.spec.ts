@@ -348,14 +348,31 @@ describe('fetchPortfolio', () => {
   it('fills in missing fields (a project that could not be read)', async () => {
     const { settings } = fakeSettings(() =>
       json({
-        projects: [{ root: 'x', name: 'x', template: null, risk_tier: null, error: 'bad config' }]
+        projects: [
+          {
+            root: 'x',
+            name: 'x',
+            template: null,
+            risk_tier: null,
+            context: { owner: 'Ada', sponsor: 3, provider: null },
+            error: 'bad config'
+          }
+        ]
       })
     );
     const result = await fetchPortfolio(settings);
     expect(result).toEqual({
       truncated: false,
       projects: [
-        { root: 'x', name: 'x', template: '', risk_tier: '', error: 'bad config', notebooks: [] }
+        {
+          root: 'x',
+          name: 'x',
+          template: '',
+          risk_tier: '',
+          context: { owner: 'Ada' },
+          error: 'bad config',
+          notebooks: []
+        }
       ]
     });
   });

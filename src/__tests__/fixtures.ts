@@ -267,6 +267,7 @@ export function portfolio(): IPortfolio {
         name: 'credit-risk',
         template: 'classification',
         risk_tier: 'high',
+        context: { owner: 'Ada Lovelace', intended_purpose: 'Score <b>credit</b> applications' },
         error: null,
         notebooks: [
           {
@@ -296,6 +297,7 @@ export function portfolio(): IPortfolio {
         name: 'Churn',
         template: 'classification',
         risk_tier: 'limited',
+        context: {},
         error: null,
         notebooks: [
           {
@@ -315,6 +317,7 @@ export function portfolio(): IPortfolio {
         name: 'broken',
         template: '',
         risk_tier: '',
+        context: {},
         error: 'invalid .mlops/config: risk_tier',
         notebooks: []
       }

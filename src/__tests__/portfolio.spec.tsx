@@ -62,6 +62,12 @@ describe('portfolio rows', () => {
       'credit-risk/train.ipynb'
     ]);
     expect(by('stale', 'descending')[0]).toBe('churn/model.ipynb');
+    // a project without an owner sorts first ascending ('' before any name)
+    expect(by('owner')).toEqual([
+      'churn/model.ipynb',
+      'credit-risk/explore/eda.ipynb',
+      'credit-risk/train.ipynb'
+    ]);
     expect(by('notebook')).toEqual([
       'credit-risk/explore/eda.ipynb',
       'churn/model.ipynb',
@@ -130,22 +136,31 @@ describe('PortfolioView', () => {
     expect(
       Array.from(row!.querySelectorAll('td'))
         .map(td => text(td))
-        .slice(0, 7)
+        .slice(0, 8)
     ).toEqual([
       'Churn',
       'model.ipynb',
       'classification',
+      'not given',
       'limited',
       'ready for review',
       '2',
       'stale'
     ]);
-    expect(row!.querySelectorAll('td')[7].querySelector('time')?.getAttribute('datetime')).toBe(
+    expect(row!.querySelectorAll('td')[8].querySelector('time')?.getAttribute('datetime')).toBe(
       '2026-11-23T08:00:00Z'
     );
     expect(
       text(root.querySelector('[data-path="credit-risk/explore/eda.ipynb"] td:last-child'))
     ).toBe('none');
+    // the registry facts: the owner in its column, all of them (as text) in the project's tooltip
+    const credit = root.querySelector('[data-path="credit-risk/train.ipynb"]')!;
+    expect(text(credit.querySelector('.jp-mlops-portfolio-owner'))).toBe('Ada Lovelace');
+    expect(credit.querySelector('.jp-mlops-portfolio-project')?.getAttribute('title')).toBe(
+      'Project root: credit-risk\nowner: Ada Lovelace\n' +
+        'intended purpose: Score <b>credit</b> applications'
+    );
+    expect(credit.querySelector('b')).toBeNull(); // user text is never markup
     expect(text(root.querySelector('[data-testid="mlops-portfolio-summary"]'))).toBe(
       '3 projects, 3 notebooks'
     );

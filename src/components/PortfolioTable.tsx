@@ -8,6 +8,7 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'project', label: 'Project' },
   { key: 'notebook', label: 'Notebook' },
   { key: 'template', label: 'Template' },
+  { key: 'owner', label: 'Owner' },
   { key: 'risk_tier', label: 'Risk tier' },
   { key: 'stage', label: 'Stage' },
   { key: 'failing', label: 'Failing', numeric: true },
@@ -80,7 +81,10 @@ function Row(props: { row: IPortfolioRow; onOpen: (path: string) => void }): JSX
       data-testid="mlops-portfolio-row"
       onClick={() => onOpen(row.path)}
     >
-      <td className="jp-mlops-portfolio-project" title={`Project root: ${row.projectRoot || '.'}`}>
+      <td
+        className="jp-mlops-portfolio-project"
+        title={`Project root: ${row.projectRoot || '.'}${row.facts ? `\n${row.facts}` : ''}`}
+      >
         {row.project}
       </td>
       <td>
@@ -98,6 +102,9 @@ function Row(props: { row: IPortfolioRow; onOpen: (path: string) => void }): JSX
         </button>
       </td>
       <td>{row.template}</td>
+      <td className="jp-mlops-portfolio-owner">
+        {row.owner || <span className="jp-mlops-muted">not given</span>}
+      </td>
       <td>
         <span className="jp-mlops-risk-tier" data-tier={row.risk_tier}>
           {row.risk_tier}

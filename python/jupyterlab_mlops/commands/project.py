@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..checklists.configure import reconfigure
-from ..config import MODEL_TEMPLATES, RISK_TIERS
+from ..config import CONTEXT_FIELDS, MODEL_TEMPLATES, RISK_TIERS, ProjectContext
 from ..decisions import list_decisions, record_decision
 from ..errors import MlopsError
 from ..ledger import verify_ledger
@@ -54,6 +54,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "kernel and the CLI do: MLOPS_USER, else git's), unassigned roles are open to anyone, "
         "independence is not enforced (never for a shared project)",
     )
+    _add_context_arguments(init)
 
     decide = add_command(
         sub,
@@ -109,9 +110,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     configure = add_command(
         sub,
         "configure",
-        "change the project's checklist template or risk tier (recorded in the ledger)",
-        "Change the model template and/or the EU AI Act risk tier in .mlops/config; the change "
-        "is recorded in the ledger with who made it.",
+        "change the project's checklist template, risk tier or registry facts (recorded)",
+        "Change the model template, the EU AI Act risk tier and/or the registry facts (owner, "
+        "sponsor, intended purpose, ...) in .mlops/config; the change is recorded in the ledger "
+        "with who made it.",
     )
     configure.add_argument(
         "--template",
@@ -119,6 +121,29 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help=f"{', '.join(MODEL_TEMPLATES)}, or a template of the project's own",
     )
     configure.add_argument("--risk-tier", choices=RISK_TIERS)
+    _add_context_arguments(configure, clearing=True)
+
+
+def _add_context_arguments(parser: argparse.ArgumentParser, *, clearing: bool = False) -> None:
+    """One option per registry fact (--owner, --intended-purpose, ...), described once, in
+    :class:`~..config.ProjectContext`."""
+    facts = parser.add_argument_group(
+        "registry facts (shown in the portfolio, written into the model card and Annex IV)"
+    )
+    for name in CONTEXT_FIELDS:
+        described = ProjectContext.model_fields[name].description or name
+        facts.add_argument(
+            f"--{name.replace('_', '-')}",
+            dest=f"context_{name}",
+            metavar="TEXT",
+            help=described + ('; "" clears it' if clearing else ""),
+        )
+
+
+def _context(args: argparse.Namespace) -> dict[str, str]:
+    """The registry facts given on the command line."""
+    given = {name: getattr(args, f"context_{name}") for name in CONTEXT_FIELDS}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _init(args: argparse.Namespace, where: Invocation) -> View:
@@ -129,13 +154,18 @@ def _init(args: argparse.Namespace, where: Invocation) -> View:
         risk_tier=args.risk_tier,
         actor=where.who(),
         single_user=args.single_user,
+        context=_context(args),
     )
     return InitView(project)
 
 
 def _configure(args: argparse.Namespace, where: Invocation) -> View:
     project = reconfigure(
-        project_for(where), actor=where.who(), template=args.template, risk_tier=args.risk_tier
+        project_for(where),
+        actor=where.who(),
+        template=args.template,
+        risk_tier=args.risk_tier,
+        context=_context(args),
     )
     return InitView(project, verb="Configured")
 
