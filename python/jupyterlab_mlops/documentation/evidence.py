@@ -54,6 +54,13 @@ class Evidence:
     def required_roles(self) -> list[str]:
         return list(REQUIRED_ROLES[self.project.config.risk_tier])
 
+    def run_name(self, run_id: object) -> str:
+        """The name of the recorded run ``run_id`` (the id's start when it is not recorded)."""
+        for entry in self.of_kind(kinds.RUN_LOGGED):
+            if entry.payload.get("run_id") == run_id:
+                return str(entry.payload.get("name"))
+        return str(run_id)[:12]
+
     def signoffs(self) -> list[Entry]:
         """Every sign-off (granted, refused, revoked) of this notebook, oldest first."""
         return [e for e in self.notebook_entries() if e.kind in kinds.SIGNOFF_KINDS]

@@ -97,7 +97,7 @@ def development_steps(evidence: Evidence) -> list[Statement]:
         model = entry.payload.get("model") or {}
         if model.get("class"):
             found.append(Statement(
-                text=f"The model of run '{entry.payload.get('run_name')}' is a {model['class']}.",
+                text=f"The model of run '{evidence.run_name(entry.payload['run_id'])}' is a {model['class']}.",
                 links=[entry_link(entry), run_link(str(entry.payload["run_id"]))],
             ))  # fmt: skip
             break

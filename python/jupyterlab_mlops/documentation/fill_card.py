@@ -108,7 +108,7 @@ def evaluation_data(evidence: Evidence) -> list[Statement]:
         )
         what = "fairness assessment" if entry in evidence.fairness else "diagnostics"
         found.append(Statement(
-            text=f"The {what} of run '{p.get('run_name')}' evaluated {counted} rows"
+            text=f"The {what} of run '{evidence.run_name(p['run_id'])}' evaluated {counted} rows"
             + (f" of {versions}" if versions else "") + f" ({day(entry)}).",
             links=[entry_link(entry), run_link(str(p["run_id"]))],
         ))  # fmt: skip

@@ -9,7 +9,6 @@ from typing import Any
 from .. import kinds
 from ..data.versions import DataVersion, Review
 from ..ledger import Entry
-from ..timeline import SUMMARIES
 from .evidence import Evidence
 from .model import Link, Statement
 
@@ -163,14 +162,28 @@ def review_statement(version: DataVersion, review: Review) -> Statement:
     )
 
 
+def _fairness_verdict(p: dict[str, Any]) -> str:
+    features = ", ".join(str(f.get("name")) for f in p.get("features") or [] if isinstance(f, dict))
+    breaches = [b for b in p.get("breaches") or [] if isinstance(b, dict)]
+    if p.get("passed") is None:
+        verdict = "no fairness policy applies" if not breaches else "not judged"
+    elif breaches:
+        first = breaches[0]
+        more = f" (and {len(breaches) - 1} more)" if len(breaches) > 1 else ""
+        verdict = f"beyond the policy's limits: {first.get('metric')} for {first.get('worst_group')}{more}"
+    else:
+        verdict = "within the policy's limits"
+    return f"Fairness across {features or 'the declared groups'}: {verdict}"
+
+
 def fairness_statements(evidence: Evidence) -> list[Statement]:
     """The latest fairness assessment: its verdict, and each disparity with its interval."""
     if not evidence.fairness:
         return []
     entry = evidence.fairness[0]
     p = entry.payload
-    links = [entry_link(entry), run_link(str(p["run_id"]), p.get("run_name"))]
-    verdict = SUMMARIES[kinds.FAIRNESS_ASSESSED](p)
+    links = [entry_link(entry), run_link(str(p["run_id"]), evidence.run_name(p["run_id"]))]
+    verdict = _fairness_verdict(p)
     confidence = p.get("confidence")
     rows = [
         [
@@ -193,7 +206,7 @@ def fairness_statements(evidence: Evidence) -> list[Statement]:
             ])  # fmt: skip
     policy = p.get("policy") or {}
     text = (
-        f"{verdict[0].upper()}{verdict[1:]} ({p.get('rows')} rows, {p.get('resamples')} bootstrap "
+        f"{verdict} ({p.get('rows')} rows, {p.get('resamples')} bootstrap "
         f"resamples, seed {p.get('seed')}; policy: {policy.get('cite') or 'none'}; "
         f"{day(entry)}, by {entry.actor})."
     )
@@ -211,7 +224,7 @@ def explanation_statements(evidence: Evidence) -> list[Statement]:
         return []
     entry = evidence.explanations[0]
     p = entry.payload
-    links = [entry_link(entry), run_link(str(p["run_id"]), p.get("run_name"))]
+    links = [entry_link(entry), run_link(str(p["run_id"]), evidence.run_name(p["run_id"]))]
     rows_info = p.get("rows") or {}
     text = (
         f"Explained with the {p.get('explainer')} explainer ({', '.join(p.get('kinds') or [])}) "
@@ -248,11 +261,13 @@ def diagnostics_statements(evidence: Evidence, *, failing_only: bool = False) ->
         findings = [f for f in findings if f.get("status") != "pass"]
     if not findings:
         return []
-    links = [entry_link(entry), run_link(str(p["run_id"]), p.get("run_name"))]
+    links = [entry_link(entry), run_link(str(p["run_id"]), evidence.run_name(p["run_id"]))]
     rows = [["check", "status", "detail"]] + [
         [str(f.get("check")), str(f.get("status")), str(f.get("detail") or "")] for f in findings
     ]
-    text = f"Diagnostics of run '{p.get('run_name')}' ({day(entry)}, by {entry.actor}):"
+    text = (
+        f"Diagnostics of run '{evidence.run_name(p['run_id'])}' ({day(entry)}, by {entry.actor}):"
+    )
     return [Statement(text=text, links=links, rows=rows)]
 
 
