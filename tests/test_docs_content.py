@@ -21,7 +21,7 @@ from jupyterlab_mlops.documentation.model import (
 )
 from jupyterlab_mlops.documentation.outline import load_outline
 from jupyterlab_mlops.errors import MlopsError
-from jupyterlab_mlops.kinds import PROJECT_CONFIGURED
+from jupyterlab_mlops.kinds import PROJECT_CONFIGURED, RUN_LOGGED
 from jupyterlab_mlops.project import Project, find_project, init_project
 
 from .helpers import ACTOR, make_notebook
@@ -152,6 +152,26 @@ def test_more_evidence_fills_more_points(ready: Project) -> None:
     rows = next(s.rows for s in sections["3"].statements if s.text.startswith("Fairness"))
     assert rows[0][:3] == ["feature", "metric", "value"] and len(rows) == 5
     assert rows[1][3] == "0 to 0.06"
+
+
+def test_a_real_fairness_report_gives_each_groups_figures(ready: Project) -> None:
+    import jupyterlab_mlops
+
+    from .helpers.fairness import groups
+
+    notebook = ready.root / "train.ipynb"
+    run_id = ready.ledger.entries(RUN_LOGGED)[-1].payload["run_id"]
+    g = groups(400, seed=2)
+    jupyterlab_mlops.fairness(g["y"], g["pred"], g["groups"][["sex"]], run=run_id,
+                              resamples=200, notebook=notebook)  # fmt: skip
+    annex = documents(ready, notebook)[1]
+    point = next(s for s in annex.sections if s.key == "3")
+    table = next(s for s in point.statements if s.text.startswith("Each group"))
+    assert table.rows[0][:3] == ["feature", "group", "size"] and "tpr" in table.rows[0]
+    assert sorted(r[1] for r in table.rows[1:]) == ["F", "M"]
+    assert sum(int(r[2]) for r in table.rows[1:]) == 400
+    assert " to " in table.rows[1][3]  # each figure with its interval
+    assert any(link.kind == "artifact" and link.id.endswith("/report.json") for link in table.links)
 
 
 def test_every_link_resolves_to_the_projects_evidence(ready: Project) -> None:

@@ -23,7 +23,9 @@ FAIRNESS_ASSESSED = "fairness.assessed"
 DIAGNOSTICS_RECORDED = "diagnostics.recorded"
 # documentation
 DOCUMENTATION_GENERATED = "documentation.generated"  # a model card / Annex IV written, with digests
-DOCUMENTATION_AUTHORED = "documentation.authored"  # an author's text (or "not applicable") for a section
+DOCUMENTATION_AUTHORED = (
+    "documentation.authored"  # an author's text (or "not applicable") for a section
+)
 # checklists
 EXECUTED = "notebook.executed"  # a clean run in a fresh kernel
 WAIVED = "checklist.waived"

@@ -8,8 +8,10 @@ look at what this gathers.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import kinds
 from ..approvals import ApprovalStatus, approval_status
@@ -17,6 +19,7 @@ from ..checklists.evaluate import Report, check_notebook
 from ..config import ProjectContext
 from ..data.versions import DataVersion, Review, review_status
 from ..decisions import Decision, list_decisions
+from ..errors import MlopsError
 from ..ledger import Entry
 from ..project import Project
 from ..roles import REQUIRED_ROLES
@@ -41,6 +44,9 @@ class Evidence:
     diagnostics: list[Entry]
     clean_runs: list[Entry]  # notebook.executed of the current version, newest first
     batch_runs: list[Entry]  # every batch run of this notebook, newest first
+    #: each group's figures of the latest fairness assessment (its report.json in MLflow);
+    #: None when there is none or its artifacts cannot be read from the store
+    fairness_groups: list[dict[str, Any]] | None = None
 
     @property
     def context(self) -> ProjectContext:
@@ -88,6 +94,7 @@ def gather(project: Project, notebook: str | Path) -> Evidence:
         found = [e for e in entries if e.kind == kind and e.payload.get("run_id") == latest_id]
         return list(reversed(found)) if latest_id else []
 
+    fairness = of_latest(kinds.FAIRNESS_ASSESSED)
     current = [e for e in mine if (e.notebook or {}).get("fingerprint") == fingerprint]
     return Evidence(
         project=project,
@@ -101,8 +108,47 @@ def gather(project: Project, notebook: str | Path) -> Evidence:
         all_runs=[e for e in mine if e.kind == kinds.RUN_LOGGED],
         data=[(v, review_status(project, v)) for v in context.data_read],
         explanations=of_latest(kinds.EXPLANATION_RECORDED),
-        fairness=of_latest(kinds.FAIRNESS_ASSESSED),
+        fairness=fairness,
         diagnostics=of_latest(kinds.DIAGNOSTICS_RECORDED),
         clean_runs=[e for e in reversed(current) if e.kind == kinds.EXECUTED],
         batch_runs=[e for e in reversed(mine) if e.kind == kinds.BATCH_RUN],
+        fairness_groups=_group_figures(project, fairness[0]) if fairness else None,
     )
+
+
+def _group_figures(project: Project, entry: Entry) -> list[dict[str, Any]] | None:
+    """The per-group rows of a fairness report, read from its run's ``report.json``."""
+    import json
+    import tempfile
+
+    from mlflow.exceptions import MlflowException
+
+    from ..experiments import store
+
+    folder, run_id = entry.payload.get("artifacts"), entry.payload.get("run_id")
+    if not folder or not run_id:
+        return None
+    quiet = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"  # no progress bar for one small file
+    was = os.environ.get(quiet)
+    os.environ[quiet] = "false"
+    try:
+        client = store.client(project)
+        with (
+            tempfile.TemporaryDirectory() as scratch,
+            store.mlflow_errors(store.tracking_uri(project)),
+        ):
+            path = client.download_artifacts(run_id, f"{folder}/report.json", scratch)
+            report = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (MlopsError, MlflowException, OSError, ValueError):  # the store lacks it (a clone,
+        return None  # a fixture): the ledger's figures remain
+    finally:
+        if was is None:
+            os.environ.pop(quiet, None)
+        else:
+            os.environ[quiet] = was
+    rows = report.get("by_group") if isinstance(report, dict) else None
+    if not isinstance(rows, list):
+        return None
+    return [
+        {**row, "_metrics": report.get("metrics") or []} for row in rows if isinstance(row, dict)
+    ]

@@ -211,11 +211,34 @@ def fairness_statements(evidence: Evidence) -> list[Statement]:
         f"{day(entry)}, by {entry.actor})."
     )
     found = [Statement(text=text, links=links, rows=rows if len(rows) > 1 else None)]
+    if evidence.fairness_groups:
+        found.append(_group_statement(evidence.fairness_groups, p, links))
     small = p.get("small_groups") or []
     if small:
         names = ", ".join(str(g.get("group", g)) if isinstance(g, dict) else str(g) for g in small)
         found.append(Statement(text=f"Groups too small to judge: {names}.", links=links))
     return found
+
+
+def _group_statement(
+    groups: list[dict[str, Any]], p: dict[str, Any], links: list[Link]
+) -> Statement:
+    """Each group's figures with their intervals, one row per group."""
+    metrics = [str(m) for m in groups[0].get("_metrics") or []]
+    rows = [["feature", "group", "size", *metrics]]
+    for g in groups:
+        rows.append([
+            str(g.get("feature")), str(g.get("group")), str(g.get("size", "")),
+            *(f"{_number(g.get(m))} ({_number(g.get(f'{m}_low'))} to {_number(g.get(f'{m}_high'))})"
+              for m in metrics),
+        ])  # fmt: skip
+    artifact = Link(kind="artifact", id=f"{p['run_id']}/{p['artifacts']}/report.json",
+                    label=f"report {p['artifacts']}/report.json")  # fmt: skip
+    return Statement(
+        text="Each group's figures, with their bootstrap intervals:",
+        links=[*links, artifact],
+        rows=rows,
+    )
 
 
 def explanation_statements(evidence: Evidence) -> list[Statement]:
