@@ -9,7 +9,8 @@ import pytest
 
 from jupyterlab_mlops.approvals import sign_off
 from jupyterlab_mlops.batch.run import batch_run
-from jupyterlab_mlops.config import ProjectContext, dump_config
+from jupyterlab_mlops.checklists.configure import reconfigure
+from jupyterlab_mlops.config import dump_config
 from jupyterlab_mlops.data.versions import all_versions
 from jupyterlab_mlops.decisions import record_decision
 from jupyterlab_mlops.documentation.fill import build_documents
@@ -21,7 +22,7 @@ from jupyterlab_mlops.documentation.model import (
 )
 from jupyterlab_mlops.documentation.outline import load_outline
 from jupyterlab_mlops.errors import MlopsError
-from jupyterlab_mlops.kinds import PROJECT_CONFIGURED, RUN_LOGGED
+from jupyterlab_mlops.kinds import RUN_LOGGED
 from jupyterlab_mlops.project import Project, find_project, init_project
 
 from .helpers import ACTOR, make_notebook
@@ -54,14 +55,11 @@ def coverage_of(document: Document) -> dict[str, str]:
 
 
 def with_context(project: Project, **changes) -> Project:
-    """Record the project's context as `mlops configure` does: config rewritten, one entry."""
-    config = project.config.model_copy(update={"context": ProjectContext(**CONTEXT), **changes})
+    """Record the project's context with `mlops configure`'s core (config rewritten, one
+    entry), after ``changes`` to the config (roles) are written."""
+    config = project.config.model_copy(update=changes)
     (project.mlops_dir / "config").write_text(dump_config(config))
-    project = find_project(project.root)
-    project.ledger.append(
-        PROJECT_CONFIGURED, {"before": {}, "after": {"context": CONTEXT}}, actor=ACTOR
-    )
-    return project
+    return reconfigure(find_project(project.root), actor=ACTOR, context=CONTEXT)
 
 
 @pytest.fixture

@@ -67,11 +67,13 @@ def _number(value: Any) -> str:
 
 
 def _recorded_by(evidence: Evidence, name: str) -> Entry | None:
-    """The latest configuration entry that set the context field ``name``."""
+    """The latest entry that set the context field ``name``: ``mlops configure`` (its
+    ``after.context``) or ``mlops init`` (its ``context``)."""
     for entry in reversed(evidence.of_kind(kinds.PROJECT_CONFIGURED)):
-        after = entry.payload.get("after") or {}
-        nested = after.get("context") if isinstance(after.get("context"), dict) else {}
-        if name in after or f"context.{name}" in after or name in nested:
+        if name in ((entry.payload.get("after") or {}).get("context") or {}):
+            return entry
+    for entry in evidence.of_kind(kinds.PROJECT_CREATED):
+        if name in (entry.payload.get("context") or {}):
             return entry
     return None
 
