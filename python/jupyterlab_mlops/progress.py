@@ -80,3 +80,11 @@ def count_progress(
         total=total, desc=description, unit="run", file=sys.stderr, disable=disable, leave=False
     ) as bar:
         yield bar.update
+
+
+def caller_count_factory() -> Callable[
+    [int, str], contextlib.AbstractContextManager[Callable[[int], None]]
+]:
+    """:func:`count_factory` for the caller of a Python function: notebook bars from a kernel,
+    else terminal bars."""
+    return count_factory("magic" if "ipykernel" in sys.modules else "cli")

@@ -84,6 +84,25 @@ class Outcome:
     as_json: bool
 
 
+class ReportView(View):
+    """A report of an analysis (explanation, fairness, diagnostics) with ``to_json()``; the
+    magic returns it (``report = %mlops explain ...``)."""
+
+    returns_value = True
+
+    def __init__(self, report: Any) -> None:
+        self.report = report
+
+    def to_json(self) -> Any:
+        return self.report.to_json()
+
+    def to_text(self) -> str:
+        return repr(self.report)
+
+    def value(self) -> Any:
+        return self.report
+
+
 #: runs one subcommand from its parsed arguments
 Handler = Callable[[argparse.Namespace, Invocation], View]
 

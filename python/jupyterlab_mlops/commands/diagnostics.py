@@ -5,10 +5,9 @@ run."""
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from ..render import View
-from .base import Handler, Invocation, add_command, progress_for
+from .base import Handler, Invocation, ReportView, add_command, progress_for
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -62,25 +61,7 @@ def _diagnose(args: argparse.Namespace, where: Invocation) -> View:
         progress=progress_for(where),
         notebook=where.notebook,
     )
-    return _ReportView(report)
-
-
-class _ReportView(View):
-    """The diagnostics report; the magic returns it (``report = %mlops diagnose ...``)."""
-
-    returns_value = True
-
-    def __init__(self, report: Any) -> None:
-        self.report = report
-
-    def to_json(self) -> Any:
-        return self.report.to_json()
-
-    def to_text(self) -> str:
-        return repr(self.report)
-
-    def value(self) -> Any:
-        return self.report
+    return ReportView(report)
 
 
 HANDLERS: dict[str, Handler] = {"diagnose": _diagnose}

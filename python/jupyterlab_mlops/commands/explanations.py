@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from ..render import View
-from .base import Handler, Invocation, add_command, progress_for
+from .base import Handler, Invocation, ReportView, add_command, progress_for
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -75,7 +75,7 @@ def _explain(args: argparse.Namespace, where: Invocation) -> View:
         progress=progress_for(where),
         notebook=where.notebook,
     )
-    return _ReportView(report)
+    return ReportView(report)
 
 
 def _whatif(args: argparse.Namespace, where: Invocation) -> View:
@@ -122,24 +122,6 @@ def _label(X: Any, text: str) -> Any:
         except ValueError:
             return text
     return text
-
-
-class _ReportView(View):
-    """The explanation report; the magic returns it (``report = %mlops explain ...``)."""
-
-    returns_value = True
-
-    def __init__(self, report: Any) -> None:
-        self.report = report
-
-    def to_json(self) -> Any:
-        return self.report.to_json()
-
-    def to_text(self) -> str:
-        return repr(self.report)
-
-    def value(self) -> Any:
-        return self.report
 
 
 class _WidgetView(View):

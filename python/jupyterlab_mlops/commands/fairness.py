@@ -8,7 +8,7 @@ import argparse
 from typing import Any
 
 from ..render import View
-from .base import Handler, Invocation, add_command, progress_for
+from .base import Handler, Invocation, ReportView, add_command, progress_for
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -74,7 +74,7 @@ def _fairness(args: argparse.Namespace, where: Invocation) -> View:
         progress=progress_for(where),
         notebook=where.notebook,
     )
-    return _ReportView(report)
+    return ReportView(report)
 
 
 def _sensitive(where: Invocation, names: list[str]) -> Any:
@@ -102,24 +102,6 @@ def _sensitive(where: Invocation, names: list[str]) -> Any:
         parts.append((value, []))
     frames = [frame[picked] if picked else frame for frame, picked in parts]
     return frames[0] if len(frames) == 1 else pd.concat(frames, axis=1)
-
-
-class _ReportView(View):
-    """The fairness report; the magic returns it (``report = %mlops fairness ...``)."""
-
-    returns_value = True
-
-    def __init__(self, report: Any) -> None:
-        self.report = report
-
-    def to_json(self) -> Any:
-        return self.report.to_json()
-
-    def to_text(self) -> str:
-        return repr(self.report)
-
-    def value(self) -> Any:
-        return self.report
 
 
 HANDLERS: dict[str, Handler] = {"fairness": _fairness}

@@ -12,6 +12,7 @@ from ..experiments.evidence import target_run, why_not_recorded
 from ..identity import current_actor
 from ..kernel import current_notebook
 from ..notebooks import notebook_ref
+from ..progress import caller_count_factory
 from ..project import locate_project
 from . import evidence
 from .inputs import check_inputs
@@ -51,7 +52,7 @@ def diagnose(
 
         raise MlopsError(f"seed must be a whole number, not {seed!r}", "e.g. seed=0")
     if progress is None:
-        progress = _bars()
+        progress = caller_count_factory()
     inputs = check_inputs(model, X_train, y_train, X_test, y_test, cv)
     if notebook is None:
         notebook, _ = current_notebook()
@@ -93,12 +94,3 @@ def diagnose(
         )
         report.run_id = target.run_id
     return report
-
-
-def _bars() -> Any:
-    """Progress bars as the caller sees them: in the notebook from a kernel, else on a terminal."""
-    import sys
-
-    from ..progress import count_factory
-
-    return count_factory("magic" if "ipykernel" in sys.modules else "cli")

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import data
 from ..canonical import sha256_hex
 from ..data.versions import DataVersion
 from ..errors import MlopsError
 from ..experiments.digests import digest as digest
-from ..experiments.evidence import Target, record_report, write_report_files
+from ..experiments.evidence import Target, data_entries_read, record_report, write_report_files
 from ..kinds import DIAGNOSTICS_RECORDED
 from ..ledger import Entry
 from ..project import Project
@@ -31,12 +30,8 @@ def registered_pii(project: Project | None, target: Target | None) -> dict[str, 
     the kinds found."""
     if project is None:
         return {}
-    entries = [d["entry"] for d in target.data] if target is not None else []
-    if not entries:
-        root = str(project.root)
-        entries = [d["entry"] for d in data.accessed() if d["project"] == root]
     found: dict[str, list[str]] = {}
-    for entry_id in entries:
+    for entry_id in data_entries_read(project, target):
         try:
             version = DataVersion(project.ledger.get(entry_id))
             findings = version.findings

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..experiments.stats import auc_from_histograms, percentile_interval
+
 #: the headline metrics diagnostics know, by task, and whether higher is better
 CLASSIFICATION_METRICS = ("roc_auc", "accuracy", "average_precision")
 REGRESSION_METRICS = ("r2", "rmse", "mae")
@@ -21,6 +23,9 @@ HIGHER_IS_BETTER = {
     "rmse": False,
     "mae": False,
 }
+#: the percentiles of every interval (exactly 2.5 and 97.5: stats.TAILS, derived from 0.95,
+#: differs in the last bit, which would move recorded bounds)
+_TAILS = (2.5, 97.5)
 #: bootstrap resamples behind every interval
 RESAMPLES = 200
 #: weights held at once (resamples x rows in a chunk): about 16 MB per float matrix
@@ -98,11 +103,7 @@ def roc_auc(y: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> np.ndarra
     yy = y[order]
     positives = np.add.reduceat(w * yy, starts, axis=1)
     negatives = np.add.reduceat(w * (1 - yy), starts, axis=1)
-    below = np.cumsum(negatives, axis=1) - negatives
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (positives * (below + 0.5 * negatives)).sum(axis=1) / (
-            positives.sum(axis=1) * negatives.sum(axis=1)
-        )
+    return auc_from_histograms(positives, negatives)
 
 
 def average_precision(y: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -147,5 +148,5 @@ def interval(values: np.ndarray) -> tuple[float | None, float | None]:
     finite = values[np.isfinite(values)]
     if not len(finite):
         return None, None
-    low, high = np.percentile(finite, [2.5, 97.5])
+    low, high = percentile_interval(finite, _TAILS)
     return float(low), float(high)

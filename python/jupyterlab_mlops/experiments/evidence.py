@@ -86,6 +86,27 @@ def why_not_recorded(project: Project | None, target: Target | None, call: str) 
     return None
 
 
+def data_entries_read(project: Project, target: Target | None) -> list[str]:
+    """The ledger ids of the data versions ``target`` read, else (no run, or it read none)
+    of the registered data read in this process."""
+    entries = [d["entry"] for d in target.data] if target is not None else []
+    if not entries:
+        root = str(project.root)
+        entries = [d["entry"] for d in data.accessed() if d["project"] == root]
+    return entries
+
+
+def data_versions_read(project: Project, target: Target | None) -> list[DataVersion]:
+    """The versions of :func:`data_entries_read` (those not in the ledger skipped)."""
+    found = []
+    for entry_id in data_entries_read(project, target):
+        try:
+            found.append(DataVersion(project.ledger.get(entry_id)))
+        except (KeyError, MlopsError):
+            continue
+    return found
+
+
 def declared_sensitive(
     project: Project | None, target: Target | None, columns: Any = None
 ) -> list[str]:
@@ -93,16 +114,8 @@ def declared_sensitive(
     read in this process when there is no run), kept to ``columns`` when given."""
     if project is None:
         return []
-    entries = [d["entry"] for d in target.data] if target is not None else []
-    if not entries:
-        root = str(project.root)
-        entries = [d["entry"] for d in data.accessed() if d["project"] == root]
     declared: list[str] = []
-    for entry_id in entries:
-        try:
-            version = DataVersion(project.ledger.get(entry_id))
-        except (KeyError, MlopsError):
-            continue
+    for version in data_versions_read(project, target):
         declared += [c for c in version.payload.get("sensitive") or [] if c not in declared]
     if columns is None:
         return declared

@@ -12,6 +12,7 @@ from ..experiments.evidence import declared_sensitive, target_run, why_not_recor
 from ..identity import current_actor
 from ..kernel import current_notebook
 from ..notebooks import notebook_ref
+from ..progress import caller_count_factory
 from ..project import Project, locate_project
 from . import cache, evidence
 from .inputs import as_frame, as_labels
@@ -44,7 +45,7 @@ def explain(
     from .compute import build_report
 
     if progress is None:
-        progress = _bars()
+        progress = caller_count_factory()
     frame = as_frame(X)
     labels = as_labels(y, frame)
     if notebook is None:
@@ -101,15 +102,6 @@ def _from_cache(project: Project | None, report_id: str) -> Any:
     except (MlopsError, KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None
     return report
-
-
-def _bars() -> Any:
-    """Progress bars as the caller sees them: in the notebook from a kernel, else on a terminal."""
-    import sys
-
-    from ..progress import count_factory
-
-    return count_factory("magic" if "ipykernel" in sys.modules else "cli")
 
 
 def _rows_key(rows: Any) -> Any:

@@ -15,6 +15,7 @@ from ..experiments.evidence import target_run, why_not_recorded
 from ..identity import current_actor
 from ..kernel import current_notebook
 from ..notebooks import notebook_ref
+from ..progress import caller_count_factory
 from ..project import locate_project
 from . import evidence
 from .inputs import prepare
@@ -61,7 +62,7 @@ def fairness(
     if name is not None and not isinstance(name, str):
         raise MlopsError("name must be text", "e.g. name='credit model v2'")
     if progress is None:
-        progress = _bars()
+        progress = caller_count_factory()
     inputs = prepare(y_true, y_pred, scores, threshold)
     if notebook is None:
         notebook, _ = current_notebook()
@@ -155,12 +156,3 @@ def _frame_digest(frame: Any) -> str:
 
 def _digest_json(parts: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _bars() -> Any:
-    """Progress bars as the caller sees them: in the notebook from a kernel, else on a terminal."""
-    import sys
-
-    from ..progress import count_factory
-
-    return count_factory("magic" if "ipykernel" in sys.modules else "cli")

@@ -17,9 +17,10 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+from ..experiments.stats import auc_from_histograms
 from .groups import Feature
 from .inputs import Inputs
-from .metrics import auc_from_histograms, from_counts
+from .metrics import from_counts
 
 #: score bins for the ROC AUC resamples
 SCORE_BINS = 50

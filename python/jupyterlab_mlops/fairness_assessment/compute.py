@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..experiments.stats import CONFIDENCE, percentile_interval
 from . import bootstrap
-from .disparities import CONFIDENCE, INPUTS, disparities, percentile_interval
+from .disparities import INPUTS, disparities
 from .groups import build_features, finest
 from .inputs import Inputs
 from .metrics import COUNTS, metric_names, point_estimates

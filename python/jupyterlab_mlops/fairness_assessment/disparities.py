@@ -17,10 +17,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from ..experiments.stats import percentile_interval
 from .policy import DISPARITIES
 
-#: the confidence of every interval
-CONFIDENCE = 0.95
 #: the per-group metrics each disparity is computed from
 INPUTS = {
     "demographic_parity_difference": ("selection_rate",),
@@ -34,17 +33,6 @@ INPUTS = {
 #: per-group metrics where the highest value is the worst
 _WORST_HIGH = {"fpr", "mae", "mean_error"}
 _EMPTY = {"value": None, "low": None, "high": None, "worst_group": None, "best_group": None}
-
-
-def percentile_interval(values: Any) -> tuple[Any, Any]:
-    """The 95% percentile interval over the first axis (NaN resamples ignored)."""
-    import numpy as np
-
-    tail = (1 - CONFIDENCE) / 2 * 100
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = np.nanpercentile(values, [tail, 100 - tail], axis=0)
-    return low, high
 
 
 def disparities(

@@ -96,17 +96,6 @@ def from_counts(tp: Any, fp: Any, tn: Any, fn: Any) -> dict[str, Any]:
         }
 
 
-def auc_from_histograms(pos: Any, neg: Any) -> Any:
-    """ROC AUC from counts of positives and negatives per score bin (last axis, ascending):
-    scores in one bin count as ties."""
-    import numpy as np
-
-    below = np.cumsum(neg, axis=-1) - neg
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wins = (pos * (below + 0.5 * neg)).sum(axis=-1)
-        return wins / (pos.sum(axis=-1) * neg.sum(axis=-1))
-
-
 def _w(y: Any, sample_weight: Any) -> Any:
     import numpy as np
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..data.versions import DataVersion
 from ..errors import MlopsError
-from ..experiments.evidence import Target, declared_sensitive
+from ..experiments.evidence import Target, data_versions_read, declared_sensitive
 from ..project import Project
 
 
@@ -123,7 +122,7 @@ def _from_registered(
     )
     if not declared or project is None or not isinstance(y_true, pd.Series) or y_true.name is None:
         raise MlopsError("no sensitive columns given (sensitive=)", hint)
-    for version in _versions(project, target):
+    for version in data_versions_read(project, target):
         table = _read_table(project.root / version.path)
         if table is None or y_true.name not in table.columns:
             continue
@@ -143,23 +142,6 @@ def _from_registered(
         "those rows",
         hint,
     )
-
-
-def _versions(project: Project, target: Target | None) -> list[DataVersion]:
-    from .. import data
-
-    if target is not None and target.data:
-        entries = [d["entry"] for d in target.data]
-    else:
-        root = str(project.root)
-        entries = [d["entry"] for d in data.accessed() if d["project"] == root]
-    found = []
-    for entry_id in entries:
-        try:
-            found.append(DataVersion(project.ledger.get(entry_id)))
-        except (KeyError, MlopsError):
-            continue
-    return found
 
 
 def _read_table(path: Path) -> Any:
