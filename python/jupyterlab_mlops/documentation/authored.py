@@ -106,8 +106,12 @@ def record_authored_file(project: Project, path: Path, actor: str) -> list[Autho
         if not isinstance(sections, Mapping):
             raise MlopsError(f"{path}: {document} must map sections to text", hint)
         for key, value in sections.items():
-            text, reason = _text_or_reason(path, document, key, value, hint)
-            clean, payload = _validated(document, key, text, reason)
+            try:
+                section_key(document, key)  # the key first: its error is the clearest
+                text, reason = _text_or_reason(document, key, value, hint)
+                clean, payload = _validated(document, key, text, reason)
+            except MlopsError as exc:
+                raise MlopsError(f"{path}: {exc.message}", exc.hint) from None
             if (document, clean) in seen:
                 raise MlopsError(f"{path}: {document} {clean} is given twice", "keep one of them")
             seen.add((document, clean))
@@ -119,25 +123,22 @@ def record_authored_file(project: Project, path: Path, actor: str) -> list[Autho
     return recorded
 
 
-def _text_or_reason(
-    path: Path, document: str, key: object, value: object, hint: str
-) -> tuple[object, object]:
+def _text_or_reason(document: str, key: object, value: object, hint: str) -> tuple[object, object]:
     if isinstance(value, Mapping):
         if set(value) != {"not_applicable"}:
             raise MlopsError(
-                f"{path}: {document} {str(key)[:60]}: a section is text or "
-                "{not_applicable: reason}",
+                f"{document} {str(key)[:60]}: a section is text or {{not_applicable: reason}}",
                 hint,
             )
         reason = value["not_applicable"]
         if not isinstance(reason, str) or not reason.strip():
             raise MlopsError(
-                f"{path}: {document} {str(key)[:60]}: not applicable needs a reason",
+                f"{document} {str(key)[:60]}: not applicable needs a reason",
                 "say why the section does not apply",
             )
         return None, reason
     if not isinstance(value, str):
-        raise MlopsError(f"{path}: {document} {str(key)[:60]}: the text must be a string", hint)
+        raise MlopsError(f"{document} {str(key)[:60]}: the text must be a string", hint)
     return value, None
 
 
