@@ -68,7 +68,12 @@ def test_generated_files_are_recorded_with_their_digests(project: Project, noteb
             found.append(tag)
 
     Tags().feed(html)
-    assert "section" in found and "script" not in found and "http://" not in html and "https://" not in html
+    assert (
+        "section" in found
+        and "script" not in found
+        and "http://" not in html
+        and "https://" not in html
+    )
     assert generated.previous is None and generated.changes == {}
 
 
