@@ -153,3 +153,22 @@ def test_images_from_project_files_only(project: Project, tmp_path: Path) -> Non
     assert isinstance(load("missing.png"), str)
     (project.root / "ok.png").write_bytes(PNG)
     assert load("ok.png") == ("image/png", PNG)
+
+
+def test_a_run_artifact_is_embedded_from_the_projects_store(
+    project: Project, notebook: Path
+) -> None:
+    from jupyterlab_mlops.experiments import runs
+
+    plot = project.root / "roc.png"
+    plot.write_bytes(PNG)
+    with runs.run("gbm", project=project, notebook=notebook) as run:
+        run.artifact(plot, "plots")
+    plot.unlink()
+    load = project_images(project)
+    assert load(f"{run.run_id}/plots/roc.png") == ("image/png", PNG)
+    assert isinstance(load(f"{run.run_id}/plots/none.png"), str)  # a note, not a traceback
+    assert load(f"{run.run_id}/../../x.png") == "not a path inside the project or a run"
+    document = annex(STATUSES)
+    document.sections[-1].statements = [Statement(text="ROC", image=f"{run.run_id}/plots/roc.png")]
+    assert 'src="data:image/png;base64,' in render_html(document, load)

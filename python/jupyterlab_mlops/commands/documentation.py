@@ -47,8 +47,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _docs(args: argparse.Namespace, where: Invocation) -> View:
-    from ..documentation.api import generate_docs  # lazy: the documents, mlflow for figures
-    from ..documentation.views import GeneratedView
+    from ..documentation.api import generate_docs  # lazy: ~15 ms (the checklist, mlflow later)
+    from ..documentation.views import GeneratedView  # lazy: ~15 ms
 
     notebook = required_notebook(where, args.notebook, "docs")
     project = project_for(where, notebook)
@@ -59,7 +59,7 @@ def _docs(args: argparse.Namespace, where: Invocation) -> View:
 
 
 def _doc(args: argparse.Namespace, where: Invocation) -> View:
-    from ..documentation.authored import (  # lazy: ~5 ms
+    from ..documentation.authored import (  # lazy: ~10 ms
         DOCUMENTS,
         record_authored,
         record_authored_file,

@@ -10,7 +10,7 @@ from typing import Any
 from ..render import MUTED, View
 from .api import Changes, DocStatus, Generated
 from .html import coverage_html
-from .meter import missing_keys, summary
+from .meter import missing_keys, status_label, summary
 from .model import Authored
 
 _NAMES = {"model-card": "Model card", "annex-iv": "Annex IV"}
@@ -50,7 +50,7 @@ class GeneratedView(View):
         for d in g.documents:
             lines.append(f"{_NAMES[d.kind]}: {summary(d)}")
             for s in d.counted():
-                lines.append(f"  {s.key if d.kind == 'annex-iv' else s.title}: {_label(s)}")
+                lines.append(f"  {s.key if d.kind == 'annex-iv' else s.title}: {status_label(s)}")
             missing = missing_keys(d)
             if missing:
                 lines.append(
@@ -74,12 +74,6 @@ class GeneratedView(View):
             items = "".join(f"<li>{escape(_changes_text(k, c))}</li>" for k, c in g.changes.items())
             parts.append(f"<p>Since the previous version:</p><ul>{items}</ul>")
         return f"<div>{''.join(parts)}</div>"
-
-
-def _label(section: Any) -> str:
-    from .meter import status_label
-
-    return status_label(section)
 
 
 @dataclass(repr=False)
