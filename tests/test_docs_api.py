@@ -191,3 +191,15 @@ def test_documentation_complete_fails_then_passes(project: Project, notebook: Pa
     )
     make_notebook(notebook, ["import math", "x = math.e"])  # a code change: stale
     assert not item().ok and "stale" in item().outcome.detail
+
+
+def test_the_status_command(project: Project, notebook: Path, mlops) -> None:
+    none = mlops("docs", "train.ipynb", "--status", cwd=project.root)
+    assert none.returncode == 1 and "no documents generated yet" in none.stdout
+    assert mlops("docs", "train.ipynb", cwd=project.root).returncode == 0
+    current = mlops("docs", "train.ipynb", "--status", "--json", cwd=project.root)
+    assert current.returncode == 0 and json.loads(current.stdout)["stale"] is False
+    make_notebook(notebook, ["import math", "x = 2 * math.pi"])
+    stale = mlops("docs", "train.ipynb", "--status", cwd=project.root)
+    assert stale.returncode == 1 and "STALE: the notebook's code changed" in stale.stdout
+    assert len(project.ledger.entries(DOCUMENTATION_GENERATED)) == 1  # --status writes nothing

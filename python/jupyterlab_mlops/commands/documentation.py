@@ -27,6 +27,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "-o", "--out", metavar="DIR", help="folder inside the project (default docs/NOTEBOOK/)"
     )
     docs.add_argument("--format", choices=("html", "md"), default="html", help="default html")
+    docs.add_argument(
+        "--status",
+        action="store_true",
+        help="write nothing: are the newest documents current? (exit 1 if stale or none)",
+    )
     doc = add_command(
         sub,
         "doc",
@@ -52,6 +57,11 @@ def _docs(args: argparse.Namespace, where: Invocation) -> View:
 
     notebook = required_notebook(where, args.notebook, "docs")
     project = project_for(where, notebook)
+    if args.status:
+        from ..documentation.api import documentation_status
+        from ..documentation.views import DocStatusView
+
+        return DocStatusView(documentation_status(project, notebook))
     generated = generate_docs(
         project, notebook, out_dir=path_from(where, args.out), fmt=args.format, actor=where.who()
     )

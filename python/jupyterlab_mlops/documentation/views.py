@@ -81,6 +81,10 @@ class DocStatusView(View):
     status: DocStatus
     returns_value = True
 
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.status.stale is False else 1
+
     def to_json(self) -> dict[str, Any]:
         return self.status.to_json()
 
