@@ -117,7 +117,20 @@ _VALUES = st.one_of(
     st.lists(_SCALARS, max_size=2),
 )
 _DOCS = st.sampled_from(["annex-iv", "model-card", "annex", 3])
+_TEXT = st.text(min_size=1, max_size=12).filter(str.strip)
+_VALID = st.fixed_dictionaries(
+    {},
+    optional={
+        "annex-iv": st.dictionaries(
+            st.sampled_from(ANNEX_IV_KEYS),
+            st.one_of(_TEXT, st.fixed_dictionaries({"not_applicable": _TEXT})),
+            max_size=6,
+        ),
+        "model-card": st.dictionaries(st.sampled_from(MODEL_CARD_KEYS), _TEXT, max_size=4),
+    },
+)
 _FILES = st.one_of(
+    _VALID,
     st.dictionaries(
         _DOCS,
         st.one_of(st.dictionaries(_KEYS, _VALUES, max_size=5), _SCALARS, st.lists(_SCALARS)),
