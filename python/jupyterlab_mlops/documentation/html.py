@@ -69,18 +69,23 @@ def render_html(document: Document, images: ImageLoader | None = None) -> str:
     )
 
 
+#: the bar's own layout, inline: the meter also shows in a notebook, without the page's CSS
+_METER = "display:flex;height:1.1rem;max-width:40rem;border:1px solid #bbb;border-radius:3px;overflow:hidden"  # fmt: skip
+
+
 def coverage_html(document: Document) -> str:
     """The coverage meter: a bar per status, a legend, and a table of every counted section."""
     m = meter(document)
     total = m["total"] or 1
     bar = "".join(
-        f'<span class="bar-{k}" style="width:{100 * n / total:.2f}%;background:{COLORS[k]}" '
-        f'title="{escape(COVERAGE_LABELS[k])}: {n}"></span>'
+        f'<span class="bar-{k}" style="display:block;width:{100 * n / total:.2f}%;'
+        f'background:{COLORS[k]}" title="{escape(COVERAGE_LABELS[k])}: {n}"></span>'
         for k, n in m["totals"].items()
         if n
     )
     legend = "".join(
-        f'<span class="swatch" style="background:{COLORS[k]}"></span>'
+        f'<span class="swatch" style="display:inline-block;width:.8rem;height:.8rem;'
+        f'margin:0 .3rem 0 .8rem;background:{COLORS[k]}"></span>'
         f'{escape(COVERAGE_LABELS[k])} <b class="count-{k}">{n}</b>'
         for k, n in m["totals"].items()
     )
@@ -98,7 +103,7 @@ def coverage_html(document: Document) -> str:
     return (
         '<section class="coverage"><h2>Coverage</h2>'
         f'<p><b class="covered">{m["covered"]}</b> of <b class="total">{m["total"]}</b> '
-        f'covered</p><div class="meter">{bar}</div><p class="legend">{legend}</p>'
+        f'covered</p><div class="meter" style="{_METER}">{bar}</div><p class="legend">{legend}</p>'
         f"{needs}{html_table(['section', 'coverage'], rows)}</section>"
     )
 
