@@ -141,7 +141,7 @@ def _section(section: Section, kind: str, images: ImageLoader | None) -> str:
     tag = "h2" if top or kind != "annex-iv" else "h3"
     number = f"{escape(section.key)} " if kind == "annex-iv" else ""
     heading = f"<{tag}>{number}{escape(section.title)}</{tag}>"
-    classes = f"section status-{section.coverage}" + (" top" if top else "")
+    classes = f"section cov-{section.coverage}" + (" top" if top else "")
     if section.heading_only:
         return f'<section class="{classes}" id="s-{escape(section.key)}">{heading}</section>'
     parts = [
