@@ -248,7 +248,7 @@ def _out_dir(project: Project, out_dir: str | Path | None, notebook: str) -> Pat
             f"{out_dir} is inside .mlops/, the ledger's folder",
             "write the documents into another folder of the project, e.g. docs/",
         )
-    return real
+    return Path(os.path.abspath(out))  # as the project's root is spelled (links checked above)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
