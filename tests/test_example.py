@@ -178,6 +178,19 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
         assert signed.returncode == 0, signed.stderr
     done = mlops("batch", "run", "train.ipynb", "-p", "seed", "12")
     assert done.returncode == 0 and "SUCCEEDED" in done.stdout, done.stdout + done.stderr
+    # the high tier's documentation: generated from the evidence, the author writes the rest
+    docs = mlops("docs", "train.ipynb", "--json")
+    assert docs.returncode == 0, docs.stderr
+    entries = json.loads(docs.stdout)["documents"]["annex-iv"]["coverage"]["entries"]
+    missing = [key for key, e in entries.items() if e["status"] == "missing"]
+    assert "2(b)" not in missing and "6" not in missing  # the decisions, the ledger's history
+    (root / "annex-iv.yaml").write_text(
+        "annex-iv:\n" + "".join(f'  "{key}": The author\'s text for {key}.\n' for key in missing)
+    )
+    assert mlops("doc", "--file", "annex-iv.yaml").returncode == 0
+    docs = mlops("docs", "train.ipynb")
+    assert docs.returncode == 0 and "Annex IV: 23 of 23 covered" in docs.stdout, docs.stdout
+    assert (root / "docs" / "train" / "annex-iv.html").is_file()
     report = check_notebook(find_project(root), root / "train.ipynb")
     assert report.stage == "in production", report.to_json()["blocking"]
     assert verify_ledger(project.ledger_path).ok

@@ -12,6 +12,7 @@ from jupyterlab_mlops.project import Project, find_project, init_project
 
 from ..helpers import ACTOR, git_project, make_notebook
 from ..helpers.analyses import record_analyses
+from ..helpers.documents import document_fully
 from .conftest import REPO
 
 EXAMPLES = REPO / "examples"
@@ -65,6 +66,7 @@ def ready_project(folder: Path) -> Project:
     (project.root / "requirements.txt").write_text("pandas==2.2.3\n")
     clean_run(project, notebook, actor=ACTOR)
     record_analyses(project, notebook)  # the run trains no model: its figures are made up
+    document_fully(project, notebook)  # the high tier's documentation, no point missing
     config = project.config.model_copy(update={"allow_anonymous": True, "roles": {}})
     (project.mlops_dir / "config").write_text(dump_config(config))
     return find_project(project.root)

@@ -14,13 +14,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import MlopsError
-from . import batch, data, diagnostics, experiments, explanations, fairness, governance, project
+from . import (
+    batch,
+    data,
+    diagnostics,
+    documentation,
+    experiments,
+    explanations,
+    fairness,
+    governance,
+    project,
+)
 from .base import HelpShown, Invocation, Outcome, Parser, UsageError
 
 __all__ = ["HelpShown", "Invocation", "Outcome", "UsageError", "build_parser", "execute"]
 
 #: in the order ``--help`` lists their subcommands
-_GROUPS = (project, data, experiments, explanations, fairness, diagnostics, governance, batch)
+_GROUPS = (
+    project, data, experiments, explanations, fairness, diagnostics, governance, documentation,
+    batch,
+)  # fmt: skip
 _HANDLERS = {name: handler for group in _GROUPS for name, handler in group.HANDLERS.items()}
 
 
