@@ -34,7 +34,7 @@ class Evidence:
     fingerprint: str
     report: Report  # the readiness checklist, evaluated once
     approval: ApprovalStatus  # the sign-offs and the bundle
-    entries: list[Entry]  # the whole ledger, in order (the project's history)
+    entries: list[Entry]  # the ledger in order (the project's history), but the documents' own
     decisions: list[Decision]  # of this notebook, oldest first, each marked current or not
     runs: list[Entry]  # finished runs of the current version, newest first (not batch runs)
     all_runs: list[Entry]  # every run of this notebook, oldest first
@@ -83,7 +83,9 @@ def gather(project: Project, notebook: str | Path) -> Evidence:
     report = check_notebook(project, notebook)
     relative, fingerprint = report.notebook, report.fingerprint
     approval = approval_status(project.root / relative, project, report)
-    entries = project.ledger.entries()
+    # the documents' own entries are not evidence about the system: writing them changes nothing
+    own = (kinds.DOCUMENTATION_GENERATED, kinds.DOCUMENTATION_AUTHORED)
+    entries = [e for e in project.ledger.entries() if e.kind not in own]
     context = report.context
     assert context is not None  # check_notebook keeps what it read
     runs = list(context.runs)
