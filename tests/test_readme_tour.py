@@ -11,7 +11,9 @@ the next ``## `` heading, and does what it says, in order:
   Makefile;
 - ``<!-- tour: run-all PATH -->`` marks a Run All in JupyterLab: every cell of the notebook in
   one fresh kernel, sent as JupyterLab sends it (the cell's id, the session's notebook path),
-  then the notebook saved with its outputs.
+  then the notebook saved with its outputs;
+- ``<!-- tour: open PATH -->`` marks opening a generated document: it must be there, whole and
+  self-contained (HTML that asks for nothing from elsewhere).
 
 The copy is a git repository with one commit (a fresh clone), the example without its data,
 ``.mlops/`` or outputs, and ``.venv`` pointing at the environment running the tests, whose
@@ -215,6 +217,14 @@ def test_the_readme_tour_works_when_followed_literally(
         elif step.text.startswith("run-all "):
             notebook = repo / step.text.removeprefix("run-all ").strip()
             run_all_cells(notebook, env=env)
+        elif step.text.startswith("open "):
+            opened = repo / step.text.removeprefix("open ").strip()
+            assert opened.is_file(), f"the tour opens {opened}, which is not there"
+            page = opened.read_text(encoding="utf-8")
+            assert page.lstrip().lower().startswith("<!doctype html") and page.rstrip().endswith(
+                "</html>"
+            )
+            assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)
         else:
             pytest.fail(f"unknown tour marker {step.text!r}")
         timings.append((step.text.splitlines()[0], time.monotonic() - started))
