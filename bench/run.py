@@ -16,6 +16,7 @@ from . import (
     bench_check,
     bench_data,
     bench_diagnostics,
+    bench_docs,
     bench_explain,
     bench_fairness,
     bench_ledger,
@@ -54,6 +55,8 @@ def main() -> None:
     results["fairness"] = bench_fairness.run()
     print("== diagnostics (goal: 10k + 10k rows under 10 s)")
     results["diagnostics"] = bench_diagnostics.run()
+    print("== documentation: model card and Annex IV (against nbconvert HTML of the notebook)")
+    results["docs"] = bench_docs.run()
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{results['when'].replace(':', '')}.json"

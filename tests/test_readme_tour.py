@@ -237,3 +237,12 @@ def test_the_readme_tour_works_when_followed_literally(
     assert list((example / "batch-runs" / "train").rglob("*.ipynb"))
     assert IDENTITY[1] in ledger  # the git identity acted
     assert not (example / "ledger.backup").exists()
+    # in production, as its `mlops check` says, with its documentation complete
+    from jupyterlab_mlops.checklists.evaluate import check_notebook
+    from jupyterlab_mlops.project import find_project
+
+    project = find_project(example)
+    report = check_notebook(project, example / "train.ipynb")
+    assert report.stage == "in production", report.to_json()["blocking"]
+    generated = project.ledger.entries("documentation.generated")[-1].payload
+    assert generated["documents"]["annex-iv"]["missing"] == []
