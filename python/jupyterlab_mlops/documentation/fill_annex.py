@@ -20,6 +20,7 @@ from .statements import (
     explanation_statements,
     fairness_statements,
     metrics_statement,
+    model_class,
     run_link,
     run_links,
     signoff_statements,
@@ -93,14 +94,13 @@ def development_steps(evidence: Evidence) -> list[Statement]:
         )
         links.extend(run_links(run))
     found = [Statement(text=f"Runs of {evidence.notebook}, oldest first:", links=links, rows=rows)]
-    for entry in evidence.explanations[:1] + evidence.diagnostics[:1]:
-        model = entry.payload.get("model") or {}
-        if model.get("class"):
-            found.append(Statement(
-                text=f"The model of run '{evidence.run_name(entry.payload['run_id'])}' is a {model['class']}.",
-                links=[entry_link(entry), run_link(str(entry.payload["run_id"]))],
-            ))  # fmt: skip
-            break
+    model = model_class(evidence)
+    if model:
+        name, model_links = model
+        run_name = evidence.run_name(model_links[1].id)
+        found.append(
+            Statement(text=f"The model of run '{run_name}' is a {name}.", links=model_links)
+        )
     return found
 
 

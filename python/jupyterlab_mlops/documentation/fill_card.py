@@ -18,6 +18,7 @@ from .statements import (
     explanation_statements,
     fairness_statements,
     metrics_statement,
+    model_class,
     review_statement,
     run_link,
     run_links,
@@ -39,14 +40,9 @@ def model_details(evidence: Evidence) -> list[Statement]:
             f"'{run.payload.get('name')}' on {day(run)} by {run.actor}.",
             links=run_links(run),
         ))  # fmt: skip
-    for entry in evidence.explanations[:1] + evidence.diagnostics[:1]:
-        model = entry.payload.get("model") or {}
-        if model.get("class"):
-            found.append(Statement(
-                text=f"Model type: {model['class']}.",
-                links=[entry_link(entry), run_link(str(entry.payload["run_id"]))],
-            ))  # fmt: skip
-            break
+    model = model_class(evidence)
+    if model:
+        found.append(Statement(text=f"Model type: {model[0]}.", links=model[1]))
     return found
 
 

@@ -63,6 +63,16 @@ def _number(value: Any) -> str:
     )
 
 
+def model_class(evidence: Evidence) -> tuple[str, list[Link]] | None:
+    """The fitted model's class, as the latest run's explanation or diagnostics recorded it,
+    with links to that entry and its run (the run's link second)."""
+    for entry in evidence.explanations[:1] + evidence.diagnostics[:1]:
+        name = (entry.payload.get("model") or {}).get("class")
+        if name:
+            return str(name), [entry_link(entry), run_link(str(entry.payload["run_id"]))]
+    return None
+
+
 # --- the project's context -----------------------------------------------------------------
 
 
