@@ -138,7 +138,11 @@ def progress_for(where: Invocation) -> Callable[[int, str], Any]:
 
 def path_from(where: Invocation, value: str | None) -> Path | None:
     """A path argument, relative to where the command runs."""
-    return None if value is None else where.cwd / Path(value).expanduser()
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise MlopsError("a path cannot contain a NUL character", "check the command line")
+    return where.cwd / Path(value).expanduser()
 
 
 def project_for(where: Invocation, start: Path | None = None) -> Project:
