@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from jupyterlab_mlops.config import CONTEXT_FIELDS
+from jupyterlab_mlops.config import CONTEXT_FIELDS, context_form
 from jupyterlab_mlops.decisions import record_decision
 from jupyterlab_mlops.project import find_project, init_project
 
@@ -63,6 +63,7 @@ async def test_status_and_decisions_of_a_notebook(jp_fetch, credit: Path) -> Non
         "template": "classification",
         "risk_tier": "high",
         "context": dict.fromkeys(CONTEXT_FIELDS),
+        "context_form": list(context_form()),
     }
     assert (
         body["notebook"]["fingerprint"].startswith("sha256:") and body["notebook"]["exists"] is True

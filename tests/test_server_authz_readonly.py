@@ -1,5 +1,6 @@
 """Authorization by action: a user allowed to read but not write sees the panel's data but
-cannot sign off or record decisions (403), and every endpoint requires a token."""
+cannot sign off, record decisions, generate documents or change the registry facts (403),
+and every endpoint requires a token."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from jupyter_server.auth.authorizer import Authorizer
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_mlops.project import init_project
+from jupyterlab_mlops.server.handlers import handlers
 
 from .helpers import ACTOR, make_notebook
 from .helpers.server import server_config
@@ -45,33 +47,37 @@ async def test_reads_pass_and_writes_are_refused(jp_fetch, jp_root_dir: Path) ->
     for endpoint, body in (
         ("decisions", {"path": "p/a.ipynb", "title": "t", "why": "w"}),
         ("signoffs", {"path": "p/a.ipynb", "role": "business", "decision": "approve"}),
+        ("documentation", {"path": "p/a.ipynb"}),
+        ("context", {"path": "p/a.ipynb", "context": {"owner": "Ann"}}),
     ):
         with pytest.raises(HTTPClientError) as info:
             await jp_fetch("mlops", "api", endpoint, method="POST", body=json.dumps(body))
         assert info.value.code == 403
-    assert not [
-        e
-        for e in (root / ".mlops" / "ledger.jsonl").read_text().splitlines()
-        if '"decision.recorded"' in e
-    ]
+    ledger = (root / ".mlops" / "ledger.jsonl").read_text()
+    assert '"decision.recorded"' not in ledger and '"documentation.generated"' not in ledger
+    assert '"project.configured"' not in ledger and not (root / "docs").exists()
 
 
-@pytest.mark.parametrize(
-    ("endpoint", "method"),
-    [
-        ("notebook?path=p/a.ipynb", "GET"),
-        ("portfolio", "GET"),
-        ("decisions", "POST"),
-        ("signoffs", "POST"),
-    ],
-)
+ROUTES = [
+    (route, method)
+    for route, handler in handlers()
+    for method in ("GET", "POST")
+    if method.lower() in vars(handler)
+]
+
+
+def test_every_route_is_checked_below() -> None:
+    assert {r for r, _ in ROUTES} >= {"notebook", "portfolio", "documentation", "context"}
+
+
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
 async def test_every_endpoint_needs_a_token(
     jp_fetch, jp_root_dir: Path, endpoint: str, method: str
 ) -> None:
     with pytest.raises(HTTPClientError) as info:
         await jp_fetch(
-            "mlops", "api", *endpoint.split("?")[:1], method=method,
+            "mlops", "api", endpoint, method=method,
             body="{}" if method == "POST" else None, headers={"Authorization": ""},
-            params={"path": "p/a.ipynb"} if "?" in endpoint else None,
+            params={"path": "p/a.ipynb"} if method == "GET" else None,
         )  # fmt: skip
     assert info.value.code in (401, 403)

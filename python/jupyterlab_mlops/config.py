@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal, get_args
 
@@ -96,6 +97,28 @@ class ProjectContext(BaseModel):
 
 #: the context's fields, in the order the forms and documents show them
 CONTEXT_FIELDS: tuple[str, ...] = tuple(ProjectContext.model_fields)
+
+
+@functools.cache
+def context_form() -> tuple[dict[str, object], ...]:
+    """Each registry fact as a form shows it: ``key``, ``label``, what it means (``help``),
+    its longest length and whether it is free text over several lines (``multiline``) or a
+    name on one line; all read from :class:`ProjectContext`, the one description of them."""
+    properties = ProjectContext.model_json_schema()["properties"]
+    form = []
+    for key in CONTEXT_FIELDS:
+        spec = properties[key]
+        text = next(s for s in spec["anyOf"] if s.get("type") == "string")
+        form.append(
+            {
+                "key": key,
+                "label": spec["title"].capitalize(),
+                "help": spec.get("description", ""),
+                "max_length": text["maxLength"],
+                "multiline": text["maxLength"] > 100,
+            }
+        )
+    return tuple(form)
 
 
 class ProjectConfig(BaseModel):

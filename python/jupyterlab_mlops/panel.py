@@ -1,7 +1,7 @@
 """The panel's document for one notebook: everything the side panel shows, in one call.
 
 Its project, fingerprint and decisions (:mod:`.status`), who is looking and the roles they
-may sign in (:mod:`.roles`), the readiness report, the approvals and the timeline. The REST
+may sign in (:mod:`.roles`), the readiness report, the approvals, the generated documents and the timeline. The REST
 handler answers it as it is; nothing here knows about HTTP.
 """
 
@@ -12,7 +12,8 @@ from typing import Any
 
 from .approvals import approval_status
 from .checklists.evaluate import check_notebook
-from .config import ProjectConfig
+from .config import ProjectConfig, context_form
+from .documentation.api import documentation_status
 from .paths import relative_to_root
 from .people import acting_identity, display_name, person_key
 from .roles import is_anonymous, roles_of
@@ -39,13 +40,17 @@ def panel_document(notebook: Path, actor: str, root: Path) -> dict[str, Any]:
         "single_user": bool(config and config.allow_anonymous),
         "roles": roles_of(project, actor) if project else [],
     }
-    body["report"] = body["approvals"] = None
+    body["report"] = body["approvals"] = body["documentation"] = None
     body["timeline"] = []
     if project is not None:
         body["project"]["root"] = relative_to_root(root, project.root)
+        body["project"]["context_form"] = list(context_form())
         report = check_notebook(project, notebook)
         body["report"] = report.to_json()
-        body["approvals"] = approval_status(notebook, project, report).to_json()
+        approvals = approval_status(notebook, project, report)
+        body["approvals"] = approvals.to_json()
+        documents = documentation_status(project, notebook, approvals.bundle)
+        body["documentation"] = documents.to_json()
         entries = project.ledger.entries(notebook=report.notebook)
         body["timeline"] = timeline(entries, status.notebook)
     body["names"] = _names(config, body)

@@ -10,7 +10,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..canonical import sha256_hex
 from ..confinement import resolve
@@ -20,6 +20,9 @@ from ..ledger import Entry
 from ..notebooks import notebook_state
 from ..project import Project
 from .model import Document
+
+if TYPE_CHECKING:
+    from ..checklists.bundle import Bundle
 
 FORMATS = {"html": "html", "md": "md"}
 DOCS_DIR = "docs"
@@ -101,16 +104,48 @@ class DocStatus:
         return self.entry.payload.get("bundle_digest") != self.bundle_digest
 
     def to_json(self) -> dict[str, Any]:
+        """What the panel shows: when and by whom the documents were generated, whether they
+        are stale, and each document's file and coverage as recorded then."""
         p = self.entry.payload if self.entry is not None else {}
+        documents = p.get("documents") or {}
         return {
             "notebook": self.notebook,
             "generated": self.entry.hash if self.entry is not None else None,
             "time": self.entry.time if self.entry is not None else None,
+            "actor": self.entry.actor if self.entry is not None else None,
+            "format": p.get("format"),
             "stale": self.stale,
             "stale_because": self.stale_because,
             "bundle_digest": self.bundle_digest,
-            "files": {k: v.get("file") for k, v in (p.get("documents") or {}).items()},
+            "files": {k: v.get("file") for k, v in documents.items()},
+            "documents": {k: recorded_coverage(k, v) for k, v in documents.items()},
         }
+
+
+def recorded_coverage(kind: str, recorded: dict[str, Any]) -> dict[str, Any]:
+    """One document's coverage as its ``documentation.generated`` entry recorded it: the
+    totals per status, and each counted section's status with its title and, while missing,
+    what the author should write (from the outline)."""
+    from .outline import shipped_outline
+
+    statuses = recorded.get("statuses") or {}
+    sections = {s.key: s for s in shipped_outline(kind).sections} if statuses else {}
+    totals = recorded.get("coverage") or {}
+    return {
+        "file": recorded.get("file"),
+        "totals": totals,
+        "total": sum(v for v in totals.values() if isinstance(v, int)),
+        "missing": list(recorded.get("missing") or []),
+        "entries": [
+            {
+                "key": key,
+                "status": status,
+                "title": sections[key].title if key in sections else key,
+                "needs": sections[key].needs if key in sections and status == "missing" else None,
+            }
+            for key, status in statuses.items()
+        ],
+    }
 
 
 def latest_generated(project: Project, notebook: str) -> Entry | None:
@@ -119,13 +154,16 @@ def latest_generated(project: Project, notebook: str) -> Entry | None:
     return entries[-1] if entries else None
 
 
-def documentation_status(project: Project, notebook: str | Path) -> DocStatus:
+def documentation_status(
+    project: Project, notebook: str | Path, bundle: Bundle | None = None
+) -> DocStatus:
     """The notebook's newest generated documents, stale when its bundle changed since (a code
-    change, other data, another run, another checklist)."""
+    change, other data, another run, another checklist). ``bundle``: the current bundle, when
+    the caller has it already."""
     from ..checklists.bundle import current_bundle  # lazy: the checklist templates
 
     state = notebook_state(project, notebook)
-    bundle = current_bundle(project, notebook)
+    bundle = bundle if bundle is not None else current_bundle(project, notebook)
     entry = latest_generated(project, state.path)
     because: list[str] = []
     if entry is not None and entry.payload.get("bundle_digest") != bundle.digest:
@@ -183,6 +221,7 @@ def generate_docs(
                 "sha256": hashlib.sha256(rendered[d.kind].encode("utf-8")).hexdigest(),
                 "coverage": d.coverage(),
                 "missing": [s.key for s in d.counted() if s.coverage == "missing"],
+                "statuses": {s.key: s.coverage for s in d.counted()},
                 "sections": {s.key: section_digest(s) for s in d.sections},
             }
             for d in documents

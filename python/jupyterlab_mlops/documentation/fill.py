@@ -15,7 +15,7 @@ from ..project import Project
 from . import fill_annex, fill_card
 from .evidence import Evidence, gather
 from .model import Authored, Document, Section, Statement
-from .outline import load_outline
+from .outline import shipped_outline
 
 Filler = Callable[[Evidence], list[Statement]]
 #: per document: its title and the fillers its outline names
@@ -54,7 +54,7 @@ def build_document(
     generated_at: str,
 ) -> Document:
     """One document (``model-card`` or ``annex-iv``) from evidence already gathered."""
-    outline = load_outline(kind)
+    outline = shipped_outline(kind)
     fillers = DOCUMENTS[kind]
     sections = []
     for spec, section in zip(outline.sections, outline.skeleton(), strict=True):

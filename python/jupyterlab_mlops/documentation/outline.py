@@ -6,6 +6,7 @@ Outlines are YAML files shipped in ``outlines/`` (``annex_iv.yaml``, ``model_car
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Literal
 
@@ -86,3 +87,9 @@ def load_outline(document: str, path: Path | None = None) -> Outline:
             f"its counted sections must be: {', '.join(keys)}",
         )
     return outline
+
+
+@functools.cache
+def shipped_outline(document: str) -> Outline:
+    """The shipped outline of ``document``, read once per process."""
+    return load_outline(document)

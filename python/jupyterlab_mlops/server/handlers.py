@@ -11,9 +11,11 @@ from typing import Any, Literal, TypeVar
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from ..approvals import approval_status, sign_off
+from ..checklists.configure import reconfigure
+from ..config import CONTEXT_FIELDS
 from ..confinement import confined_to
 from ..decisions import record_decision
 from ..errors import ForbiddenError, MlopsError, NotFoundError, first_invalid_field
@@ -156,6 +158,47 @@ class PortfolioHandler(MlopsHandler):
         return portfolio(self.root_dir).to_json()
 
 
+class DocumentsHandler(MlopsHandler):
+    """``POST /mlops/api/documentation``: generate the notebook's model card and Annex IV
+    documentation for its current bundle as the server's user (201), with their coverage."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        actor = actor_of(self.current_user)
+        await self.answer(self._generate, self.request.body, actor, created=True)
+
+    def _generate(self, raw: bytes, actor: str) -> dict[str, Any]:
+        from ..documentation.api import generate_docs  # lazy: the renderers
+
+        body = parse_body(raw, DocumentsBody)
+        notebook = self.notebook_path(body.path)
+        project = find_project(notebook, stop=self.root_dir)
+        generated = generate_docs(
+            project, notebook, fmt=body.format, actor=acting_identity(project, actor)
+        )
+        return self.unrooted(generated.to_json())
+
+
+class ContextHandler(MlopsHandler):
+    """``POST /mlops/api/context``: change the registry facts of the notebook's project as the
+    server's user (200 with the facts now recorded); only the facts given change."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        actor = actor_of(self.current_user)
+        await self.answer(self._configure, self.request.body, actor)
+
+    def _configure(self, raw: bytes, actor: str) -> dict[str, Any]:
+        body = parse_body(raw, ContextBody)
+        notebook = self.notebook_path(body.path)
+        project = find_project(notebook, stop=self.root_dir)
+        facts = body.context.model_dump(exclude_unset=True)
+        project = reconfigure(project, actor=acting_identity(project, actor), context=facts)
+        return {"context": project.config.context.model_dump()}
+
+
 class DecisionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     path: str
@@ -171,6 +214,27 @@ class SignoffBody(BaseModel):
     role: str = Field(min_length=1, max_length=64)
     decision: Literal["approve", "refuse", "revoke"]
     comment: str | None = Field(default=None, max_length=10_000)
+
+
+class DocumentsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    format: Literal["html", "md"] = "html"
+
+
+#: the registry facts to change: text, or ``null``/``""`` to clear one; the core checks each
+#: fact's form (:class:`~jupyterlab_mlops.config.ProjectContext`, the one list of facts)
+ContextFacts = create_model(
+    "ContextFacts",
+    __config__=ConfigDict(extra="forbid"),
+    **{name: (str | None, Field(default=None, max_length=2000)) for name in CONTEXT_FIELDS},
+)
+
+
+class ContextBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    context: ContextFacts  # type: ignore[valid-type]
 
 
 def parse_body(raw: bytes, model: type[BaseModelT]) -> BaseModelT:
@@ -209,4 +273,6 @@ def handlers() -> list[tuple[str, type[tornado.web.RequestHandler]]]:
         ("decisions", DecisionsHandler),
         ("signoffs", SignoffsHandler),
         ("portfolio", PortfolioHandler),
+        ("documentation", DocumentsHandler),
+        ("context", ContextHandler),
     ]
