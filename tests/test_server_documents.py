@@ -15,7 +15,7 @@ from jupyterlab_mlops.project import find_project
 from .helpers import make_notebook
 from .test_openapi import check
 from .test_server_panel import BUSINESS, credit_project, post, refused, status
-from .test_server_panel import jp_server_config as jp_server_config  # noqa: F401 (fixture)
+from .test_server_panel import jp_server_config as jp_server_config  # the server fixture
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 NOTEBOOK = "credit/train.ipynb"
@@ -47,7 +47,9 @@ async def test_generate_from_the_panel_then_see_coverage_and_staleness(
     panel = await status(jp_fetch, user=BUSINESS)
     check(panel, "NotebookStatus")
     shown = panel["documentation"]
-    assert shown["generated"] == entry.hash and shown["stale"] is False and shown["actor"] == BUSINESS
+    assert (
+        shown["generated"] == entry.hash and shown["stale"] is False and shown["actor"] == BUSINESS
+    )
     meter = shown["documents"]["annex-iv"]
     assert [e["key"] for e in meter["entries"]] == list(annex["coverage"]["entries"])
     assert meter["total"] == 23 and meter["missing"] == [
@@ -79,9 +81,7 @@ async def test_bad_document_requests_get_4xx_json(jp_fetch, credit: Path) -> Non
 
 async def test_registry_facts_change_from_the_panel(jp_fetch, credit: Path) -> None:
     facts = {"owner": "Ann Lee", "intended_purpose": "Rank <b>loan</b> applications"}
-    response = await post(
-        jp_fetch, "context", {"path": NOTEBOOK, "context": facts}, user=BUSINESS
-    )
+    response = await post(jp_fetch, "context", {"path": NOTEBOOK, "context": facts}, user=BUSINESS)
     assert response.code == 200
     body = json.loads(response.body)
     check(body, "ProjectContext")
