@@ -3,7 +3,7 @@
  * server, the followed notebook and the shell; a view without an action hides
  * or disables its control.
  */
-import type { IDecisionInput, ISignoff, ISignoffInput } from './types';
+import type { IDecisionInput, IGeneratedDocuments, ISignoff, ISignoffInput } from './types';
 
 /** The outcome of inserting a fix into the notebook, to tell the user. */
 export interface IInsertResult {
@@ -19,6 +19,16 @@ export interface IPanelActions {
    * sign-off recorded (once the panel shows it); rejects with an ApiError.
    */
   signOff?: (input: ISignoffInput) => Promise<ISignoff>;
+  /**
+   * Generate the followed notebook's model card and Annex IV documentation:
+   * resolves once the panel shows them; rejects with an ApiError.
+   */
+  generateDocuments?: () => Promise<IGeneratedDocuments>;
+  /**
+   * Change registry facts of the followed notebook's project (`''` clears one):
+   * resolves with every fact now recorded; rejects with an ApiError.
+   */
+  saveContext?: (facts: Record<string, string>) => Promise<Record<string, string | null>>;
   /** Insert a code cell with `source` below the notebook's active cell (never run it). */
   insertCellBelow?: (source: string) => IInsertResult;
   /** Select and show the notebook's cell at `index` (0-based). */

@@ -7,8 +7,10 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import {
+  factRecord,
   normalizeApprovals,
   normalizeDecision,
+  normalizeGenerated,
   normalizePortfolio,
   normalizeSignoff,
   normalizeStatus
@@ -17,6 +19,7 @@ import type {
   IApprovals,
   IDecision,
   IDecisionInput,
+  IGeneratedDocuments,
   INotebookStatus,
   IPortfolio,
   ISignoff,
@@ -204,6 +207,33 @@ export async function postSignoff(
     signoff: normalizeSignoff(answer?.signoff),
     approvals: normalizeApprovals(answer?.approvals)
   };
+}
+
+/**
+ * Generate the model card and the Annex IV documentation of the notebook at
+ * `path` for its current bundle (`POST documentation`, 201).
+ */
+export async function postDocumentation(
+  path: string,
+  format: 'html' | 'md' = 'html',
+  settings?: ServerConnection.ISettings
+): Promise<IGeneratedDocuments> {
+  return normalizeGenerated(await postJson('documentation', { path, format }, settings));
+}
+
+/**
+ * Change registry facts of the notebook's project (`POST context`, 200): only
+ * the facts given change, `''` clears one. Resolves with every fact now recorded.
+ */
+export async function postContext(
+  path: string,
+  facts: Record<string, string>,
+  settings?: ServerConnection.ISettings
+): Promise<Record<string, string | null>> {
+  const answer = (await postJson('context', { path, context: facts }, settings)) as {
+    context?: unknown;
+  } | null;
+  return factRecord(answer?.context);
 }
 
 /** Every project and notebook under the server root (`GET portfolio`). */

@@ -10,7 +10,15 @@ import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/no
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { IPanelActions } from './actions';
-import { ApiError, fetchNotebookStatus, fetchPortfolio, postDecision, postSignoff } from './api';
+import {
+  ApiError,
+  fetchNotebookStatus,
+  fetchPortfolio,
+  postContext,
+  postDecision,
+  postDocumentation,
+  postSignoff
+} from './api';
 import { mlopsIcon } from './icons';
 import { DEFAULT_POLL_INTERVAL_MS, MlopsModel } from './model';
 import { insertCodeCellBelow, showCell } from './notebookEdit';
@@ -86,6 +94,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
         const { signoff } = await postSignoff(followedPath(), input, serverSettings);
         await model.refresh();
         return signoff;
+      },
+      generateDocuments: async () => {
+        const generated = await postDocumentation(followedPath(), 'html', serverSettings);
+        await model.refresh();
+        return generated;
+      },
+      saveContext: async facts => {
+        const context = await postContext(followedPath(), facts, serverSettings);
+        await model.refresh();
+        return context;
       },
       insertCellBelow: source => {
         const panel = followedNotebook();

@@ -5,7 +5,13 @@
  */
 import type {
   IApprovals,
+  IContextField,
+  ICoverageEntry,
   IDecision,
+  IDocumentation,
+  IDocumentChanges,
+  IDocumentCoverage,
+  IGeneratedDocuments,
   IEntryRef,
   IEvidence,
   IMe,
@@ -61,7 +67,9 @@ export function normalizeStatus(raw: unknown, path: string): INotebookStatus {
           root: str(project.root),
           name: str(project.name),
           template: str(project.template),
-          risk_tier: str(project.risk_tier)
+          risk_tier: str(project.risk_tier),
+          context: factRecord(project.context),
+          context_form: list(project.context_form, normalizeContextField)
         }
       : null,
     hint: typeof body.hint === 'string' ? body.hint : undefined,
@@ -82,9 +90,93 @@ export function normalizeStatus(raw: unknown, path: string): INotebookStatus {
     me: body.me ? normalizeMe(body.me) : null,
     report: body.report ? normalizeReport(body.report) : null,
     approvals: body.approvals ? normalizeApprovals(body.approvals) : null,
+    documentation: body.documentation ? normalizeDocumentation(body.documentation) : null,
     timeline: list(body.timeline, normalizeTimelineEntry),
     names: stringMap(body.names)
   };
+}
+
+/** The registry facts: text, or null when not recorded (anything else is dropped). */
+export function factRecord(raw: unknown): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(obj(raw))) {
+    if (typeof value === 'string' || value === null) {
+      out[key] = value === '' ? null : value;
+    }
+  }
+  return out;
+}
+
+function normalizeContextField(raw: Raw): IContextField {
+  const key = str(raw.key);
+  return {
+    key,
+    label: str(raw.label, key),
+    help: str(raw.help),
+    max_length: count(raw.max_length) || 2000,
+    multiline: raw.multiline === true
+  };
+}
+
+function numberMap(raw: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(obj(raw))) {
+    out[key] = count(value);
+  }
+  return out;
+}
+
+function normalizeCoverage(raw: Raw): IDocumentCoverage {
+  const totals = numberMap(raw.totals);
+  const entries = list(raw.entries, (e): ICoverageEntry => ({
+    key: str(e.key),
+    status: str(e.status, 'missing'),
+    title: str(e.title, str(e.key)),
+    needs: strOrNull(e.needs)
+  }));
+  return {
+    file: strOrNull(raw.file),
+    totals,
+    total: raw.total === undefined ? entries.length : count(raw.total),
+    missing: strings(raw.missing),
+    entries
+  };
+}
+
+export function normalizeDocumentation(raw: unknown): IDocumentation {
+  const d = obj(raw);
+  const documents: Record<string, IDocumentCoverage> = {};
+  for (const [kind, value] of Object.entries(obj(d.documents))) {
+    documents[kind] = normalizeCoverage(obj(value));
+  }
+  return {
+    generated: strOrNull(d.generated),
+    time: strOrNull(d.time),
+    actor: strOrNull(d.actor),
+    format: strOrNull(d.format),
+    stale: typeof d.stale === 'boolean' ? d.stale : null,
+    stale_because: strings(d.stale_because),
+    documents
+  };
+}
+
+function normalizeChanges(raw: unknown): IDocumentChanges | null {
+  if (!raw || typeof raw !== 'object') {
+    return null;
+  }
+  const c = obj(raw);
+  return { changed: strings(c.changed), added: strings(c.added), removed: strings(c.removed) };
+}
+
+/** `POST documentation` */
+export function normalizeGenerated(raw: unknown): IGeneratedDocuments {
+  const g = obj(raw);
+  const documents: IGeneratedDocuments['documents'] = {};
+  for (const [kind, value] of Object.entries(obj(g.documents))) {
+    const d = obj(value);
+    documents[kind] = { file: str(d.file), changes: normalizeChanges(d.changes) };
+  }
+  return { entry: str(g.entry), previous: strOrNull(g.previous), documents };
 }
 
 function stringMap(raw: unknown): Record<string, string> {

@@ -10,6 +10,21 @@ export interface IProjectInfo {
   name: string;
   template: string;
   risk_tier: string;
+  /** The registry facts (owner, intended_purpose, ...), in order; null when not recorded. */
+  context: Record<string, string | null>;
+  /** How a form shows each fact, in order (from the server's description of them). */
+  context_form: IContextField[];
+}
+
+/** One registry fact as a form shows it. */
+export interface IContextField {
+  key: string;
+  label: string;
+  /** What the fact means, in a few words. */
+  help: string;
+  max_length: number;
+  /** Free text over several lines, or a name on one. */
+  multiline: boolean;
 }
 
 /** A key decision recorded in the ledger. */
@@ -172,6 +187,59 @@ export interface ITimelineEntry {
   mlflow: { run_id: string; experiment_id: string } | null;
 }
 
+/** How a counted section of a generated document is covered. */
+export type CoverageStatus = 'evidence' | 'author' | 'not_applicable' | 'missing';
+
+/** One counted section (an Annex IV point such as "1(a)", or a model-card section). */
+export interface ICoverageEntry {
+  key: string;
+  status: CoverageStatus | string;
+  title: string;
+  /** What the author should write, while the section is missing. */
+  needs: string | null;
+}
+
+/** A generated document's coverage, as recorded when it was generated. */
+export interface IDocumentCoverage {
+  /** Relative to the project root. */
+  file: string | null;
+  /** status → how many sections. */
+  totals: Record<string, number>;
+  total: number;
+  /** The keys of the missing sections, in order. */
+  missing: string[];
+  entries: ICoverageEntry[];
+}
+
+/** The notebook's newest generated documents (the model card and Annex IV). */
+export interface IDocumentation {
+  /** The `documentation.generated` entry; null when nothing was generated yet. */
+  generated: string | null;
+  time: string | null;
+  actor: string | null;
+  format: string | null;
+  /** True when the bundle changed since; null when nothing was generated yet. */
+  stale: boolean | null;
+  stale_because: string[];
+  /** Per document kind (`annex-iv`, `model-card`). */
+  documents: Record<string, IDocumentCoverage>;
+}
+
+/** What changed in one document since its previous version, by section key. */
+export interface IDocumentChanges {
+  changed: string[];
+  added: string[];
+  removed: string[];
+}
+
+/** `POST mlops/api/documentation` */
+export interface IGeneratedDocuments {
+  entry: string;
+  /** The previous generation's entry, when there was one. */
+  previous: string | null;
+  documents: Record<string, { file: string; changes: IDocumentChanges | null }>;
+}
+
 /** `GET mlops/api/notebook?path=...` */
 export interface INotebookStatus {
   path: string;
@@ -186,6 +254,8 @@ export interface INotebookStatus {
   me: IMe | null;
   report: IReport | null;
   approvals: IApprovals | null;
+  /** Null when the notebook is in no project (or the server does not say). */
+  documentation: IDocumentation | null;
   /** Newest first. */
   timeline: ITimelineEntry[];
   /** Identity → short name, for every actor the document shows. */

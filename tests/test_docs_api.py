@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_mlops.checklists.bundle import current_bundle
+from jupyterlab_mlops.checklists.configure import reconfigure
 from jupyterlab_mlops.checklists.evaluate import check_notebook
 from jupyterlab_mlops.decisions import record_decision
 from jupyterlab_mlops.documentation.api import documentation_status, generate_docs
@@ -24,6 +25,7 @@ from jupyterlab_mlops.project import Project
 
 from .helpers import ACTOR, make_notebook
 from .helpers.documents import document_fully
+from .test_docs_content import with_context
 from .test_magics import errors_of, run_cells, text_of
 
 
@@ -103,6 +105,17 @@ def test_the_documents_go_stale_after_a_code_change(project: Project, notebook: 
     make_notebook(notebook, ["import math", "x = math.tau"])
     status = documentation_status(project, notebook)
     assert status.stale is True and status.stale_because == ["the notebook's code"]
+
+
+def test_the_documents_go_stale_when_the_facts_change(project: Project, notebook: Path) -> None:
+    project = with_context(project, roles={"risk": [ACTOR]})  # the documents quote the facts
+    generate_docs(project, notebook, actor=ACTOR)
+    assert documentation_status(project, notebook).stale is False
+    project = reconfigure(project, actor=ACTOR, context={"provider": "Another Bank"})
+    status = documentation_status(project, notebook)
+    assert status.stale is True and status.stale_because == ["the project's facts"]
+    generate_docs(project, notebook, actor=ACTOR)
+    assert documentation_status(project, notebook).stale is False
 
 
 def test_where_the_files_may_go(project: Project, notebook: Path, tmp_path: Path) -> None:

@@ -68,6 +68,9 @@ def _names(config: ProjectConfig | None, body: dict[str, Any]) -> dict[str, str]
     for item in (body.get("report") or {}).get("items") or []:
         if item.get("waiver"):
             actors.add(item["waiver"]["actor"])
+    generated_by = (body.get("documentation") or {}).get("actor")
+    if generated_by:
+        actors.add(generated_by)
     retired = (body.get("report") or {}).get("retired")
     if retired:
         actors.add(retired["actor"])

@@ -4,7 +4,7 @@ import { ApiError, IDecisionInput } from '../api';
 import { DecisionForm, parseTags } from '../components/DecisionForm';
 import { PanelView } from '../components/PanelView';
 import { decision, fullStatus } from './fixtures';
-import { button, click, clickAndSettle, IMounted, mount, text, typeInto } from './dom';
+import { button, click, clickAndSettle, field, IMounted, mount, text, typeInto } from './dom';
 
 let m: IMounted;
 beforeEach(() => {
@@ -12,8 +12,6 @@ beforeEach(() => {
 });
 afterEach(() => m.unmount());
 
-const field = (root: ParentNode, name: string) =>
-  root.querySelector(`[name="${name}"]`) as HTMLInputElement | HTMLTextAreaElement;
 
 describe('parseTags', () => {
   it('splits on commas, trims, drops empties and repeats', () => {

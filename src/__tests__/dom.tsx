@@ -86,3 +86,7 @@ export function button(root: ParentNode, name: string): HTMLButtonElement | null
     null
   );
 }
+
+/** The form field named ``name``. */
+export const field = (root: ParentNode, name: string): HTMLInputElement | HTMLTextAreaElement =>
+  root.querySelector(`[name="${name}"]`) as HTMLInputElement | HTMLTextAreaElement;

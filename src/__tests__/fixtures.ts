@@ -1,6 +1,8 @@
 import {
   IApprovals,
+  IContextField,
   IDecision,
+  IDocumentation,
   IMe,
   INotebookStatus,
   IPortfolio,
@@ -202,6 +204,87 @@ export function entry(overrides: Partial<ITimelineEntry> = {}): ITimelineEntry {
   };
 }
 
+/** The registry facts' form, as the server describes it (config.context_form). */
+export const CONTEXT_FORM: IContextField[] = [
+  ['owner', 'Owner', 'who answers for the model day to day', false],
+  ['sponsor', 'Sponsor', 'who funds it and answers for it to the business', false],
+  ['initiative', 'Initiative', 'the business initiative or programme it serves', false],
+  ['description', 'Description', 'what the system is and does, in a sentence or two', true],
+  ['intended_purpose', 'Intended purpose', 'what it is intended to be used for', true],
+  ['intended_users', 'Intended users', 'who is meant to use its outputs', true],
+  ['out_of_scope', 'Out of scope', 'uses it is not meant for', true],
+  ['deployment_context', 'Deployment context', 'where and how it runs', true],
+  ['provider', 'Provider', 'who places it on the market or puts it into service', false]
+].map(([key, label, help, multiline]) => ({
+  key: key as string,
+  label: label as string,
+  help: help as string,
+  max_length: multiline ? 2000 : 100,
+  multiline: multiline as boolean
+}));
+
+/** Facts recorded: owner and intended purpose; the rest null. */
+export function context(
+  overrides: Record<string, string | null> = {}
+): Record<string, string | null> {
+  return {
+    ...Object.fromEntries(CONTEXT_FORM.map(f => [f.key, null])),
+    owner: 'Ann Lee',
+    intended_purpose: 'Rank loan applications by the risk of default.',
+    ...overrides
+  };
+}
+
+/** Documents generated for this bundle: Annex IV with two points missing. */
+export function documentation(overrides: Partial<IDocumentation> = {}): IDocumentation {
+  const annexKeys = [
+    ...'abcdefgh'.split('').map(c => `1(${c})`),
+    ...'abcdefgh'.split('').map(c => `2(${c})`),
+    '3', '4', '5', '6', '7', '8', '9'
+  ];
+  const statusOf = (key: string) =>
+    key === '1(d)' || key === '7'
+      ? 'missing'
+      : key === '1(f)' || key === '8'
+        ? 'not_applicable'
+        : ['1(e)', '1(g)', '1(h)', '2(c)', '4', '5'].includes(key)
+          ? 'author'
+          : 'evidence';
+  const entries = annexKeys.map(key => ({
+    key,
+    status: statusOf(key),
+    title: `the regulation's words for ${key}`,
+    needs: statusOf(key) === 'missing' ? `what to write for ${key}, e.g. \`mlops doc ${key}\`` : null
+  }));
+  const totals = { evidence: 0, author: 0, not_applicable: 0, missing: 0 } as Record<string, number>;
+  entries.forEach(e => (totals[e.status] += 1));
+  return {
+    generated: 'e'.repeat(64),
+    time: '2026-12-01T10:00:00Z',
+    actor: 'Ann Lee <ann@example.com>',
+    format: 'html',
+    stale: false,
+    stale_because: [],
+    documents: {
+      'model-card': {
+        file: 'docs/train/model-card.html',
+        totals: { evidence: 8, author: 1, not_applicable: 0, missing: 0 },
+        total: 9,
+        missing: [],
+        entries: []
+      },
+      'annex-iv': {
+        file: 'docs/train/annex-iv.html',
+        totals,
+        total: entries.length,
+        missing: entries.filter(e => e.status === 'missing').map(e => e.key),
+        entries
+      }
+    },
+    ...overrides
+  };
+}
+
 export function status(overrides: Partial<INotebookStatus> = {}): INotebookStatus {
   const decisions = overrides.decisions ?? [];
   return {
@@ -210,7 +293,9 @@ export function status(overrides: Partial<INotebookStatus> = {}): INotebookStatu
       root: 'credit-risk',
       name: 'credit-risk',
       template: 'classification',
-      risk_tier: 'high'
+      risk_tier: 'high',
+      context: context(),
+      context_form: CONTEXT_FORM
     },
     notebook: { exists: true, fingerprint: FINGERPRINT },
     counts: { entries: 7, notebook_entries: 3, decisions: decisions.length },
@@ -219,6 +304,7 @@ export function status(overrides: Partial<INotebookStatus> = {}): INotebookStatu
     me: null,
     report: null,
     approvals: null,
+    documentation: null,
     timeline: [],
     names: {},
     ...overrides
@@ -231,6 +317,7 @@ export function fullStatus(overrides: Partial<INotebookStatus> = {}): INotebookS
     me: me(),
     report: report(),
     approvals: approvals(),
+    documentation: documentation(),
     timeline: [
       entry({
         id: 'a3',

@@ -5,7 +5,14 @@ import { createRoot, Root } from 'react-dom/client';
 import { ApiError } from '../api';
 import { PanelView } from '../components/PanelView';
 import { IPanelState } from '../model';
-import { decision, FINGERPRINT, noProjectStatus, status } from './fixtures';
+import {
+  CONTEXT_FORM,
+  decision,
+  documentation,
+  FINGERPRINT,
+  noProjectStatus,
+  status
+} from './fixtures';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -218,8 +225,11 @@ describe('PanelView', () => {
             root: 'p',
             name: '<b>proj</b>',
             template: '<i>t</i>',
-            risk_tier: '<script>1</script>'
+            risk_tier: '<script>1</script>',
+            context: { owner: evil, intended_purpose: '<script>window.__pwned=1</script>' },
+            context_form: CONTEXT_FORM
           },
+          documentation: documentation({ actor: evil, stale: true, stale_because: [evil] }),
           decisions: [
             decision({
               title: evil,
@@ -235,6 +245,8 @@ describe('PanelView', () => {
     expect(text(panel.querySelector('.jp-mlops-decision-title'))).toBe(evil);
     expect(text(panel.querySelector('.jp-mlops-tag'))).toBe(evil);
     expect(text(panel.querySelector('.jp-mlops-project-name'))).toBe('<b>proj</b>');
+    expect(text(panel.querySelector('[data-fact="owner"] dd'))).toBe(evil);
+    expect(text(panel.querySelector('.jp-mlops-stale-because'))).toContain(evil);
     expect(panel.querySelector('img')).toBeNull();
     expect(panel.querySelector('b, i, script, a')).toBeNull();
     expect(document.querySelector('img')).toBeNull();

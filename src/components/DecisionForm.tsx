@@ -1,7 +1,8 @@
 import * as React from 'react';
 
-import { ApiError, IDecisionInput } from '../api';
-import { ErrorMessage } from './ErrorMessage';
+import { IDecisionInput } from '../api';
+import { SubmitActions } from './ErrorMessage';
+import { useSubmission } from './useSubmission';
 
 /** "data, model,, data " → ["data", "model"]. */
 export function parseTags(text: string): string[] {
@@ -26,9 +27,7 @@ export function DecisionForm(props: {
   const [why, setWhy] = React.useState('');
   const [alternatives, setAlternatives] = React.useState('');
   const [tags, setTags] = React.useState('');
-  const [busy, setBusy] = React.useState(false);
-  const [error, setError] = React.useState<ApiError | null>(null);
-  const [done, setDone] = React.useState<string | null>(null);
+  const { busy, error, done, run } = useSubmission();
   const id = React.useId();
   const ready = title.trim() !== '' && why.trim() !== '' && !busy;
 
@@ -37,9 +36,6 @@ export function DecisionForm(props: {
     if (!ready) {
       return;
     }
-    setBusy(true);
-    setError(null);
-    setDone(null);
     const input: IDecisionInput = { title: title.trim(), why: why.trim() };
     if (alternatives.trim()) {
       input.alternatives = alternatives.trim();
@@ -48,18 +44,14 @@ export function DecisionForm(props: {
     if (tagList.length > 0) {
       input.tags = tagList;
     }
-    try {
+    await run(async () => {
       await props.onSubmit(input);
       setTitle('');
       setWhy('');
       setAlternatives('');
       setTags('');
-      setDone(`Recorded “${input.title}”.`);
-    } catch (reason) {
-      setError(ApiError.from(reason));
-    } finally {
-      setBusy(false);
-    }
+      return `Recorded “${input.title}”.`;
+    });
   };
 
   return (
@@ -109,22 +101,15 @@ export function DecisionForm(props: {
         value={tags}
         onChange={e => setTags(e.target.value)}
       />
-      <div className="jp-mlops-form-actions">
-        <button
-          type="submit"
-          className="jp-mlops-button jp-mlops-primary"
-          aria-label="Record the decision"
-          disabled={!ready}
-        >
-          {busy ? 'Recording…' : 'Record decision'}
-        </button>
-      </div>
-      {done && (
-        <p className="jp-mlops-success" role="status">
-          {done}
-        </p>
-      )}
-      {error && <ErrorMessage error={error} />}
+      <SubmitActions
+        label="Record the decision"
+        text="Record decision"
+        busyText="Recording…"
+        busy={busy}
+        ready={ready}
+        done={done}
+        error={error}
+      />
     </form>
   );
 }

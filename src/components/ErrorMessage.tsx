@@ -23,3 +23,45 @@ export function ErrorMessage(props: { error: ApiError }): JSX.Element {
     </div>
   );
 }
+
+/** What an action ended with: a success line (a live status), or the error. */
+export function Outcome(props: { done?: string | null; error?: ApiError | null }): JSX.Element {
+  const { done, error } = props;
+  return (
+    <>
+      {done && (
+        <p className="jp-mlops-success" role="status">
+          {done}
+        </p>
+      )}
+      {error && <ErrorMessage error={error} />}
+    </>
+  );
+}
+
+/** A form's submit button (its text while busy), then what the submission ended with. */
+export function SubmitActions(props: {
+  label: string;
+  text: string;
+  busyText: string;
+  busy: boolean;
+  ready: boolean;
+  done?: string | null;
+  error?: ApiError | null;
+}): JSX.Element {
+  return (
+    <>
+      <div className="jp-mlops-form-actions">
+        <button
+          type="submit"
+          className="jp-mlops-button jp-mlops-primary"
+          aria-label={props.label}
+          disabled={!props.ready}
+        >
+          {props.busy ? props.busyText : props.text}
+        </button>
+      </div>
+      <Outcome done={props.done} error={props.error} />
+    </>
+  );
+}

@@ -2,17 +2,20 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { IPanelActions } from '../actions';
-import { INotebookStatus, ITimelineEntry } from '../api';
+import { IDocumentation, INotebookStatus, ITimelineEntry } from '../api';
 import { mlflowArtifactUrl, mlflowRunUrl, sentence } from '../format';
 import { IPanelState } from '../model';
 import { NamesContext } from './Actor';
 import { Checklist } from './Checklist';
 import { DecisionForm } from './DecisionForm';
 import { DecisionList } from './DecisionList';
+import { Disclosure } from './Disclosure';
+import { Documentation } from './Documentation';
 import { CommandSnippet, EmptyState } from './EmptyState';
 import { ErrorMessage } from './ErrorMessage';
 import { IEvidenceNavigation } from './EvidenceLinks';
 import { InlineText } from './InlineText';
+import { ProjectFacts } from './ProjectFacts';
 import { NotebookSummary, ProjectHeader } from './ProjectHeader';
 import { Section } from './Section';
 import { Signoffs } from './Signoffs';
@@ -147,6 +150,32 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
           <Signoffs approvals={approvals} me={status.me} onSignOff={actions.signOff} />
         </Section>
       )}
+      {status.documentation && (
+        <Section
+          name="documentation"
+          title="Documentation"
+          extra={<DocumentationStatus documentation={status.documentation} />}
+        >
+          <Documentation
+            documentation={status.documentation}
+            onGenerate={actions.generateDocuments}
+            onOpen={actions.openProjectFile}
+          />
+        </Section>
+      )}
+      <Section
+        name="facts"
+        title="Project facts"
+        defaultOpen={false}
+        extra={
+          <span className="jp-mlops-section-status jp-mlops-neutral" data-failing="0">
+            {Object.values(status.project.context).filter(v => v).length} of{' '}
+            {status.project.context_form.length}
+          </span>
+        }
+      >
+        <ProjectFacts project={status.project} onSave={actions.saveContext} />
+      </Section>
       <Section name="decisions" title="Key decisions" count={status.decisions.length}>
         {actions.recordDecision && <RecordDecision onSubmit={actions.recordDecision} />}
         {status.decisions.length > 0 ? (
@@ -172,27 +201,38 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
   );
 }
 
+/** The Documentation section's heading status: Annex IV points missing, stale, or ok. */
+function DocumentationStatus(props: { documentation: IDocumentation }): JSX.Element {
+  const { documentation } = props;
+  const annex = documentation.documents['annex-iv'];
+  const missing = annex ? annex.totals.missing ?? 0 : 0;
+  const text =
+    documentation.generated === null
+      ? 'not generated'
+      : documentation.stale
+        ? 'stale'
+        : missing
+          ? `${missing} missing`
+          : 'complete';
+  return (
+    <span
+      className="jp-mlops-section-status"
+      data-failing={documentation.generated === null || documentation.stale || missing ? 1 : 0}
+    >
+      {text}
+    </span>
+  );
+}
+
 /** The decision form behind a button, so it does not take the sidebar's room until needed. */
 function RecordDecision(props: {
   onSubmit: NonNullable<IPanelActions['recordDecision']>;
 }): JSX.Element {
-  const [open, setOpen] = React.useState(false);
-  const id = React.useId();
   return (
     <div className="jp-mlops-record-decision">
-      <button
-        type="button"
-        className="jp-mlops-button"
-        aria-expanded={open}
-        aria-controls={id}
-        aria-label="Record a decision"
-        onClick={() => setOpen(!open)}
-      >
-        {open ? 'Close the form' : 'Record a decision…'}
-      </button>
-      <div id={id} hidden={!open}>
+      <Disclosure label="Record a decision" text="Record a decision…">
         <DecisionForm onSubmit={props.onSubmit} />
-      </div>
+      </Disclosure>
     </div>
   );
 }

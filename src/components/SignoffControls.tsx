@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { ApiError, ISignoff, ISignoffInput, SignoffDecision } from '../api';
-import { ErrorMessage } from './ErrorMessage';
+import { Outcome } from './ErrorMessage';
 
 const DONE: Record<SignoffDecision, string> = {
   approve: 'Approved',
@@ -115,12 +115,7 @@ export function SignoffControls(props: {
           </button>
         )}
       </div>
-      {showDone && (
-        <p className="jp-mlops-success" role="status">
-          {done.text}
-        </p>
-      )}
-      {error && <ErrorMessage error={error} />}
+      <Outcome done={showDone ? done.text : null} error={error} />
     </div>
   );
 }

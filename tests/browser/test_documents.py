@@ -4,6 +4,7 @@ coverage meter on top, and it prints to PDF. Writes ``test-artifacts/annex-iv.pn
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,60 @@ def test_the_annex_iv_document_in_a_browser(page: Page, tmp_path: Path) -> None:
         pdf.startswith(b"%PDF")
         and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type/Page") > 1
     )
+
+
+def test_generate_documents_and_record_facts_from_the_panel(
+    start_lab, page: Page, tmp_path: Path
+) -> None:
+    """The panel's Documentation section generates both documents, shows Annex IV's coverage
+    meter and what the author still has to write; the facts form records the registry facts,
+    and regenerating then covers 1(a); the document opens in JupyterLab."""
+    from .jlab import copy_example, open_notebook, open_panel
+    from .test_readiness import shot_panel
+
+    root = tmp_path / "root"
+    example = copy_example(root, single_user=True)
+    lab = start_lab(root)
+    open_notebook(page, lab, "credit-risk/train.ipynb")
+    panel = open_panel(page)
+    section = panel.locator('[data-section="documentation"]')
+    expect(section.locator(".jp-mlops-section-status")).to_have_text(
+        "not generated", timeout=30_000
+    )
+
+    section.get_by_role("button", name="Generate the documents").click()
+    expect(section.get_by_role("status")).to_have_text(
+        "Generated the model card and the Annex IV documentation.", timeout=60_000
+    )
+    annex = section.locator('.jp-mlops-doc[data-document="Annex IV"]')
+    meter = annex.get_by_role("img")
+    expect(meter).to_have_attribute("aria-label", re.compile(r"^Annex IV: \d+ of 23 covered"))
+    before = int(re.search(r"(\d+) missing$", meter.get_attribute("aria-label") or "")[1])
+    missing = annex.locator(".jp-mlops-doc-missing li")
+    expect(missing.filter(has_text="1(a)")).to_contain_text("mlops configure")
+    expect(missing.filter(has_text="1(d)")).to_contain_text("placed on the market")
+    assert (example / "docs" / "train" / "annex-iv.html").is_file()
+
+    facts = panel.locator('[data-section="facts"]')
+    facts.get_by_role("button", name="Project facts").click()
+    facts.get_by_role("button", name="Edit the registry facts").click()
+    form = facts.get_by_role("form", name="Registry facts")
+    form.get_by_label("Provider", exact=True).fill("Example Bank <b>plc</b>")
+    form.get_by_label("Intended purpose", exact=True).fill(
+        "Refer loan applications likely to default to a credit officer"
+    )
+    form.get_by_role("button", name="Save the registry facts").click()
+    expect(form.get_by_role("status")).to_have_text("Recorded: intended purpose, provider.")
+    expect(facts.locator('[data-fact="provider"] dd')).to_have_text("Example Bank <b>plc</b>")
+    expect(facts.locator(".jp-mlops-section-status")).to_have_text("2 of 9")
+    expect(section.locator(".jp-mlops-section-status")).to_have_text("stale", timeout=30_000)
+
+    section.get_by_role("button", name="Regenerate the documents").click()
+    expect(section.get_by_role("status")).to_contain_text("Annex IV: 1(a)", timeout=60_000)
+    expect(meter).to_have_attribute("aria-label", re.compile(rf"{before - 1} missing$"))
+    expect(missing.filter(has_text="1(a)")).to_have_count(0)
+    shot_panel(page, "documentation-panel.png")
+
+    annex.get_by_role("button", name="Open the Annex IV document").click()
+    expect(page.locator(".lm-TabBar-tab", has_text="annex-iv.html")).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "annex-iv-in-jupyterlab.png"))

@@ -98,10 +98,11 @@ class DocStatus:
 
     @property
     def stale(self) -> bool | None:
-        """None when nothing was generated yet."""
+        """None when nothing was generated yet; stale when the bundle or the project's facts
+        changed since."""
         if self.entry is None:
             return None
-        return self.entry.payload.get("bundle_digest") != self.bundle_digest
+        return bool(self.stale_because)
 
     def to_json(self) -> dict[str, Any]:
         """What the panel shows: when and by whom the documents were generated, whether they
@@ -158,8 +159,9 @@ def documentation_status(
     project: Project, notebook: str | Path, bundle: Bundle | None = None
 ) -> DocStatus:
     """The notebook's newest generated documents, stale when its bundle changed since (a code
-    change, other data, another run, another checklist). ``bundle``: the current bundle, when
-    the caller has it already."""
+    change, other data, another run, another checklist) or when the project's registry facts
+    changed since (the documents quote them). ``bundle``: the current bundle, when the caller
+    has it already."""
     from ..checklists.bundle import current_bundle  # lazy: the checklist templates
 
     state = notebook_state(project, notebook)
@@ -170,7 +172,21 @@ def documentation_status(
         earlier = entry.payload.get("bundle")
         because = bundle.changes_from(earlier) if isinstance(earlier, dict) else []
         because = because or ["the bundle"]
+    if entry is not None and _facts_changed_since(project, entry):
+        because.append("the project's facts")
     return DocStatus(state.path, entry, bundle.digest, because)
+
+
+def context_digest(project: Project) -> str:
+    """A digest of the project's registry facts, which the documents quote."""
+    return sha256_hex(project.config.context.model_dump(mode="json"))
+
+
+def _facts_changed_since(project: Project, entry: Entry) -> bool:
+    """Whether the registry facts differ from those ``entry``'s documents were made from
+    (entries from before the facts were recorded with them never count as changed)."""
+    recorded = entry.payload.get("context_digest")
+    return recorded is not None and recorded != context_digest(project)
 
 
 def generate_docs(
@@ -213,6 +229,7 @@ def generate_docs(
         "notebook": state.path,
         "fingerprint": state.fingerprint,
         "bundle_digest": bundle.digest,
+        "context_digest": context_digest(project),
         "bundle": bundle.to_json(),
         "format": fmt,
         "documents": {
