@@ -18,6 +18,7 @@ __all__ = [
     "explain",
     "fairness",
     "load_ipython_extension",
+    "prompt",
     "run",
     "unload_ipython_extension",
     "whatif",
@@ -56,6 +57,10 @@ def __getattr__(name: str) -> Any:
         from .fairness_assessment.api import fairness
 
         return fairness
+    if name == "prompt":  # a prompt template as a version in the project's MLflow registry
+        from .prompts.api import prompt
+
+        return prompt
     if name == "whatif":  # one row's prediction as sliders and dropdowns, in the notebook
         from .widgets import whatif
 

@@ -21,6 +21,8 @@ SCENARIO_SAVED = "whatif.saved"  # a what-if scenario someone explored and kept
 # fairness and diagnostics
 FAIRNESS_ASSESSED = "fairness.assessed"
 DIAGNOSTICS_RECORDED = "diagnostics.recorded"
+PROMPT_REGISTERED = "prompt.registered"  # a prompt template version in the MLflow registry
+PROMPT_ALIASED = "prompt.aliased"  # an alias of a prompt moved to a version
 # documentation
 DOCUMENTATION_GENERATED = "documentation.generated"  # a model card / Annex IV written, with digests
 DOCUMENTATION_AUTHORED = (

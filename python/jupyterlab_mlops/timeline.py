@@ -101,6 +101,10 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     kinds.SCENARIO_SAVED: _scenario,
     kinds.FAIRNESS_ASSESSED: _fairness,
     kinds.DIAGNOSTICS_RECORDED: _diagnostics,
+    kinds.PROMPT_REGISTERED: lambda p: f"prompt {p.get('name')} v{p.get('version')} registered",
+    kinds.PROMPT_ALIASED: lambda p: (
+        f"prompt {p.get('name')}@{p.get('alias')} -> v{p.get('version')}"
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from . import (
     fairness,
     governance,
     project,
+    prompts,
 )
 from .base import HelpShown, Invocation, Outcome, Parser, UsageError
 
@@ -31,8 +32,8 @@ __all__ = ["HelpShown", "Invocation", "Outcome", "UsageError", "build_parser", "
 
 #: in the order ``--help`` lists their subcommands
 _GROUPS = (
-    project, data, experiments, explanations, fairness, diagnostics, governance, documentation,
-    batch,
+    project, data, experiments, explanations, fairness, diagnostics, prompts, governance,
+    documentation, batch,
 )  # fmt: skip
 _HANDLERS = {name: handler for group in _GROUPS for name, handler in group.HANDLERS.items()}
 
