@@ -188,3 +188,58 @@ def test_a_prompt_cell_in_a_kernel(project: Project) -> None:
 def test_prompts_outside_a_project_say_so(tmp_path: Path, mlops) -> None:
     done = mlops("prompts", cwd=tmp_path)
     assert done.returncode != 0 and "mlops init" in done.stderr
+
+
+def test_runs_record_the_prompt_versions_they_formatted(project: Project, notebook: Path) -> None:
+    from jupyterlab_mlops.checklists.bundle import current_bundle
+    from jupyterlab_mlops.experiments import runs
+    from jupyterlab_mlops.experiments.store import client
+    from jupyterlab_mlops.kinds import RUN_LOGGED
+
+    first = register_prompt(project, "faq-answer", FIRST, actor=ACTOR)
+    with runs.run("v1", project=project, notebook=notebook) as run:
+        first.format(faq="F", question="Q")
+    (logged,) = project.ledger.entries(RUN_LOGGED)
+    assert logged.payload["prompts"] == [{"name": "faq-answer", "version": 1, "digest": first.digest}]  # fmt: skip
+    assert "prompts:/faq-answer/1" in logged.links
+    tags = client(project).get_run(run.run_id).data.tags
+    assert tags["mlops.prompt.faq-answer"] == f"v1 {first.digest}"
+    before = current_bundle(project, notebook)
+    assert before.prompts == [f"faq-answer/1@{first.digest}"]
+
+    second = register_prompt(project, "faq-answer", SECOND, actor=ACTOR)
+    with runs.run("v2", project=project, notebook=notebook):
+        second.format(faq="F", question="Q", language="English")
+    after = current_bundle(project, notebook)
+    assert after.prompts == [f"faq-answer/2@{second.digest}"]
+    assert "the prompt versions" in after.changes_from(before.to_json())
+
+
+def test_a_bundle_without_prompts_keeps_its_digest() -> None:
+    from jupyterlab_mlops.signoffs import Bundle
+
+    plain = Bundle("f" * 64, {}, [], ["run"])
+    assert "prompts" not in plain.to_json()  # approvals made before prompts stay current
+    with_prompt = Bundle("f" * 64, {}, [], ["run"], prompts=["faq-answer/1@abc"])
+    assert with_prompt.changes_from(plain.to_json()) == ["the prompt versions"]
+
+
+def test_a_new_prompt_version_makes_the_approvals_stale(tmp_path: Path) -> None:
+    from jupyterlab_mlops import data
+    from jupyterlab_mlops.approvals import approval_status
+    from jupyterlab_mlops.experiments import runs
+
+    from .helpers.ready import ready_project
+    from .test_approvals import BUSINESS, OPS, RISK, SOURCES, approve_all, configure
+
+    project = ready_project(tmp_path, SOURCES)
+    project = configure(project, roles={"business": [BUSINESS], "risk": [RISK, ACTOR], "it-ops": [OPS]})  # fmt: skip
+    notebook = project.root / "train.ipynb"
+    approve_all(project)
+    assert approval_status(notebook).may_run
+    p = register_prompt(project, "faq-answer", FIRST, actor=ACTOR, notebook=notebook)
+    data.path("applications", start=project.root)
+    with runs.run("with a prompt", project=project, notebook=notebook):
+        p.format(faq="F", question="Q")
+    status = approval_status(notebook)
+    assert not status.may_run and "the prompt versions" in status.stale_because

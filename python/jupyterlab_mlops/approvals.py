@@ -125,5 +125,9 @@ def sign_off(
         },
         actor=actor,
         notebook=state.ref(),
-        links=[*(f"entry:{d}" for d in bundle.data), *(f"mlflow-run:{r}" for r in bundle.runs)],
+        links=[
+            *(f"entry:{d}" for d in bundle.data),
+            *(f"mlflow-run:{r}" for r in bundle.runs),
+            *(f"prompts:/{p.split('@')[0]}" for p in bundle.prompts),
+        ],
     )

@@ -30,9 +30,10 @@ class Bundle:
     runs: list[str]  # MLflow run ids
     checklist: dict[str, str] = field(default_factory=dict)  # template, tier, digest of its files
     kernel: str = ""  # the kernelspec that runs it (the fingerprint holds only the language)
+    prompts: list[str] = field(default_factory=list)  # ``NAME/VERSION@sha256`` the run formatted
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "fingerprint": self.fingerprint,
             "parameters": self.parameters,
             "data": self.data,
@@ -40,6 +41,9 @@ class Bundle:
             "checklist": self.checklist,
             "kernel": self.kernel,
         }
+        if self.prompts:  # only when there are any: bundles without prompts keep their digest
+            found["prompts"] = self.prompts
+        return found
 
     @property
     def digest(self) -> str:
@@ -55,8 +59,9 @@ class Bundle:
             "runs": "the runs",
             "checklist": "the checklist (template, risk tier or its items)",
             "kernel": "the kernel",
+            "prompts": "the prompt versions",
         }
-        return [labels[k] for k in labels if other.get(k) != now[k]]
+        return [labels[k] for k in labels if other.get(k) != now.get(k)]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The bundle a notebook would be approved with now: its fingerprint, parameter schema, the
-data versions and run the checklist evidence points to, the checklist itself and the kernel.
+data versions and run the checklist evidence points to (with the prompt versions that run
+formatted), the checklist itself and the kernel.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def current_bundle(
             "risk_tier": config.risk_tier,
             "digest": sha256_hex([readable(f).read_text(encoding="utf-8") for f in files]),
         },
+        prompts=sorted(
+            f"{p['name']}/{p['version']}@{p['digest']}"
+            for p in (runs[0].payload.get("prompts") or [] if runs else [])
+            if isinstance(p, dict) and {"name", "version", "digest"} <= p.keys()
+        ),
         kernel=str(
             ((context.notebook.get("metadata") or {}).get("kernelspec") or {}).get("name")
             or "python3"

@@ -67,6 +67,7 @@ class Lineage:
     cell: dict[str, Any] | None = None  # {"id", "index", "source_sha256"}
     git: GitState = field(default_factory=lambda: GitState(None, None))
     data: list[dict[str, Any]] = field(default_factory=list)  # versions read (data.accessed)
+    prompts: list[dict[str, Any]] = field(default_factory=list)  # prompt versions formatted
 
     def tags(self) -> dict[str, str]:
         """MLflow tags: ours under ``mlops.``, plus MLflow's own source, git and user tags."""
@@ -111,3 +112,7 @@ class Lineage:
             listing = json.dumps([*items, {"truncated": True}])
         tags[f"{TAG}.data"] = listing
         return tags
+
+    def prompt_tags(self) -> dict[str, str]:
+        """One tag per prompt formatted (``mlops.prompt.NAME`` = ``vN sha256``)."""
+        return {f"{TAG}.prompt.{p['name']}": f"v{p['version']} {p['digest']}" for p in self.prompts}

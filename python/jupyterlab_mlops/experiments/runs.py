@@ -28,6 +28,7 @@ from ..notebooks import notebook_state
 from ..project import Project, find_project
 from . import store
 from .lineage import Lineage, git_state, pinned_packages
+from .prompt_uses import prompts_used
 
 _NAME = re.compile(r"^[^\x00-\x1f]{1,250}$")
 _KEY = re.compile(r"^[A-Za-z0-9_\-. /]{1,250}$")  # what MLflow accepts as a metric/param key
@@ -150,7 +151,9 @@ class Run:
         try:
             with store.mlflow_errors(self._uri):
                 self._lineage.data = data_read(self.project)
-                for key, value in self._lineage.data_tags().items():
+                self._lineage.prompts = prompts_used(str(self.project.root))
+                tags = self._lineage.data_tags() | self._lineage.prompt_tags()
+                for key, value in tags.items():
                     client.set_tag(self.run_id, key, value)
                 client.log_text(self.run_id, pinned_packages(), "environment/requirements.txt")
                 active = mlflow.active_run()
@@ -186,12 +189,15 @@ class Run:
             "git": {"commit": lineage.git.commit, "dirty": lineage.git.dirty},
             "python": lineage.tags()["mlops.python"],
         }
+        if lineage.prompts:  # the prompt versions formatted: part of what it ran
+            payload["prompts"] = lineage.prompts
         if lineage.cell is not None:
             payload["cell"] = lineage.cell
         batch = batch_run_id()
         if batch:  # a production run of an approved notebook, not evidence for its checklist
             payload["batch_id"] = batch
         links = [f"mlflow-run:{self.run_id}", *(f"entry:{d['entry']}" for d in lineage.data)]
+        links += [f"prompts:/{p['name']}/{p['version']}" for p in lineage.prompts]
         return self.project.ledger.append(
             RUN_LOGGED, payload, actor=self.actor, notebook=lineage.notebook, links=links
         )

@@ -9,13 +9,13 @@ with the version it left.
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..canonical import sha256_hex
 from ..errors import MlopsError, NotFoundError
+from ..experiments.prompt_uses import note_prompt
 from ..experiments.store import recorded_uri, tracking_uri
 from ..identity import current_actor
 from ..kernel import current_notebook
@@ -28,9 +28,6 @@ from . import registry
 #: the version tag that holds the template's digest (the text is what is approved)
 DIGEST_TAG = "mlops.digest"
 _MAX_TEMPLATE = 100_000  # characters: a prompt, not a corpus
-
-_LOCK = threading.Lock()
-_FORMATTED: dict[tuple[str, int], dict[str, Any]] = {}
 
 
 def template_digest(template: str) -> str:
@@ -49,6 +46,7 @@ class Prompt:
     aliases: tuple[str, ...] = ()
     entry: Entry | None = field(default=None, compare=False)
     created: bool = field(default=False, compare=False)  # a new version was registered now
+    project_root: str | None = field(default=None, compare=False)  # whose runs use it
 
     @property
     def uri(self) -> str:
@@ -74,10 +72,8 @@ class Prompt:
         text = self.template
         for name in sorted(self.variables, key=len, reverse=True):
             text = _fill(text, name, str(values[name]))
-        with _LOCK:
-            key = (self.name, self.version)
-            _FORMATTED.pop(key, None)  # the newest use comes last
-            _FORMATTED[key] = {"name": self.name, "version": self.version, "digest": self.digest}
+        if self.project_root is not None:
+            note_prompt(self.project_root, self.name, self.version, self.digest)
         return text
 
     def to_json(self) -> dict[str, Any]:
@@ -101,16 +97,9 @@ def _fill(text: str, name: str, value: str) -> str:
     return re.sub(r"\{\{\s*" + re.escape(name) + r"\s*\}\}", lambda _: value, text)
 
 
-def formatted(clear: bool = False) -> list[dict[str, Any]]:
-    """The prompt versions formatted in this process, oldest use first."""
-    with _LOCK:
-        found = list(_FORMATTED.values())
-        if clear:
-            _FORMATTED.clear()
-    return found
-
-
-def _from_mlflow(version: Any, entry: Entry | None = None, created: bool = False) -> Prompt:
+def _from_mlflow(
+    project: Project, version: Any, entry: Entry | None = None, created: bool = False
+) -> Prompt:
     return Prompt(
         name=str(version.name),
         version=int(version.version),
@@ -120,6 +109,7 @@ def _from_mlflow(version: Any, entry: Entry | None = None, created: bool = False
         aliases=tuple(sorted(str(a) for a in (getattr(version, "aliases", None) or ()))),
         entry=entry,
         created=created,
+        project_root=str(project.root),
     )
 
 
@@ -184,7 +174,7 @@ def register_prompt(
     if alias is not None:
         set_alias(project, name, version, alias, actor=actor, notebook=notebook)
         latest = registry.load_version(project, name, version=version)
-    return _from_mlflow(latest, entry, created)
+    return _from_mlflow(project, latest, entry, created)
 
 
 def set_alias(
@@ -235,13 +225,13 @@ def parse_reference(reference: str) -> tuple[str, int | None, str]:
 def load_prompt(project: Project, reference: str) -> Prompt:
     """The version ``reference`` names (the newest for a bare name)."""
     name, version, alias = parse_reference(reference)
-    return _from_mlflow(registry.load_version(project, name, version=version, alias=alias))
+    return _from_mlflow(project, registry.load_version(project, name, version=version, alias=alias))
 
 
 def prompt_versions(project: Project, name: str) -> list[Prompt]:
     """Every version of prompt ``name``, oldest first."""
     registry.check_name(name)
-    return [_from_mlflow(v) for v in registry.all_versions(project, name)]
+    return [_from_mlflow(project, v) for v in registry.all_versions(project, name)]
 
 
 def list_prompts(project: Project) -> list[Prompt]:
@@ -251,7 +241,7 @@ def list_prompts(project: Project) -> list[Prompt]:
         versions = registry.all_versions(project, name)
         if versions:
             aliases = sorted({str(a) for v in versions for a in (v.aliases or ())})
-            newest = _from_mlflow(versions[-1])
+            newest = _from_mlflow(project, versions[-1])
             found.append(_with_aliases(newest, tuple(aliases), versions))
     return found
 
