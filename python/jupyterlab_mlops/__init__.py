@@ -15,6 +15,7 @@ __all__ = [
     "batch_run",
     "data",
     "diagnose",
+    "evaluate_llm",
     "explain",
     "fairness",
     "load_ipython_extension",
@@ -57,6 +58,10 @@ def __getattr__(name: str) -> Any:
         from .fairness_assessment.api import fairness
 
         return fairness
+    if name == "evaluate_llm":  # an LLM application scored on a dataset, with intervals
+        from .prompts.evaluate import evaluate_llm
+
+        return evaluate_llm
     if name == "prompt":  # a prompt template as a version in the project's MLflow registry
         from .prompts.api import prompt
 

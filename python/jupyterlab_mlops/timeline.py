@@ -102,6 +102,9 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     kinds.FAIRNESS_ASSESSED: _fairness,
     kinds.DIAGNOSTICS_RECORDED: _diagnostics,
     kinds.PROMPT_REGISTERED: lambda p: f"prompt {p.get('name')} v{p.get('version')} registered",
+    kinds.EVALUATION_RECORDED: lambda p: (
+        f"evaluation {p.get('name')} of run '{p.get('run_name')}': {p.get('n')} examples"
+    ),
     kinds.PROMPT_ALIASED: lambda p: (
         f"prompt {p.get('name')}@{p.get('alias')} -> v{p.get('version')}"
     ),
