@@ -92,6 +92,7 @@ def test_wheel_contents(wheel: Path) -> None:
         in names
     )
     assert "jupyterlab_mlops/ledger/store.py" in names
+    assert "jupyterlab_mlops/prompts/suites/guardrails.yaml" in names  # the shipped suites
     entry_points = (
         zipfile.ZipFile(wheel)
         .read(f"jupyterlab_mlops-{version}.dist-info/entry_points.txt")

@@ -18,6 +18,7 @@ __all__ = [
     "evaluate_llm",
     "explain",
     "fairness",
+    "guardrails",
     "load_ipython_extension",
     "prompt",
     "run",
@@ -62,6 +63,10 @@ def __getattr__(name: str) -> Any:
         from .prompts.evaluate import evaluate_llm
 
         return evaluate_llm
+    if name == "guardrails":  # PII, secrets and prompt-injection suites against an LLM app
+        from .prompts.guardrails import guardrails
+
+        return guardrails
     if name == "prompt":  # a prompt template as a version in the project's MLflow registry
         from .prompts.api import prompt
 

@@ -24,6 +24,7 @@ DIAGNOSTICS_RECORDED = "diagnostics.recorded"
 PROMPT_REGISTERED = "prompt.registered"  # a prompt template version in the MLflow registry
 PROMPT_ALIASED = "prompt.aliased"  # an alias of a prompt moved to a version
 EVALUATION_RECORDED = "evaluation.recorded"  # an LLM application scored on a dataset
+GUARDRAILS_RECORDED = "guardrails.recorded"  # PII, secrets and injection suites run on an app
 # documentation
 DOCUMENTATION_GENERATED = "documentation.generated"  # a model card / Annex IV written, with digests
 DOCUMENTATION_AUTHORED = (

@@ -105,6 +105,9 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     kinds.EVALUATION_RECORDED: lambda p: (
         f"evaluation {p.get('name')} of run '{p.get('run_name')}': {p.get('n')} examples"
     ),
+    kinds.GUARDRAILS_RECORDED: lambda p: (
+        f"guardrails of run '{p.get('run_name')}': {'passed' if p.get('passed') else 'failed'}"
+    ),
     kinds.PROMPT_ALIASED: lambda p: (
         f"prompt {p.get('name')}@{p.get('alias')} -> v{p.get('version')}"
     ),

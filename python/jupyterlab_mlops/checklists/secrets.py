@@ -8,18 +8,15 @@ attachments are not text and are not scanned; inline ``data:`` URIs in HTML are 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..fingerprint import cell_source
+from ..secret_scan import secret_lines
 
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 _BINARY = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "application/pdf")
-_NOISY = {"Base64HighEntropyString", "HexHighEntropyString"}
-_SEEN: dict[str, list[tuple[int, str]]] = {}
-_SEEN_MAX = 20_000
 
 
 @dataclass(frozen=True)
@@ -37,44 +34,21 @@ class SecretFinding:
 
 def scan_notebook(notebook: dict[str, Any]) -> list[SecretFinding]:
     """Every line of code or text output that holds something like a credential."""
-    from detect_secrets.core.scan import scan_line
-    from detect_secrets.settings import default_settings, get_settings
-
-    findings = []
-    with default_settings():
-        settings = get_settings()
-        plugins = [p for p in settings.plugins if p not in _NOISY]
-        settings.plugins = {p: settings.plugins[p] for p in plugins}
-        metadata = notebook.get("metadata") or {}
-        for number, kind in _scan_text(_joined_lines(metadata), scan_line):
-            findings.append(SecretFinding(-1, "metadata", number, kind))
-        for index, cell in enumerate(notebook.get("cells", [])):
-            texts = [("source", cell_source(cell))]
-            if cell.get("metadata"):
-                texts.append(("metadata", _joined_lines(cell["metadata"])))
-            texts += [("attachment", text) for text in _attachment_texts(cell)]
-            texts += [("output", text) for text in _output_texts(cell)]
-            for where, text in texts:
-                for number, kind in _scan_text(text, scan_line):
-                    findings.append(SecretFinding(index, where, number, kind))
-    return findings
-
-
-def _scan_text(text: str, scan_line: Any) -> list[tuple[int, str]]:
-    """(line number, kind) of each finding; remembered per text, so a checklist refresh only
-    scans the cells that changed."""
-    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    found = _SEEN.get(key)
-    if found is None:
-        found = [
-            (number, kind)
-            for number, line in enumerate(text.splitlines(), start=1)
-            for kind in sorted({secret.type for secret in scan_line(line)})
-        ]
-        if len(_SEEN) >= _SEEN_MAX:
-            _SEEN.clear()
-        _SEEN[key] = found
-    return found
+    places: list[tuple[int, str, str]] = []  # (cell, where, text)
+    metadata = notebook.get("metadata") or {}
+    places.append((-1, "metadata", _joined_lines(metadata)))
+    for index, cell in enumerate(notebook.get("cells", [])):
+        places.append((index, "source", cell_source(cell)))
+        if cell.get("metadata"):
+            places.append((index, "metadata", _joined_lines(cell["metadata"])))
+        places += [(index, "attachment", text) for text in _attachment_texts(cell)]
+        places += [(index, "output", text) for text in _output_texts(cell)]
+    scanned = secret_lines(text for _, _, text in places)
+    return [
+        SecretFinding(cell, where, number, kind)
+        for (cell, where, _), lines in zip(places, scanned, strict=True)
+        for number, kind in lines
+    ]
 
 
 def _output_texts(cell: dict[str, Any]) -> list[str]:

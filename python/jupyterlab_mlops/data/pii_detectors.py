@@ -315,3 +315,16 @@ SSN_DIGITS = Detector(
     "national_id", r"^\d{9}$", lambda v: [v], _stdnum("us.ssn"), _mask_id, False, "US SSN", 0.9,
     gate="",
 )  # fmt: skip
+
+
+def pii_in_text(text: str) -> list[tuple[str, str]]:
+    """(kind, masked value) of each validated piece of personal data in one text (the strong
+    detectors only: a text has no column name to back a weak one up)."""
+    found = []
+    for detector in DETECTORS:
+        if not detector.strong:
+            continue
+        for candidate in detector.find(text):
+            if detector.check(candidate) is not None:  # a label, or "" for no detail
+                found.append((detector.kind, detector.mask(candidate)))
+    return found

@@ -184,7 +184,10 @@ def evaluate_llm(
     project = locate_project(Path(notebook).parent if notebook else Path.cwd())
     if project is None and run is not None:
         raise NotFoundError("no MLOps project here to record the evaluation in", "mlops init")
-    used = _prompts(prompt, project)
+    used = [
+        {"name": p.name, "version": p.version, "digest": p.digest}
+        for p in prompts_given(prompt, project)
+    ]
     evaluation = Evaluation(
         name or getattr(app, "__name__", "app"), examples, chosen, summary, used, resamples, seed,
         app_seconds, scoring_seconds,
@@ -196,16 +199,22 @@ def evaluate_llm(
     return evaluation
 
 
-def _prompts(prompt: Any, project: Any) -> list[dict[str, Any]]:
+def prompts_given(prompt: Any, project: Any) -> list[Any]:
+    """The prompt versions a result is about: ``prompt`` (one :class:`Prompt` or several),
+    else those formatted in this process (``name``, ``version`` and ``digest`` only)."""
+    from types import SimpleNamespace
+
     if prompt is None:
-        return prompts_used(str(project.root)) if project is not None else []
+        used = prompts_used(str(project.root)) if project is not None else []
+        return [SimpleNamespace(**p) for p in used]
     items = prompt if isinstance(prompt, list | tuple) else [prompt]
-    found = []
     for p in items:
         if not all(hasattr(p, a) for a in ("name", "version", "digest")):
-            raise MlopsError("prompt= takes the prompt objects used", "e.g. prompt=p, where p = jupyterlab_mlops.prompt(...)")  # fmt: skip
-        found.append({"name": p.name, "version": p.version, "digest": p.digest})
-    return found
+            raise MlopsError(
+                "prompt= takes the prompt objects used",
+                "e.g. prompt=p, where p = jupyterlab_mlops.prompt(...)",
+            )
+    return list(items)
 
 
 def _record(project: Any, target: Any, evaluation: Evaluation, notebook: Any) -> Any:
