@@ -66,6 +66,7 @@ dist: install
 example: install
 	test -f $(EXAMPLE)/data/applications.csv || (cd $(EXAMPLE) && ../../$(PY) make_data.py)
 	test -d $(EXAMPLE)/.mlops || (cd $(EXAMPLE) && ../../$(BIN)/mlops init --name credit-risk --template classification --risk-tier high --single-user)
+	test -d examples/support-assistant/.mlops || (cd examples/support-assistant && ../../$(BIN)/mlops init --name support-assistant --template llm --risk-tier limited --single-user)
 
 lab: build example
 	@echo "MLflow UI for the example's runs: make mlflow-ui (in another terminal)"

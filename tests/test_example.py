@@ -200,3 +200,41 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
     report = check_notebook(find_project(root), root / "train.ipynb")
     assert report.stage == "in production", report.to_json()["blocking"]
     assert verify_ledger(project.ledger_path).ok
+
+
+ASSISTANT = Path(__file__).resolve().parents[1] / "examples" / "support-assistant"
+
+
+def test_support_assistant_runs_offline_and_is_ready_for_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill
+
+    from jupyterlab_mlops.kinds import EVALUATION_RECORDED, GUARDRAILS_RECORDED, PROMPT_REGISTERED
+    from jupyterlab_mlops.portfolio import portfolio
+
+    root = tmp_path / "support-assistant"
+    shutil.copytree(ASSISTANT, root, ignore=shutil.ignore_patterns(".mlops", ".dvc", "data"))
+    init_project(
+        root, name="support-assistant", template="llm", risk_tier="limited", actor=ACTOR,
+        single_user=True,
+    )  # fmt: skip
+    monkeypatch.setenv("MLOPS_NOTEBOOK", str(root / "assistant.ipynb"))
+    executed = papermill.execute_notebook(
+        str(root / "assistant.ipynb"), str(tmp_path / "executed.ipynb"), cwd=str(root),
+        kernel_name="python3", progress_bar=False,
+    )  # fmt: skip
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]  # fmt: skip
+    assert errors == [] and (root / "data" / "faq.csv").is_file()
+    project = find_project(root)
+    (prompt,) = project.ledger.entries(PROMPT_REGISTERED)
+    assert prompt.payload["name"] == "support-system"
+    (evaluation,) = project.ledger.entries(EVALUATION_RECORDED)
+    assert evaluation.payload["summary"]["contains"]["mean"] >= 0.7  # the limited tier's bar
+    (guards,) = project.ledger.entries(GUARDRAILS_RECORDED)
+    assert guards.payload["passed"] is True
+    report = check_notebook(project, root / "assistant.ipynb")
+    assert report.stage == "ready for review", [r.item.id for r in report.results if not r.ok]
+    assert verify_ledger(project.ledger_path).ok
+    (listed,) = portfolio(tmp_path).to_json()["projects"]
+    assert listed["name"] == "support-assistant" and listed["template"] == "llm"
