@@ -22,6 +22,7 @@ from . import (
     bench_ledger,
     bench_load_ext,
     bench_panel,
+    bench_prompts,
     bench_runs,
     bench_whatif,
 )
@@ -57,6 +58,8 @@ def main() -> None:
     results["diagnostics"] = bench_diagnostics.run()
     print("== documentation: model card and Annex IV (against nbconvert HTML of the notebook)")
     results["docs"] = bench_docs.run()
+    print("== prompts and LLM evaluation (against MLflow's prompt registry and the app alone)")
+    results["prompts"] = bench_prompts.run()
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{results['when'].replace(':', '')}.json"
