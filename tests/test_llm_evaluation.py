@@ -99,7 +99,7 @@ def test_without_a_run_it_is_shown_not_recorded(project: Project, notebook: Path
     [
         ([], "empty"),
         ({"inputs": {}}, "list of records"),
-        ("questions.csv", "list of records"),
+        ("questions.csv", "no dataset named 'questions.csv'"),  # a name: a registered table
         ([{"question": "x"}], "record 0: 'inputs'"),
         ([{"inputs": {"question": "x"}, "expectations": ["x"]}], "'expectations' must be a dict"),
     ],
@@ -120,3 +120,24 @@ def test_bad_scorers_and_a_failing_app(project: Project, notebook: Path) -> None
 
     with pytest.raises(MlopsError, match="record 0: TimeoutError: the model did not answer"):
         evaluate_llm(broken, DATA, notebook=notebook)
+
+
+def test_a_registered_dataset_is_read_and_linked(project: Project, notebook: Path) -> None:
+    from jupyterlab_mlops.data.register import register_data
+
+    table = project.root / "questions.csv"
+    table.write_text(
+        "question,expected_facts\nHow long does a refund take?,5 working days\n"
+        "What are your hours?,9 to 5\nCan I pay by card?,card\n"
+    )
+    registered = register_data(project, table, actor=ACTOR)
+    prompt = register_prompt(project, "faq-answer", TEMPLATE, actor=ACTOR)
+    with runs.run("eval", project=project, notebook=notebook):
+        result = evaluate_llm(make_app(prompt), "questions", scorers=["contains"], notebook=notebook)  # fmt: skip
+    assert result.summary["contains"]["mean"] == pytest.approx(2 / 3)
+    assert result.examples[0]["inputs"] == {"question": "How long does a refund take?"}
+    versions = result.entry.payload["data"]["versions"]
+    assert [v["entry"] for v in versions] == [registered.version.entry.hash]
+    assert f"entry:{registered.version.entry.hash}" in result.entry.links
+    with pytest.raises(MlopsError, match="no dataset named 'nothing-here'"):
+        evaluate_llm(make_app(prompt), "nothing-here", notebook=notebook)

@@ -85,6 +85,31 @@ class Evaluation:
         return evaluation_text(self)
 
 
+def _registered(name: str, project: Any) -> list[dict[str, Any]]:
+    """The rows of registered table ``name`` as records: ``expected_*`` columns are the
+    expectations, the others the app's inputs. Read through ``data.path``, so the run (and
+    the evaluation recorded with it) names the data version."""
+    from .. import data
+    from ..data.tables import table_format, table_sample
+
+    if project is None:
+        raise NotFoundError(f"no MLOps project here to find dataset {name!r} in", "mlops init")
+    file = data.path(name, start=project.root)
+    if file.is_dir() or table_format(file) is None:
+        raise MlopsError(f"dataset {name!r} is not a CSV or Parquet table", "register one table file")  # fmt: skip
+    table = table_sample(file, sample_rows=_MAX_EXAMPLES)
+    if table.sampled:
+        raise MlopsError(f"dataset {name!r} has {table.rows:,} rows", f"evaluate at most {_MAX_EXAMPLES:,} at once")  # fmt: skip
+    inputs = [c for c in table.names if not c.startswith("expected_")]
+    if not inputs:
+        raise MlopsError(f"dataset {name!r} has only expected_ columns", "add the app's input columns")  # fmt: skip
+    return [
+        {"inputs": {c: row[c] for c in inputs},
+         "expectations": {c: row[c] for c in table.names if c.startswith("expected_") and row[c] is not None}}
+        for row in table.raw.to_pylist()
+    ]  # fmt: skip
+
+
 def _records(data: Any) -> list[dict[str, Any]]:
     """``data`` as a list of ``{"inputs": {...}, "expectations": {...}}``."""
     if hasattr(data, "to_dict") and hasattr(data, "columns"):
@@ -147,7 +172,8 @@ def evaluate_llm(
     seed: int = 0,
     notebook: str | os.PathLike[str] | None = None,
 ) -> Evaluation:
-    """Call ``app(**inputs)`` for every record of ``data``, score each output with ``scorers``
+    """Call ``app(**inputs)`` for every record of ``data`` (records, a DataFrame, or the name
+    of a registered table whose ``expected_*`` columns are the expectations), score each output with ``scorers``
     (built-in names or functions ``f(inputs, outputs, expectations)``; default: every built-in
     one), and record the scores to ``run`` (default: the run open now) with one
     ``evaluation.recorded`` ledger entry naming the prompt versions used (``prompt``: a
@@ -156,7 +182,10 @@ def evaluate_llm(
         raise MlopsError("app must be a function", "e.g. evaluate_llm(answer, data)")
     if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 100:
         raise MlopsError(f"resamples={resamples!r}", "at least 100 (default 1000)")
-    records = _records(data)
+    if notebook is None:
+        notebook, _ = current_notebook()
+    project = locate_project(Path(notebook).parent if notebook else Path.cwd())
+    records = _records(_registered(data, project) if isinstance(data, str) else data)
     chosen = resolve(scorers)
     examples = []
     app_seconds = scoring_seconds = 0.0
@@ -179,9 +208,6 @@ def evaluate_llm(
         scoring_seconds += time.perf_counter() - started
         examples.append({**record, "output": output, "latency_s": latency, "scores": scores})
     summary = _summary(examples, chosen, resamples, seed)
-    if notebook is None:
-        notebook, _ = current_notebook()
-    project = locate_project(Path(notebook).parent if notebook else Path.cwd())
     if project is None and run is not None:
         raise NotFoundError("no MLOps project here to record the evaluation in", "mlops init")
     used = [
