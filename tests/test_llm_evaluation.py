@@ -141,3 +141,31 @@ def test_a_registered_dataset_is_read_and_linked(project: Project, notebook: Pat
     assert f"entry:{registered.version.entry.hash}" in result.entry.links
     with pytest.raises(MlopsError, match="no dataset named 'nothing-here'"):
         evaluate_llm(make_app(prompt), "nothing-here", notebook=notebook)
+
+
+def test_judge_verdicts_are_cached_and_replayed(project: Project, notebook: Path) -> None:
+    from jupyterlab_mlops.prompts.judges import judge
+
+    asked = []
+
+    def grounded(inputs, outputs, expectations):
+        """the answer comes from the FAQ (a stand-in for a model's verdict)"""
+        asked.append(inputs["question"])
+        return outputs in FAQ.values()
+
+    scorer = judge(grounded)
+    prompt = register_prompt(project, "faq-answer", TEMPLATE, actor=ACTOR)
+    with runs.run("eval", project=project, notebook=notebook):
+        first = evaluate_llm(make_app(prompt), DATA, scorers=[scorer], notebook=notebook)
+        again = evaluate_llm(make_app(prompt), DATA, scorers=[scorer], notebook=notebook)
+    assert len(asked) == 4  # the second evaluation replayed every verdict
+    assert first.summary["grounded"] | {} == {"n": 4, "mean": 0.75, "low": first.summary["grounded"]["low"],
+        "high": first.summary["grounded"]["high"], "judge_asked": 4, "judge_replayed": 0}  # fmt: skip
+    assert again.summary["grounded"]["judge_replayed"] == 4 and again.summary["grounded"]["mean"] == 0.75  # fmt: skip
+    assert first.entry == again.entry  # the same evaluation: one entry
+    cached = list((project.mlops_dir / "cache" / "judges").rglob("*.json"))
+    assert len(cached) == 4 and not list(
+        (project.mlops_dir / "cache" / "judges").rglob(".verdict-*")
+    )
+    renamed = evaluate_llm(make_app(prompt), DATA, scorers=[judge(grounded, name="grounded-v2")], notebook=notebook)  # fmt: skip
+    assert len(asked) == 8 and renamed.summary["grounded-v2"]["judge_asked"] == 4

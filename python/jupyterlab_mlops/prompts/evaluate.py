@@ -187,6 +187,7 @@ def evaluate_llm(
     project = locate_project(Path(notebook).parent if notebook else Path.cwd())
     records = _records(_registered(data, project) if isinstance(data, str) else data)
     chosen = resolve(scorers)
+    caches = _judge_caches(chosen, project)
     examples = []
     app_seconds = scoring_seconds = 0.0
     for i, record in enumerate(records):
@@ -202,12 +203,18 @@ def evaluate_llm(
         app_seconds += latency
         started = time.perf_counter()
         scores = {
-            s.name: as_number(s.fn(record["inputs"], output, record["expectations"]))
+            s.name: as_number(
+                caches[s.name].score(s, record["inputs"], output, record["expectations"])
+                if s.name in caches
+                else s.fn(record["inputs"], output, record["expectations"])
+            )
             for s in chosen
         }
         scoring_seconds += time.perf_counter() - started
         examples.append({**record, "output": output, "latency_s": latency, "scores": scores})
     summary = _summary(examples, chosen, resamples, seed)
+    for name, cache in caches.items():  # what the judges cost this time
+        summary[name] |= {"judge_asked": cache.asked, "judge_replayed": cache.replayed}
     if project is None and run is not None:
         raise NotFoundError("no MLOps project here to record the evaluation in", "mlops init")
     used = [
@@ -223,6 +230,16 @@ def evaluate_llm(
     if project is not None and target is not None:
         evaluation.entry = _record(project, target, evaluation, notebook)
     return evaluation
+
+
+def _judge_caches(chosen: list[Scorer], project: Any) -> dict[str, Any]:
+    """A verdict cache per judge scorer (only inside a project: outside, judges just run)."""
+    from .judges import JudgeCache
+
+    if project is None:
+        return {}
+    folder = project.mlops_dir / "cache" / "judges"
+    return {s.name: JudgeCache(folder, s.name) for s in chosen if s.cached}
 
 
 def prompts_given(prompt: Any, project: Any) -> list[Any]:
@@ -255,7 +272,11 @@ def _record(project: Any, target: Any, evaluation: Evaluation, notebook: Any) ->
         {
             "v": METHOD_VERSION,
             "prompts": evaluation.prompts,  # timings vary: not in the id
-            "summary": {k: v for k, v in evaluation.summary.items() if k != "latency_s"},
+            "summary": {
+                k: {m: x for m, x in v.items() if not m.startswith("judge_")}
+                for k, v in evaluation.summary.items()
+                if k != "latency_s"
+            },
             "examples": [
                 {k: e[k] for k in ("inputs", "expectations", "scores")}
                 | {"output": str(e["output"])}

@@ -30,6 +30,8 @@ class Scorer:
     says: str
     #: "higher" or "lower" is better (or "" when neither: length, tokens)
     better: str = "higher"
+    #: a judge: its verdicts are cached in the project and replayed (see :mod:`.judges`)
+    cached: bool = False
 
 
 def _text(outputs: Any) -> str:
