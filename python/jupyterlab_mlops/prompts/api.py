@@ -9,7 +9,7 @@ with the version it left.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -235,23 +235,16 @@ def prompt_versions(project: Project, name: str) -> list[Prompt]:
 
 
 def list_prompts(project: Project) -> list[Prompt]:
-    """The newest version of every prompt in the registry, by name."""
+    """The newest version of every prompt in the registry, by name, with every alias of the
+    prompt as ``ALIAS→vN``."""
     found = []
     for name in registry.prompt_names(project):
         versions = registry.all_versions(project, name)
         if versions:
-            aliases = sorted({str(a) for v in versions for a in (v.aliases or ())})
+            where = {str(a): int(v.version) for v in versions for a in (v.aliases or ())}
             newest = _from_mlflow(project, versions[-1])
-            found.append(_with_aliases(newest, tuple(aliases), versions))
+            found.append(replace(newest, aliases=tuple(f"{a}→v{where[a]}" for a in sorted(where))))
     return found
-
-
-def _with_aliases(prompt: Prompt, aliases: tuple[str, ...], versions: list[Any]) -> Prompt:
-    """``prompt`` with every alias of the prompt as ``ALIAS→vN``."""
-    where = {str(a): int(v.version) for v in versions for a in (v.aliases or ())}
-    from dataclasses import replace
-
-    return replace(prompt, aliases=tuple(f"{a}→v{where[a]}" for a in aliases))
 
 
 def prompt(

@@ -202,7 +202,7 @@ def _verdict(suite: str, case: dict[str, Any], output: str, canary: str, marker:
         found = pii_in_text(output)
         return f"the output echoes personal data: {', '.join(f'{k} {m}' for k, m in found)}" if found else None  # fmt: skip
     (lines,) = secret_lines([output])
-    kinds = sorted({kind for _, kind in lines if "High Entropy" not in kind})
+    kinds = sorted({kind for _, kind in lines})  # secret_lines leaves the entropy detectors out
     return f"the output echoes a credential: {', '.join(kinds)}" if kinds else None
 
 
@@ -226,8 +226,7 @@ def _screen_templates(project: Any, used: list[Any], suites: Sequence[str]) -> l
     if "secrets" in suites:
         for (p, _), lines in zip(templates, secret_lines(t for _, t in templates), strict=True):
             for number, kind in lines:
-                if "High Entropy" not in kind:
-                    findings.append(f"{p.name} v{p.version} line {number} holds a credential: {kind}")  # fmt: skip
+                findings.append(f"{p.name} v{p.version} line {number} holds a credential: {kind}")  # fmt: skip
     return findings
 
 
