@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from .approvals import ApprovalStatus
 from .render import CELL, MUTED, TABLE, View
+from .reviews import ReviewRequest
 
 
 @dataclass(repr=False)
 class ApprovalsView(View):
     status: ApprovalStatus
+    requests: list[ReviewRequest] = field(default_factory=list)  # pending review requests
 
     def to_json(self) -> dict[str, Any]:
-        return self.status.to_json()
+        return {**self.status.to_json(), "review_requests": [r.to_json() for r in self.requests]}
+
+    def _requested(self) -> list[str]:
+        return [
+            f"{r.role} review requested by {r.entry.actor} {r.entry.time[:16].replace('T', ' ')}"
+            + (f': "{r.entry.payload["comment"]}"' if r.entry.payload.get("comment") else "")
+            for r in self.requests
+        ]
 
     def _rows(self) -> list[tuple[str, str]]:
         rows = []
@@ -47,6 +56,7 @@ class ApprovalsView(View):
             lines.append(
                 f"  changed since the stale approvals: {', '.join(self.status.stale_because)}"
             )
+        lines += [f"  pending: {line}" for line in self._requested()]
         return "\n".join(lines)
 
     def to_html(self) -> str:
@@ -59,4 +69,10 @@ class ApprovalsView(View):
             if self.status.stale_because
             else ""
         )
-        return f"<div><b>{escape(self._verdict())}</b></div><table {TABLE}>{body}</table>{stale}"
+        pending = "".join(
+            f"<div {MUTED}>pending: {escape(line)}</div>" for line in self._requested()
+        )
+        return (
+            f"<div><b>{escape(self._verdict())}</b></div><table {TABLE}>{body}</table>"
+            f"{stale}{pending}"
+        )

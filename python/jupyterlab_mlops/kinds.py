@@ -38,6 +38,7 @@ GRANTED = "approval.granted"
 REFUSED = "approval.refused"
 REVOKED = "approval.revoked"
 SIGNOFF_KINDS = (GRANTED, REFUSED, REVOKED)
+REVIEW_REQUESTED = "review.requested"  # a role asked to review; pending until a sign-off answers
 # lifecycle
 RETIRED = "notebook.retired"
 REINSTATED = "notebook.reinstated"

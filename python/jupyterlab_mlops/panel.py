@@ -16,6 +16,7 @@ from .config import ProjectConfig, context_form
 from .documentation.api import documentation_status
 from .paths import relative_to_root
 from .people import acting_identity, display_name, person_key
+from .reviews import pending_requests
 from .roles import is_anonymous, roles_of
 from .status import notebook_status
 from .timeline import timeline
@@ -41,7 +42,7 @@ def panel_document(notebook: Path, actor: str, root: Path) -> dict[str, Any]:
         "roles": roles_of(project, actor) if project else [],
     }
     body["report"] = body["approvals"] = body["documentation"] = None
-    body["timeline"] = []
+    body["timeline"], body["review_requests"] = [], []
     if project is not None:
         body["project"]["root"] = relative_to_root(root, project.root)
         body["project"]["context_form"] = list(context_form())
@@ -53,6 +54,8 @@ def panel_document(notebook: Path, actor: str, root: Path) -> dict[str, Any]:
         body["documentation"] = documents.to_json()
         entries = project.ledger.entries(notebook=report.notebook)
         body["timeline"] = timeline(entries, status.notebook)
+        requests = pending_requests(project, report.notebook, entries)
+        body["review_requests"] = [r.to_json() for r in requests]
     body["names"] = _names(config, body)
     return body
 
@@ -62,6 +65,7 @@ def _names(config: ProjectConfig | None, body: dict[str, Any]) -> dict[str, str]
     actors = {body["me"]["identity"]}
     actors |= {row["actor"] for row in body["timeline"]}
     actors |= {d["actor"] for d in body.get("decisions") or []}
+    actors |= {r["requester"] for r in body.get("review_requests") or []}
     for signoff in ((body.get("approvals") or {}).get("signoffs") or {}).values():
         if signoff:
             actors.add(signoff["actor"])

@@ -91,6 +91,9 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], str]] = {
     kinds.GRANTED: _signoff("approved"),
     kinds.REFUSED: _signoff("refused"),
     kinds.REVOKED: _signoff("revoked"),
+    kinds.REVIEW_REQUESTED: lambda p: (
+        f"{p.get('role')} review requested" + (f": {p['comment']}" if p.get("comment") else "")
+    ),
     kinds.WAIVED: lambda p: f"waived {p.get('item')}: {p.get('why')}",
     kinds.EXECUTED: _executed,
     kinds.BATCH_RUN: _batch,

@@ -5,10 +5,12 @@ folder)."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..checklists.cleanrun import clean_run
 from ..errors import MlopsError
 from ..lifecycle import retire
+from ..project import Project
 from ..render import View
 from .base import Handler, Invocation, add_command, project_for, required_notebook
 
@@ -65,6 +67,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "The sign-offs the risk tier requires, whether each is current, and what blocks.",
     )
     approvals.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
+    request = add_command(
+        sub,
+        "request-review",
+        "ask the people who hold a role to review the notebook",
+        "Record a review request for ROLE in the ledger. It shows in the panel and the portfolio "
+        "of those who hold the role until a sign-off or a refusal in that role answers it.",
+    )
+    request.add_argument("notebook", nargs="?", metavar="NOTEBOOK")
+    request.add_argument("--role", required=True, help="business, risk, it-ops, ...")
+    request.add_argument("--comment", help="what to look at")
 
     retirement = add_command(
         sub,
@@ -105,8 +117,7 @@ def _check(args: argparse.Namespace, where: Invocation) -> View:
 
 
 def _signoff(args: argparse.Namespace, where: Invocation) -> View:
-    from ..approvals import approval_status, sign_off  # lazy: ~30 ms
-    from ..approvals_view import ApprovalsView  # lazy: ~30 ms
+    from ..approvals import sign_off  # lazy: ~30 ms
 
     notebook = required_notebook(where, args.notebook, args.command)
     project = project_for(where, notebook)
@@ -118,7 +129,16 @@ def _signoff(args: argparse.Namespace, where: Invocation) -> View:
         decision=args.command,
         comment=args.comment,
     )
-    return ApprovalsView(approval_status(notebook, project))
+    return _approvals_view(project, notebook)
+
+
+def _request_review(args: argparse.Namespace, where: Invocation) -> View:
+    from ..reviews import request_review
+
+    notebook = required_notebook(where, args.notebook, "request-review")
+    project = project_for(where, notebook)
+    request_review(project, notebook, role=args.role, actor=where.who(), comment=args.comment)
+    return _approvals_view(project, notebook)
 
 
 def _waive(args: argparse.Namespace, where: Invocation) -> View:
@@ -132,11 +152,18 @@ def _waive(args: argparse.Namespace, where: Invocation) -> View:
 
 
 def _approvals(args: argparse.Namespace, where: Invocation) -> View:
+    notebook = required_notebook(where, args.notebook, "approvals")
+    return _approvals_view(project_for(where, notebook), notebook)
+
+
+def _approvals_view(project: Project, notebook: Path) -> View:
+    """Who signed what, and the review requests still waiting for an answer."""
     from ..approvals import approval_status  # lazy: ~30 ms
     from ..approvals_view import ApprovalsView  # lazy: ~30 ms
+    from ..reviews import pending_requests
 
-    notebook = required_notebook(where, args.notebook, "approvals")
-    return ApprovalsView(approval_status(notebook, project_for(where, notebook)))
+    status = approval_status(notebook, project)
+    return ApprovalsView(status, pending_requests(project, status.notebook))
 
 
 def _retire(args: argparse.Namespace, where: Invocation) -> View:
@@ -165,6 +192,7 @@ HANDLERS: dict[str, Handler] = {
     "refuse": _signoff,
     "revoke": _signoff,
     "approvals": _approvals,
+    "request-review": _request_review,
     "waive": _waive,
     "retire": _retire,
     "portfolio": _portfolio,

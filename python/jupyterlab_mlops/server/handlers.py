@@ -24,6 +24,7 @@ from ..paths import confine
 from ..people import acting_identity
 from ..portfolio import portfolio
 from ..project import find_project
+from ..reviews import ReviewRequest, request_review
 from ..roles import is_anonymous
 from ..signoffs import SignOff
 
@@ -146,6 +147,27 @@ class SignoffsHandler(MlopsHandler):
         }
 
 
+class ReviewRequestsHandler(MlopsHandler):
+    """``POST /mlops/api/review-requests``: ask a role to review the notebook as the server's
+    user (201); pending until a sign-off or a refusal in that role answers it."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        actor = actor_of(self.current_user)
+        await self.answer(self._request, self.request.body, actor, created=True)
+
+    def _request(self, raw: bytes, actor: str) -> dict[str, Any]:
+        body = parse_body(raw, ReviewRequestBody)
+        notebook = self.notebook_path(body.path)
+        project = find_project(notebook, stop=self.root_dir)
+        entry = request_review(
+            project, notebook, role=body.role, actor=acting_identity(project, actor),
+            comment=body.comment,
+        )  # fmt: skip
+        return {"request": ReviewRequest(entry).to_json()}
+
+
 class PortfolioHandler(MlopsHandler):
     """``GET /mlops/api/portfolio``: every project and notebook under the server root."""
 
@@ -216,6 +238,13 @@ class SignoffBody(BaseModel):
     comment: str | None = Field(default=None, max_length=10_000)
 
 
+class ReviewRequestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    role: str = Field(min_length=1, max_length=64)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
 class DocumentsBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     path: str
@@ -272,6 +301,7 @@ def handlers() -> list[tuple[str, type[tornado.web.RequestHandler]]]:
         ("notebook", NotebookStatusHandler),
         ("decisions", DecisionsHandler),
         ("signoffs", SignoffsHandler),
+        ("review-requests", ReviewRequestsHandler),
         ("portfolio", PortfolioHandler),
         ("documentation", DocumentsHandler),
         ("context", ContextHandler),
