@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from . import alerts
 from .checklists.bundle import current_bundle
 from .checklists.evaluate import Report, check_notebook
 from .errors import ForbiddenError, MlopsError
@@ -80,6 +81,9 @@ def approval_status(
     latest, stale, problems = latest_signoffs(project, report.notebook, bundle)
     blocking = [r.item.id for r in report.blocking("approval")]
     required = REQUIRED_ROLES[project.config.risk_tier]
+    if stale and project.config.alerts:  # approvals made stale by a change: tell once
+        outdated = {r: s.entry.hash for r, s in latest.items() if s and s.entry.kind == GRANTED and not s.current}  # fmt: skip
+        alerts.approvals_stale(project, report.notebook, outdated, bundle.digest, stale)
     return ApprovalStatus(
         report.notebook, bundle, required, latest, blocking, stale, problems, report.retired
     )
@@ -114,7 +118,7 @@ def sign_off(
     kind = {"approve": GRANTED, "refuse": REFUSED, "revoke": REVOKED}[decision]
     state = notebook_state(project, notebook)
     bundle = status.bundle
-    return project.ledger.append(
+    entry = project.ledger.append(
         kind,
         {
             "role": role,
@@ -131,3 +135,5 @@ def sign_off(
             *(f"prompts:/{p.split('@')[0]}" for p in bundle.prompts),
         ],
     )
+    alerts.signoff_recorded(project, entry)
+    return entry

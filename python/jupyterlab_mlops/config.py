@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal, get_args
 
@@ -14,6 +15,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -121,6 +123,95 @@ def context_form() -> tuple[dict[str, object], ...]:
     return tuple(form)
 
 
+AlertEvent = Literal[
+    "review.requested", "signoff.approved", "signoff.refused", "signoff.revoked",
+    "approval.stale", "drift.flagged", "batch.failed",
+]  # fmt: skip
+#: every event an alert can be sent for (see :mod:`.alerts`)
+ALERT_EVENTS: tuple[str, ...] = get_args(AlertEvent)
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+
+
+def _web_url(value: str, *, plain: bool = False) -> str:
+    """An http(s) URL with a host; ``plain``: no user, query or fragment either (a link people
+    see). Messages never repeat the URL: it may hold a token."""
+    from urllib.parse import urlsplit
+
+    value = value.strip()
+    if len(value) > 2000 or any(not ch.isprintable() or ch.isspace() for ch in value):
+        raise _invalid("must be an http(s) URL of printable characters without spaces")
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise _invalid("must be an http:// or https:// URL with a host")
+    if plain and (parts.username or parts.password or parts.query or parts.fragment):
+        raise _invalid("must be a plain link (no user, ?query or #fragment: people see it)")
+    return value
+
+
+def _env_name(value: str) -> str:
+    if not _ENV_NAME.match(value):
+        raise _invalid("must be an environment variable name, e.g. SLACK_WEBHOOK")
+    return value
+
+
+class AlertTarget(BaseModel):
+    """A webhook that hears about some events (see docs/reference.md, Alerts)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: the webhook's address; it may hold a token, so prefer ``url_env``
+    url: Annotated[str, AfterValidator(_web_url)] | None = None
+    #: the environment variable that holds the address (read when an alert is sent)
+    url_env: Annotated[str, AfterValidator(_env_name)] | None = None
+    #: ``slack``: ``{"text": ...}`` for a Slack incoming webhook; ``json``: the event itself
+    format: Literal["slack", "json"] = "json"
+    #: the events this webhook hears about
+    events: list[str] = Field(min_length=1, max_length=len(ALERT_EVENTS))
+    #: json format: the environment variable holding the HMAC-SHA256 key that signs each body
+    secret_env: Annotated[str, AfterValidator(_env_name)] | None = None
+
+    @field_validator("events")
+    @classmethod
+    def _known_events(cls, events: list[str]) -> list[str]:
+        for name in events:
+            if name not in ALERT_EVENTS:
+                shown = name[:40] if isinstance(name, str) else repr(name)[:40]
+                raise _invalid(f"unknown event {shown!r}; events: {', '.join(ALERT_EVENTS)}")
+        if len(set(events)) != len(events):
+            raise _invalid("an event is listed twice")
+        return events
+
+    @model_validator(mode="after")
+    def _one_address(self) -> AlertTarget:
+        if (self.url is None) == (self.url_env is None):
+            raise _invalid("give either url or url_env (one of them, not both)")
+        if self.secret_env and self.format != "json":
+            raise _invalid("secret_env signs json payloads; Slack does not check signatures")
+        return self
+
+    @property
+    def where(self) -> str:
+        """The webhook as views show it: ``$NAME``, or the URL masked (scheme and host)."""
+        return f"${self.url_env}" if self.url_env else mask_url(str(self.url))
+
+
+def mask_url(url: str) -> str:
+    """``https://hooks.slack.com/…``: the scheme and host only; the rest may be a token."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+    except ValueError:
+        return "…"
+    return f"{parts.scheme}://{host}/…"
+
+
 class ProjectConfig(BaseModel):
     """What ``mlops init`` writes and every command reads."""
 
@@ -150,6 +241,11 @@ class ProjectConfig(BaseModel):
     drift_threshold: float = Field(default=0.2, gt=0, le=100)
     #: the registry facts (owner, sponsor, intended purpose, ...): see :class:`ProjectContext`
     context: ProjectContext = Field(default_factory=ProjectContext)
+    #: webhooks told about review requests, sign-offs, stale approvals, drift, failed batches
+    alerts: list[AlertTarget] = Field(default_factory=list, max_length=20)
+    #: the project folder in JupyterLab (e.g. https://hub.example.com/user/ada/lab/tree/credit):
+    #: alerts link to a notebook as this address followed by the notebook's path
+    lab_url: Annotated[str, AfterValidator(functools.partial(_web_url, plain=True))] | None = None
 
     @field_validator("people")
     @classmethod
@@ -256,7 +352,12 @@ def load_config(path: Path) -> ProjectConfig:
 def dump_config(config: ProjectConfig) -> str:
     import yaml
 
-    body = yaml.safe_dump(config.model_dump(), sort_keys=False, allow_unicode=True)
+    fields = config.model_dump()
+    fields["alerts"] = [a.model_dump(exclude_none=True) for a in config.alerts]
+    for key in ("alerts", "lab_url"):  # written only when set
+        if not fields[key]:
+            del fields[key]
+    body = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
     if not config.people:  # the example goes where people belong
         body = body.replace("people: []\n", PEOPLE_EXAMPLE, 1)
     return CONFIG_HEADER + body

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import alerts
 from ..approvals import ApprovalStatus, approval_status
 from ..checklists.params import parameter_schema
 from ..errors import ForbiddenError, MlopsError
@@ -147,6 +148,7 @@ def batch_run(
             project, state, actor, batch_id, result, failure, values, secrets, output,
             execution, status.bundle.digest, mlflow_run, approvals, drift,
         )  # fmt: skip
+        alerts.batch_recorded(project, entry)  # batch.failed, drift.flagged (never raises)
     if result == "interrupted":
         raise BatchInterrupted(
             f"the batch run of {relative} was interrupted; it is recorded as failed",

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from ..errors import MlopsError
 from . import (
+    alerts,
     batch,
     data,
     diagnostics,
@@ -33,7 +34,7 @@ __all__ = ["HelpShown", "Invocation", "Outcome", "UsageError", "build_parser", "
 #: in the order ``--help`` lists their subcommands
 _GROUPS = (
     project, data, experiments, explanations, fairness, diagnostics, prompts, governance,
-    documentation, batch,
+    documentation, batch, alerts,
 )  # fmt: skip
 _HANDLERS = {name: handler for group in _GROUPS for name, handler in group.HANDLERS.items()}
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from jupyter_server.utils import url_path_join
+from tornado.ioloop import PeriodicCallback
 
+from ..alerts import retry_known
 from .handlers import handlers
+
+#: how often the server sends the alerts that are due (they go out on a background thread)
+ALERT_RETRY_MS = 60_000
 
 
 def load_server_extension(server_app: Any) -> None:
@@ -21,3 +26,5 @@ def load_server_extension(server_app: Any) -> None:
         ],
     )
     server_app.log.info("jupyterlab_mlops: REST API at %smlops/api/", base_url)
+    web_app.settings["mlops_alerts"] = PeriodicCallback(retry_known, ALERT_RETRY_MS)
+    web_app.settings["mlops_alerts"].start()
