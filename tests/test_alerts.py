@@ -31,6 +31,7 @@ from jupyterlab_mlops.batch.run import batch_run
 from jupyterlab_mlops.config import ALERT_EVENTS, ProjectConfig, dump_config, load_config
 from jupyterlab_mlops.errors import MlopsError
 from jupyterlab_mlops.project import Project, find_project
+from jupyterlab_mlops.reviews import request_review
 
 from .helpers import ACTOR, make_notebook
 from .helpers.batch import BUSINESS, CODE, PARAMETERS, approved_project
@@ -120,6 +121,7 @@ def test_every_event_reaches_every_webhook_once_nothing_lost_while_down(
     )  # fmt: skip
 
     # the events, each recorded by the code that records the fact
+    request_review(project, notebook, role="business", actor=ACTOR, comment="Ada asks: look")
     refusal = "too risky for Bo's customers"
     sign_off(project, notebook, role="business", actor=BUSINESS, decision="refuse", comment=refusal)
     sign_off(project, notebook, role="business", actor=BUSINESS, decision="approve", comment="ok")
@@ -138,7 +140,7 @@ def test_every_event_reaches_every_webhook_once_nothing_lost_while_down(
     emit._seen.clear()  # another process refreshing: the outbox itself says it is queued
     approval_status(notebook, project)
     sign_off(project, notebook, role="business", actor=BUSINESS, decision="revoke")
-    expected = {"signoff.refused", "signoff.approved", "batch.failed", "drift.flagged",
+    expected = {"review.requested", "signoff.refused", "signoff.approved", "batch.failed", "drift.flagged",
                 "approval.stale", "signoff.revoked"}  # fmt: skip
 
     # the commands did not wait for the webhooks; the background sender tried each event once
@@ -154,12 +156,12 @@ def test_every_event_reaches_every_webhook_once_nothing_lost_while_down(
 
     listed = mlops("alerts", cwd=project.root)
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.count("FAILED") == 10 and "signoff.revoked score.ipynb" in listed.stdout
+    assert listed.stdout.count("FAILED") == 11 and "signoff.revoked score.ipynb" in listed.stdout
     assert "http://127.0.0.1/…" in listed.stdout and "$SLACK_WEBHOOK" in listed.stdout
     still_down = mlops("alerts", "--retry", "--json", cwd=project.root)
     assert still_down.returncode == 1, still_down.stderr
     report = json.loads(still_down.stdout)
-    assert len(report["retried"]) == 10 and all(r["error"] for r in report["retried"])
+    assert len(report["retried"]) == 11 and all(r["error"] for r in report["retried"])
     shown = (
         listed.stdout
         + still_down.stdout
@@ -172,7 +174,7 @@ def test_every_event_reaches_every_webhook_once_nothing_lost_while_down(
     assert state["attempts"] == 2 and 55 < state["next_at"] - time.time() <= 61
     assert deliver.flush(project).attempts == []  # nothing due yet
     later = time.time() + 61
-    assert len(deliver.flush(project, clock=lambda: later).attempts) == 10
+    assert len(deliver.flush(project, clock=lambda: later).attempts) == 11
     assert outbox.records(project)[0].targets[json_key]["next_at"] >= later + 120
 
     # the webhooks come back: --retry sends all of it, once
@@ -182,14 +184,14 @@ def test_every_event_reaches_every_webhook_once_nothing_lost_while_down(
     try:
         done = mlops("alerts", "--retry", cwd=project.root)
         assert done.returncode == 0, done.stdout + done.stderr
-        assert "10 sent, 0 failed" in done.stdout and "nothing waiting" in done.stdout
+        assert "11 sent, 0 failed" in done.stdout and "nothing waiting" in done.stdout
         assert outbox.records(project) == []
         sign_off(project, notebook, role="business", actor=BUSINESS, decision="revoke")
         assert deliver.drain(10)
         assert sorted(json.loads(r["body"])["event"] for r in webhook.received) == sorted(
             [*expected, "signoff.revoked"]
         )
-        assert len(set(webhook.ids())) == len(webhook.ids()) == 7  # each id once
+        assert len(set(webhook.ids())) == len(webhook.ids()) == 8  # each id once
         assert len(set(slack.ids())) == len(slack.ids()) == 4
     finally:
         slack.close()
@@ -204,7 +206,7 @@ def test_every_event_reaches_every_webhook_once_nothing_lost_while_down(
         assert event["notebook"] == "score.ipynb" and event["summary"]
         assert event["links"]["notebook"] == "https://lab.example.com/user/team/lab/tree/credit/score.ipynb"  # fmt: skip
     by_name = {json.loads(r["body"])["event"]: json.loads(r["body"]) for r in webhook.received}
-    assert by_name["signoff.refused"]["role"] == "business"
+    assert by_name["signoff.refused"]["role"] == by_name["review.requested"]["role"] == "business"
     assert by_name["batch.failed"]["ids"]["batch_id"] == failed.entry.payload["batch_id"]
     assert by_name["batch.failed"]["details"] == {"cell": 2, "error_type": "ValueError"}
     assert by_name["drift.flagged"]["ids"]["mlflow_run_id"] == drifted.entry.payload["mlflow_run_id"]  # fmt: skip
@@ -354,3 +356,22 @@ def test_any_alerts_config_is_read_or_refused_with_one_error(
         assert load_config(path) == config
         path.write_text(dump_config(config))
         assert load_config(path) == config  # written back, read the same
+
+
+def test_the_server_retry_sends_what_is_due_for_the_projects_it_knows(project: Project) -> None:
+    hook = Webhook()
+    hook.refusing = False
+    try:
+        project = with_alerts(
+            project, [{"url": f"http://127.0.0.1:{hook.port}/", "events": ["batch.failed"]}]
+        )
+        event = Event(event_id("batch.failed", n=1), "batch.failed", "credit", "a.ipynb", "1")
+        outbox.enqueue(project, event, project.config.alerts, time.time())  # a CLI that died
+        deliver.retry_known()  # what the server's PeriodicCallback calls: it does not know it
+        assert deliver.drain(10) and outbox.records(project)
+        deliver.note(project)  # its panel was shown (approval_status notes it)
+        deliver.retry_known()
+        assert deliver.drain(10) and outbox.records(project) == []
+        assert hook.ids() == [event.id]
+    finally:
+        hook.close()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import alerts
 from .errors import ForbiddenError, MlopsError
 from .kinds import GRANTED, REFUSED, REVIEW_REQUESTED
 from .ledger import Entry
@@ -86,9 +87,11 @@ def request_review(
             f"at {first.entry.time[:16].replace('T', ' ')}",
             "it stays pending until someone signs off or refuses in that role",
         )
-    return project.ledger.append(
+    entry = project.ledger.append(
         REVIEW_REQUESTED, {"role": role, "comment": text}, actor=actor, notebook=state.ref()
     )
+    alerts.review_requested(project, entry)  # never raises
+    return entry
 
 
 def pending_requests(
