@@ -7,11 +7,17 @@ event id (:mod:`.deliver`). ``mlops alerts`` lists what waits; ``--retry`` sends
 """
 
 from .deliver import Delivery, drain, flush, kick, retry, retry_known
-from .emit import approvals_stale, batch_recorded, review_requested, signoff_recorded
+from .emit import (
+    approvals_stale,
+    batch_recorded,
+    review_requested,
+    send_soon,
+    signoff_recorded,
+)
 from .events import Event
 from .outbox import Record, records
 
 __all__ = [
     "Delivery", "Event", "Record", "approvals_stale", "batch_recorded", "drain", "flush",
-    "kick", "records", "retry", "retry_known", "review_requested", "signoff_recorded",
+    "kick", "records", "retry", "retry_known", "review_requested", "send_soon", "signoff_recorded",
 ]  # fmt: skip

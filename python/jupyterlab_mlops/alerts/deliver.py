@@ -143,6 +143,17 @@ _known: set[Path] = set()
 _exit_hook = False
 
 
+def _after_fork() -> None:
+    """A forked process (a grid's worker) starts with no sender and a free lock."""
+    global _lock
+    _lock = threading.Lock()
+    _workers.clear()
+    _again.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
 def note(project: Project) -> None:
     """Remember a project with alerts configured, for :func:`retry_known`."""
     _known.add(project.root)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import alerts
 from ..checklists.params import ParameterSchema
 from ..errors import MlopsError
 from ..execution import python_kernel
@@ -198,6 +199,7 @@ def run_grid(
         outcomes = _on_processes(count, tasks, progress)
         engine = f"{count} local worker{'s' if count > 1 else ''}"
     outcomes.sort(key=lambda o: o.index)
+    alerts.send_soon(project)  # what the workers queued and had no time to send
     return GridResult(relative, outcomes, round(time.monotonic() - started, 2), engine)
 
 
