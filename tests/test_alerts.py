@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -283,6 +284,23 @@ def test_no_alerts_configured_costs_nothing_and_errors_never_reach_the_command(
     entry = sign_off(project, notebook, role="business", actor=BUSINESS, decision="approve", comment="ok")  # fmt: skip
     assert entry.kind == "approval.granted"
     assert emit.signoff_recorded(project, entry) is None
+    # a webhook that does not answer: the command ends anyway, at most 2 s after its work
+    (project.mlops_dir / "cache" / "alerts").unlink()
+    silent = Webhook(delay=30)
+    try:
+        with_alerts(project, [{"url": f"http://127.0.0.1:{silent.port}/", "events": ["signoff.revoked"]}])  # fmt: skip
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "jupyterlab_mlops.cli", "revoke", "score.ipynb", "--role", "business"],
+            cwd=project.root, env={**os.environ, "MLOPS_USER": BUSINESS}, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert time.monotonic() - started < 15  # not the webhook's 30 s
+        (record,) = outbox.records(find_project(project.root))  # not lost: still queued
+        assert record.event.event == "signoff.revoked"
+    finally:
+        silent.server.server_close()
 
 
 def test_slack_text_is_escaped() -> None:

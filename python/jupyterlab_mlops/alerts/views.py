@@ -46,11 +46,13 @@ class AlertsView(View):
         return "\n".join(self._lines())
 
     def to_html(self) -> str:
-        head = "".join(f"<div>{escape(line)}</div>" for line in self._lines() if not line.startswith(" ") and not line.startswith(("PENDING", "FAILED")))  # fmt: skip
+        waiting = len(self.report.waiting) * 3  # each waiting alert takes three lines
+        lines = self._lines()
+        head = "".join(f"<div>{escape(line)}</div>" for line in lines[: len(lines) - waiting])
         rows = [
             [escape(w.state), escape(w.event), escape(w.notebook), escape(w.webhook),
              str(w.attempts), escape(w.next_try), escape(w.last_error or "")]
             for w in self.report.waiting
         ]  # fmt: skip
-        table = html_table(["state", "event", "notebook", "webhook", "attempts", "next try", "last error"], rows) if rows else ""  # fmt: skip
-        return head + table
+        headings = ["state", "event", "notebook", "webhook", "attempts", "next try", "last error"]
+        return head + (html_table(headings, rows) if rows else "")
