@@ -48,6 +48,7 @@ class Webhook:
 
     def __init__(self, port: int = 0, delay: float = 0.0) -> None:
         self.received: list[dict[str, Any]] = []
+        self.posts = 0  # every request, refused or accepted
         self.refusing = True
         self.delay = delay
         hook = self
@@ -55,6 +56,7 @@ class Webhook:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                hook.posts += 1
                 time.sleep(hook.delay)
                 if hook.refusing:
                     self.send_response(500)
@@ -391,5 +393,27 @@ def test_the_server_retry_sends_what_is_due_for_the_projects_it_knows(project: P
         deliver.retry_known()
         assert deliver.drain(10) and outbox.records(project) == []
         assert hook.ids() == [event.id]
+        # a webhook taken out of the config is dropped from the outbox, not tried for ever
+        other = Event(event_id("batch.failed", n=2), "batch.failed", "credit", "a.ipynb", "2")
+        outbox.enqueue(project, other, project.config.alerts, time.time())
+        project = with_alerts(project, [{"url_env": "ELSEWHERE", "events": ["batch.failed"]}])
+        (attempt,) = deliver.flush(project).attempts
+        assert attempt[2].startswith("dropped") and outbox.records(project) == []
+        assert hook.ids() == [event.id]
     finally:
         hook.close()
+
+
+def test_a_failing_webhook_is_asked_once_a_pass(project: Project, webhook: Webhook) -> None:
+    project = with_alerts(
+        project, [{"url": f"http://127.0.0.1:{webhook.port}/", "events": ["batch.failed"]}]
+    )
+    for n in range(5):
+        event = Event(event_id("batch.failed", n=n), "batch.failed", "credit", "a.ipynb", f"{n}")
+        outbox.enqueue(project, event, project.config.alerts, time.time())
+    done = deliver.flush(project)
+    assert len(done.failed) == 5 and {a[2] for a in done.failed} == {
+        "HTTP 500 from http://127.0.0.1/…"
+    }
+    assert [t["attempts"] for r in outbox.records(project) for t in r.targets.values()] == [1] * 5
+    assert webhook.posts == 1  # one request: the others were not sent to a webhook that failed

@@ -65,15 +65,18 @@ def flush(
     try:
         with outbox.locked(project, "flush", timeout=wait):
             targets = {outbox.target_key(t): t for t in project.config.alerts}
+            down: dict[str, str] = {}  # a webhook that failed in this pass is not asked again
             for record in outbox.records(project):
                 for key in record.due(clock(), force):
                     target = targets.get(key)
-                    error = (
-                        send(target, record.event, timeout)
-                        if target is not None
-                        else "this webhook is no longer in .mlops/config"
-                    )
-                    outbox.settle(project, record.event.id, key, error, clock())
+                    if target is None:  # taken out of the config: nobody to tell any more
+                        outbox.settle(project, record.event.id, key, None, clock())
+                        error: str | None = "dropped: this webhook is no longer in .mlops/config"
+                    else:
+                        error = down.get(key) or send(target, record.event, timeout)
+                        outbox.settle(project, record.event.id, key, error, clock())
+                        if error is not None:
+                            down[key] = error
                     done.attempts.append((record.event, record.targets[key]["where"], error))
     except filelock.Timeout:
         done.busy = True

@@ -119,7 +119,8 @@ def read(path: Path) -> Record | None:
 def settle(project: Project, event_id: str, key: str, error: str | None, now: float) -> None:
     """Note one attempt to tell webhook ``key`` of the event: delivered (``error`` None, the
     webhook leaves the record, and the record leaves the outbox when it was the last) or
-    failed (one more attempt, the next after the backoff)."""
+    failed (one more attempt, the next after the backoff). A webhook taken out of the config
+    leaves as if delivered: the event is done with either way."""
     path = folder(project) / "outbox" / f"{event_id}.json"
     with locked(project):
         record = read(path)
