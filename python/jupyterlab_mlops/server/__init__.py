@@ -6,7 +6,13 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
+from .batch_handlers import batch_handlers, start_batch_jobs
 from .handlers import handlers
+
+
+def routes() -> list[tuple[str, Any]]:
+    """Every REST route under ``mlops/api/`` with its handler."""
+    return [*handlers(), *batch_handlers()]
 
 
 def load_server_extension(server_app: Any) -> None:
@@ -15,9 +21,7 @@ def load_server_extension(server_app: Any) -> None:
     base_url = web_app.settings["base_url"]
     web_app.add_handlers(
         ".*$",
-        [
-            (url_path_join(base_url, "mlops", "api", route), handler)
-            for route, handler in handlers()
-        ],
+        [(url_path_join(base_url, "mlops", "api", route), handler) for route, handler in routes()],
     )
+    start_batch_jobs(server_app)
     server_app.log.info("jupyterlab_mlops: REST API at %smlops/api/", base_url)
