@@ -27,7 +27,7 @@ from jupyterlab_mlops.lifecycle import retire
 from jupyterlab_mlops.project import Project, find_project
 
 from .browser.conftest import _free_port
-from .helpers import ACTOR, make_notebook
+from .helpers import make_notebook
 from .helpers.batch import BUSINESS, PARAMETERS, approved_project
 from .helpers.server import server_config
 from .test_openapi import check
