@@ -26,6 +26,8 @@ export interface IBatchActions {
   openFile: (path: string) => void;
   /** Jobs queued from anywhere in this window (the command palette too). */
   queued: ISignal<unknown, { id: string; notebook: string }>;
+  /** A followed job ended (the panel refreshes: its timeline shows the run). */
+  finished?: (job: IBatchJob) => void;
 }
 
 export interface IPanelActions {

@@ -116,7 +116,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         job: (id, path) => fetchBatchJob(id, path, serverSettings),
         openDialog: openBatchDialog,
         openFile: path => void openPath(path),
-        queued
+        queued,
+        finished: () => void model.refresh()
       },
       recordDecision: async input => {
         await postDecision(followedPath(), input, serverSettings);

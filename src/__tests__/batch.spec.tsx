@@ -211,6 +211,7 @@ describe('BatchRunControl', () => {
       openDialog: jest.fn(async () => null),
       openFile: jest.fn(),
       queued: new Signal<unknown, { id: string; notebook: string }>({}),
+      finished: jest.fn(),
       ...over
     };
   }
@@ -257,6 +258,7 @@ describe('BatchRunControl', () => {
         'succeeded in 4 s'
       );
       expect(batch.job).toHaveBeenCalledWith('j2', 'credit/score.ipynb');
+      expect(batch.finished).toHaveBeenCalledTimes(1);
     } finally {
       jest.useRealTimers();
     }

@@ -59,7 +59,12 @@ export function BatchRunControl(props: {
     const timer = window.setInterval(() => {
       for (const id of activeKey.split(',')) {
         batch.job(id, path).then(
-          job => setJobs(list => list.map(j => (j.id === job.id ? job : j))),
+          job => {
+            setJobs(list => list.map(j => (j.id === job.id ? job : j)));
+            if (!isActive(job.status)) {
+              batch.finished?.(job);
+            }
+          },
           reason => setError(ApiError.from(reason))
         );
       }
