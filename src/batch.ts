@@ -3,6 +3,7 @@
  * "Run as batch job" form's values. The server is the authority on parameter values
  * (batch/parameters.py `validate`); the form only turns text into JSON values.
  */
+import { obj, strings, strOrNull } from './normalize';
 
 export type BatchStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
 
@@ -66,15 +67,9 @@ export interface IBatchOverview {
   jobs: IBatchJob[];
 }
 
-type Raw = Record<string, unknown>;
-
-const obj = (value: unknown): Raw =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const str = strOrNull;
 const num = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
-const strings = (value: unknown): string[] =>
-  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
 export function normalizeBatchJob(raw: unknown): IBatchJob {
   const r = obj(raw);
