@@ -22,7 +22,8 @@ from jupyterlab_mlops.batch.jobs import (
 from jupyterlab_mlops.batch.run import BATCH_RUN
 from jupyterlab_mlops.batch.worker import JobRunner
 from jupyterlab_mlops.errors import MlopsError
-from jupyterlab_mlops.project import Project, find_project
+from jupyterlab_mlops.experiments import store
+from jupyterlab_mlops.project import Project, find_project, init_project
 
 from .helpers.batch import approved_project
 
@@ -100,3 +101,18 @@ def test_jobs_beyond_the_limit_wait_their_turn(approved) -> None:
     assert json.loads((project.root / "result-12.json").read_text())["n"] == 12
     with pytest.raises(MlopsError, match="1 to 64"):
         JobRunner(max_running=0)
+
+
+def test_each_project_asks_its_own_store_for_its_experiment(approved, tmp_path: Path) -> None:
+    """Jobs of two projects run in one server: MLflow's process-wide store may point at the
+    other project when a run is recorded."""
+    project, _ = approved
+    (tmp_path / "other").mkdir()
+    other = init_project(
+        tmp_path / "other", name="other", template="classification", risk_tier="minimal",
+        actor="me",
+    )  # fmt: skip
+    own = store.client(project).get_experiment_by_name(project.config.name).experiment_id
+    store.client(other)  # MLflow now points at the other project's store
+    assert store.experiment_id(project) == own
+    assert store.client(other).get_experiment_by_name(project.config.name) is None
