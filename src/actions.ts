@@ -3,6 +3,9 @@
  * server, the followed notebook and the shell; a view without an action hides
  * or disables its control.
  */
+import type { ISignal } from '@lumino/signaling';
+
+import type { IBatchJob, IBatchOverview } from './batch';
 import type { IDecisionInput, IGeneratedDocuments, ISignoff, ISignoffInput } from './types';
 
 /** The outcome of inserting a fix into the notebook, to tell the user. */
@@ -11,7 +14,25 @@ export interface IInsertResult {
   message: string;
 }
 
+/** Batch jobs of the followed notebook (paths relative to the server root). */
+export interface IBatchActions {
+  /** May it run, its parameters and recent jobs; rejects with an ApiError. */
+  overview: (path: string) => Promise<IBatchOverview>;
+  /** One job, polled while it is active; rejects with an ApiError. */
+  job: (id: string, path: string) => Promise<IBatchJob>;
+  /** Show the "Run as batch job" dialog; resolves with the job queued, or null. */
+  openDialog: (path: string) => Promise<{ id: string; status: string } | null>;
+  /** Open a file (the executed notebook) in JupyterLab. */
+  openFile: (path: string) => void;
+  /** Jobs queued from anywhere in this window (the command palette too). */
+  queued: ISignal<unknown, { id: string; notebook: string }>;
+  /** A followed job ended (the panel refreshes: its timeline shows the run). */
+  finished?: (job: IBatchJob) => void;
+}
+
 export interface IPanelActions {
+  /** Run the followed notebook as a batch job and follow its jobs. */
+  batch?: IBatchActions;
   /** Record a decision for the followed notebook; rejects with an ApiError. */
   recordDecision?: (input: IDecisionInput) => Promise<void>;
   /**

@@ -15,6 +15,12 @@ import {
   normalizeSignoff,
   normalizeStatus
 } from './normalize';
+import {
+  IBatchJob,
+  IBatchOverview,
+  normalizeBatchJob,
+  normalizeBatchOverview
+} from './batch';
 import type {
   IApprovals,
   IDecision,
@@ -44,7 +50,9 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly hint: string = '',
-    readonly status: number = 0
+    readonly status: number = 0,
+    /** More of the error body: the parameter a 400 is about, the reasons of a 403. */
+    readonly details: { field?: string; problems?: string[] } = {}
   ) {
     super(message);
     this.name = 'ApiError';
@@ -246,6 +254,55 @@ export async function fetchPortfolio(settings?: ServerConnection.ISettings): Pro
   return normalizePortfolio(await readJson(response));
 }
 
+/**
+ * May the notebook run as a batch job, its parameters and its recent jobs
+ * (`GET batch-runs?path=`).
+ */
+export async function fetchBatchOverview(
+  path: string,
+  settings?: ServerConnection.ISettings
+): Promise<IBatchOverview> {
+  const response = await requestAPI(
+    'batch-runs',
+    { method: 'GET' },
+    settings ?? ServerConnection.makeSettings(),
+    { path }
+  );
+  return normalizeBatchOverview(await readJson(response));
+}
+
+/**
+ * Queue a batch job of the approved notebook at `path` (`POST batch-runs`, 202).
+ * Refusals reject with an ApiError: 403 with `details.problems`, 400 with
+ * `details.field` naming the parameter.
+ */
+export async function postBatchRun(
+  path: string,
+  parameters: Record<string, unknown>,
+  settings?: ServerConnection.ISettings
+): Promise<{ id: string; status: string }> {
+  const answer = (await postJson('batch-runs', { path, parameters }, settings)) as {
+    id?: unknown;
+    status?: unknown;
+  } | null;
+  return { id: String(answer?.id ?? ''), status: String(answer?.status ?? 'queued') };
+}
+
+/** One batch job (`GET batch-runs/ID?path=`). */
+export async function fetchBatchJob(
+  id: string,
+  path: string,
+  settings?: ServerConnection.ISettings
+): Promise<IBatchJob> {
+  const response = await requestAPI(
+    `batch-runs/${encodeURIComponent(id)}`,
+    { method: 'GET' },
+    settings ?? ServerConnection.makeSettings(),
+    { path }
+  );
+  return normalizeBatchJob(await readJson(response));
+}
+
 /** Turn a 4xx/5xx response into an ApiError, reading `{"error", "hint"}` when present. */
 export async function errorFromResponse(response: Response): Promise<ApiError> {
   let body: any = null;
@@ -266,7 +323,14 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
     hint =
       'Install jupyterlab-mlops in the environment that runs the Jupyter server and restart it.';
   }
-  return new ApiError(message, hint, status);
+  const details: { field?: string; problems?: string[] } = {};
+  if (body && typeof body.field === 'string') {
+    details.field = body.field;
+  }
+  if (body && Array.isArray(body.problems)) {
+    details.problems = body.problems.filter((p: unknown) => typeof p === 'string');
+  }
+  return new ApiError(message, hint, status, details);
 }
 
 function defaultMessage(status: number, statusText: string): string {

@@ -5,20 +5,25 @@
  * them to the shell, the notebook tracker, the commands and the settings.
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import { Signal } from '@lumino/signaling';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { IPanelActions } from './actions';
 import {
   ApiError,
+  fetchBatchJob,
+  fetchBatchOverview,
   fetchNotebookStatus,
   fetchPortfolio,
   postContext,
   postDecision,
   postDocumentation,
+  postBatchRun,
   postSignoff
 } from './api';
+import { showBatchDialog } from './components/BatchDialog';
 import { mlopsIcon } from './icons';
 import { DEFAULT_POLL_INTERVAL_MS, MlopsModel } from './model';
 import { insertCodeCellBelow, showCell } from './notebookEdit';
@@ -35,6 +40,9 @@ export const OPEN_COMMAND = 'jupyterlab-mlops:open-panel';
 /** Command that opens the portfolio view in the main area. */
 export const OPEN_PORTFOLIO_COMMAND = 'jupyterlab-mlops:open-portfolio';
 
+/** Command that runs the active notebook as a batch job (its dialog first). */
+export const RUN_BATCH_COMMAND = 'jupyterlab-mlops:run-batch-job';
+
 /** The MLflow UI that `make mlflow-ui` starts. */
 export const DEFAULT_MLFLOW_URL = 'http://127.0.0.1:5000';
 
@@ -42,6 +50,9 @@ export const DEFAULT_MLFLOW_URL = 'http://127.0.0.1:5000';
 const RIGHT_SIDEBAR_RANK = 600;
 
 const PALETTE_CATEGORY = 'MLOps';
+
+/** The sender of the batch "queued" signal. */
+const panelToken = { id: 'jupyterlab-mlops:batch' };
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -85,7 +96,29 @@ const plugin: JupyterFrontEndPlugin<void> = {
       await app.commands.execute('docmanager:open', { path });
     };
 
+    // batch jobs: the dialog (from the panel or the palette) and the panel's progress
+    const queued = new Signal<unknown, { id: string; notebook: string }>(panelToken);
+    const openBatchDialog = async (path: string) => {
+      const overview = await fetchBatchOverview(path, serverSettings);
+      const job = await showBatchDialog(path, overview, parameters =>
+        postBatchRun(path, parameters, serverSettings)
+      );
+      if (job) {
+        queued.emit({ id: job.id, notebook: path });
+        app.shell.activateById(PANEL_ID);
+      }
+      return job;
+    };
+
     const baseActions: IPanelActions = {
+      batch: {
+        overview: path => fetchBatchOverview(path, serverSettings),
+        job: (id, path) => fetchBatchJob(id, path, serverSettings),
+        openDialog: openBatchDialog,
+        openFile: path => void openPath(path),
+        queued,
+        finished: () => void model.refresh()
+      },
       recordDecision: async input => {
         await postDecision(followedPath(), input, serverSettings);
         await model.refresh();
@@ -181,7 +214,29 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    const activeNotebookPath = (): string | null =>
+      tracker.currentWidget ? toServerPath(tracker.currentWidget.context.path) : null;
+    app.commands.addCommand(RUN_BATCH_COMMAND, {
+      label: 'MLOps: Run as Batch Job…',
+      caption: 'Run the approved notebook on the server with new parameters (papermill)',
+      icon: mlopsIcon,
+      isEnabled: () => activeNotebookPath() !== null,
+      execute: async args => {
+        const path = typeof args.path === 'string' ? args.path : activeNotebookPath();
+        if (!path) {
+          return;
+        }
+        try {
+          await openBatchDialog(path);
+        } catch (reason) {
+          const error = ApiError.from(reason);
+          await showErrorMessage('Cannot run as a batch job', `${error.message} ${error.hint}`);
+        }
+      }
+    });
+
     if (palette) {
+      palette.addItem({ command: RUN_BATCH_COMMAND, category: PALETTE_CATEGORY });
       palette.addItem({ command: OPEN_PORTFOLIO_COMMAND, category: PALETTE_CATEGORY });
       palette.addItem({ command: OPEN_COMMAND, category: PALETTE_CATEGORY });
     }

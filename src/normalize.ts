@@ -29,7 +29,7 @@ import { shortIdentity } from './format';
 
 type Raw = Record<string, any>;
 
-function obj(value: unknown): Raw {
+export function obj(value: unknown): Raw {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
 }
 
@@ -37,11 +37,11 @@ function str(value: unknown, fallback = ''): string {
   return value === null || value === undefined ? fallback : String(value);
 }
 
-function strOrNull(value: unknown): string | null {
+export function strOrNull(value: unknown): string | null {
   return value === null || value === undefined || value === '' ? null : String(value);
 }
 
-function strings(value: unknown): string[] {
+export function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.map(v => String(v)) : [];
 }
 

@@ -107,10 +107,10 @@ def execute(
                 raise KeyboardInterrupt
     except PapermillExecutionError as exc:
         status = "failed"
-        failure = {"cell": _failed_cell(output), "error": f"{exc.ename}: {exc.evalue}"[:500]}
+        failure = {"cell": failed_cell(output), "error": f"{exc.ename}: {exc.evalue}"[:500]}
     except KeyboardInterrupt:
         status = "interrupted"
-        failure = {"cell": _failed_cell(output), "error": "interrupted (Ctrl-C)"}
+        failure = {"cell": failed_cell(output), "error": "interrupted (Ctrl-C)"}
     except Exception as exc:  # no such kernel, a dead kernel, a timeout
         status = "failed"
         failure = {"cell": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
@@ -168,9 +168,11 @@ def _ctrl_c_interrupts(manager: Any) -> Iterator[threading.Event]:
         killer.cancel()
 
 
-def _failed_cell(output: Path) -> int | None:
+def failed_cell(output: Path, *, running: bool = False) -> int | None:
     """Position of the first cell with an error output in the executed copy, counted as in
-    the saved notebook (without the cells papermill adds: parameters, error markers)."""
+    the saved notebook (without the cells papermill adds: parameters, error markers). With
+    ``running``: else the cell papermill marked as running when the copy was last saved (where
+    a run whose process died stopped)."""
     import json
 
     try:
@@ -184,6 +186,9 @@ def _failed_cell(output: Path) -> int | None:
             continue  # cells papermill added
         position += 1
         if any(o.get("output_type") == "error" for o in cell.get("outputs") or []):
+            return position
+        status = ((cell.get("metadata") or {}).get("papermill") or {}).get("status")
+        if running and status == "running":
             return position
     return None
 

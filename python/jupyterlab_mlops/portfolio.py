@@ -49,6 +49,12 @@ def portfolio(root: Path) -> Portfolio:
     return found
 
 
+def project_folders(root: Path) -> list[Path]:
+    """The folders under ``root`` that hold a project, searched as :func:`portfolio` does."""
+    found = _walk(root.resolve(), lambda d: (d / MARKER).is_dir(), MAX_DEPTH)
+    return found[:MAX_PROJECTS]
+
+
 def _project(root: Path, folder: Path, limit: int) -> tuple[dict[str, Any], int]:
     base = {"root": _rel(root, folder), "name": folder.name, "template": None,
             "risk_tier": None, "context": {}, "error": None, "notebooks": []}  # fmt: skip

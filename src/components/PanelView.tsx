@@ -6,6 +6,7 @@ import { IDocumentation, INotebookStatus, ITimelineEntry } from '../api';
 import { mlflowArtifactUrl, mlflowRunUrl, sentence } from '../format';
 import { IPanelState } from '../model';
 import { NamesContext } from './Actor';
+import { BatchRunControl } from './BatchRunControl';
 import { Checklist } from './Checklist';
 import { DecisionForm } from './DecisionForm';
 import { DecisionList } from './DecisionList';
@@ -150,6 +151,7 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
           <Signoffs approvals={approvals} me={status.me} onSignOff={actions.signOff} />
         </Section>
       )}
+      {approvals && <BatchRunControl path={status.path} batch={actions.batch} mlflowUrl={actions.mlflowUrl} />}
       {status.documentation && (
         <Section
           name="documentation"

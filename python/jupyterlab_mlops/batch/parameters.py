@@ -33,6 +33,18 @@ MAX_DEPTH = 20
 OPTIONAL_TEXT = ParameterType("str", nullable=True)
 
 
+class ParameterError(MlopsError):
+    """A value (or name) the schema refuses; ``field`` names the parameter, so that a form
+    can show the problem next to its input (REST: ``{"error", "hint", "field"}``)."""
+
+    def __init__(self, field: str, message: str, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.field = field
+
+    def to_json(self) -> dict[str, str]:
+        return {**super().to_json(), "field": self.field}
+
+
 def parse_cli_values(pairs: Sequence[Sequence[str]], schema: ParameterSchema) -> dict[str, Any]:
     """``-p NAME VALUE`` pairs to values: text for ``str`` parameters, JSON for the others
     (``true``/``false`` and ``True``/``False`` both read as booleans; ``str | None``: see the
@@ -103,17 +115,39 @@ def validate(values: Mapping[Any, Any], schema: ParameterSchema) -> dict[str, An
     checked: dict[str, Any] = {}
     total = 0
     for name, value in values.items():
-        _check_name(name, schema)
-        _check_plain(name, value, 0)
-        size = len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
-        if size > MAX_VALUE_BYTES:
-            raise MlopsError(f"parameter {name} is over 64 KiB", "pass large inputs as data")
-        total += size
-        _check_type(name, value, schema)
+        try:
+            _check_name(name, schema)
+            _check_plain(name, value, 0)
+            size = len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+            if size > MAX_VALUE_BYTES:
+                raise MlopsError(f"parameter {name} is over 64 KiB", "pass large inputs as data")
+            total += size
+            _check_type(name, value, schema)
+        except MlopsError as exc:
+            raise ParameterError(str(name)[:100], exc.message, exc.hint) from None
         checked[name] = value
     if total > MAX_TOTAL_BYTES:
         raise MlopsError("the parameters are over 1 MiB together", "pass large inputs as data")
     return checked
+
+
+def parameter_fields(schema: ParameterSchema) -> list[dict[str, Any]]:
+    """Each declared parameter as a form shows it: name, type (``int | None``), its base
+    type, whether None is allowed, the type of a typed list's items or dict's values, the
+    default, and the range or choices its comment declares."""
+    fields = []
+    for name, kind in schema.parameters.items():
+        declared = read_type(kind)
+        constraint = schema.constraints.get(name)
+        fields.append({
+            "name": name, "type": kind, "base": declared.base, "nullable": declared.nullable,
+            "item": declared.item.describe() if declared.item else None,
+            "default": schema.defaults.get(name),
+            "minimum": constraint.minimum if constraint else None,
+            "maximum": constraint.maximum if constraint else None,
+            "choices": list(constraint.choices) if constraint else [],
+        })  # fmt: skip
+    return fields
 
 
 def check_injected(notebook: Mapping[str, Any], values: Mapping[str, Any]) -> None:

@@ -17,7 +17,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,14 +26,14 @@ from .. import alerts
 from ..approvals import ApprovalStatus, approval_status
 from ..checklists.params import parameter_schema
 from ..errors import ForbiddenError, MlopsError
-from ..execution import execute, python_kernel, shut_down
+from ..execution import Execution, execute, failed_cell, python_kernel, shut_down
 from ..experiments import store
 from ..experiments.runs import validate_params
 from ..fingerprint import fingerprint_of
 from ..kernel import BATCH_ENV, INPUTS_ENV
 from ..kinds import BATCH_RUN
 from ..ledger import Entry
-from ..notebooks import notebook_state
+from ..notebooks import NotebookState, notebook_state
 from ..paths import confine
 from ..project import Project
 from .inputs import drift_report, inputs_file, read_inputs
@@ -46,6 +46,17 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 
 class BatchInterrupted(MlopsError):
     """The run was interrupted (Ctrl-C); it is recorded."""
+
+
+class NotApproved(ForbiddenError):
+    """The notebook may not run in production; ``problems`` lists why, one reason each."""
+
+    def __init__(self, message: str, hint: str, problems: list[str]) -> None:
+        super().__init__(message, hint)
+        self.problems = problems
+
+    def to_json(self) -> dict[str, Any]:  # type: ignore[override]
+        return {**super().to_json(), "problems": self.problems}
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,8 @@ def batch_run(
     drift_threshold: float | None = None,
     kernels: KernelPool | None = None,
     prestart: bool = True,
+    batch_id: str | None = None,
+    on_start: Callable[[dict[str, Any]], None] | None = None,
 ) -> BatchRun:
     """Run an approved notebook with ``parameters``; raises before running if it may not run.
 
@@ -84,7 +97,9 @@ def batch_run(
     executed notebook should the notebook print them. ``drift_threshold`` (default: the
     project's ``drift_threshold``) is the PSI over which a column's drift is flagged.
     ``kernels``: take the kernel from this pool (a long-lived worker), which starts the next
-    one ahead when ``prestart``.
+    one ahead when ``prestart``. ``batch_id``: the run's id (a job's, without a pool).
+    ``on_start`` is called with what :func:`record_interrupted` needs once the MLflow run
+    exists and just before the notebook runs (a job store keeps it, in case its process dies).
     """
     import nbformat
     from papermill.parameterize import parameterize_notebook
@@ -113,14 +128,22 @@ def batch_run(
         raise MlopsError("the drift threshold must be a PSI above 0", "e.g. 0.2 (the default)")
     (project.mlops_dir / "cache" / "batch").mkdir(parents=True, exist_ok=True)
     kernel_name = python_kernel(node, relative)
+    if batch_id is not None and kernels is not None:
+        raise ValueError("with a kernel pool, the pool chooses the batch id")
     lease = _kernel(kernels, project, source, kernel_name=kernel_name, prestart=prestart)
-    batch_id = lease.batch_id if lease else uuid.uuid4().hex
+    batch_id = lease.batch_id if lease else (batch_id or uuid.uuid4().hex)
     approvals = [s.entry.hash for s in status.latest.values() if s and s.current]
     execution, aborted = None, None
     try:  # nothing has run yet: on any error, give the warm kernel back and record nothing
         output = _output_path(project, relative, batch_id, output_dir)
         state = notebook_state(project, source)
         mlflow_run = _start_mlflow_run(project, relative, batch_id, values, status.bundle.digest)
+        if on_start is not None:
+            on_start({
+                "batch_id": batch_id, "notebook": state.ref(), "parameters": values,
+                "output": project.relpath(output), "bundle_digest": status.bundle.digest,
+                "mlflow_run_id": mlflow_run, "approvals": approvals, "kernel": kernel_name,
+            })  # fmt: skip
     except BaseException:
         if lease:
             shut_down(lease.manager)
@@ -158,14 +181,34 @@ def batch_run(
 
 
 def require_approval(project: Project, relative: str) -> ApprovalStatus:
-    """The notebook's approval status; raises unless it may run in production."""
+    """The notebook's approval status; raises :class:`NotApproved` unless it may run in
+    production."""
     status = approval_status(project.root / relative, project, production=True)
     if not status.may_run:
-        raise ForbiddenError(
+        raise NotApproved(
             f"{relative} may not run in production: {'; '.join(status.problems())}",
             "see `mlops approvals` and `mlops check` for what blocks and how to fix it",
+            status.problems(),
         )
     return status
+
+
+def record_interrupted(
+    project: Project, started: Mapping[str, Any], *, actor: str, why: str, seconds: float | None
+) -> Entry:
+    """Record a run whose process died while the notebook ran (``started``: what
+    ``on_start`` was given): the same ``batch.run`` entry :func:`batch_run` writes, status
+    ``interrupted``, with the cells saved so far; its MLflow run ends as KILLED."""
+    output = project.root / started["output"]
+    ref = started["notebook"]
+    failure = {"cell": failed_cell(output, running=True), "error": why}
+    execution = Execution("interrupted", seconds or 0.0, started.get("kernel") or "", failure)
+    return _record(
+        project, NotebookState(ref["path"], ref["fingerprint"]), actor, started["batch_id"],
+        "interrupted", failure, started.get("parameters") or {}, {}, output, execution,
+        started["bundle_digest"], started["mlflow_run_id"], list(started.get("approvals") or []),
+        None,
+    )  # fmt: skip
 
 
 def kernel_env(project: Project, source: Path, batch_id: str) -> dict[str, str]:

@@ -113,11 +113,14 @@ def prepare(project: Project) -> str:
 
 def experiment_id(project: Project) -> str:
     """The project's experiment (named after the project), created on first use with its
-    artifacts inside the project for the default store."""
-    import mlflow
+    artifacts inside the project for the default store. Asked of the project's own store, not
+    of MLflow's process-wide one (another thread may point that at another project)."""
+    from mlflow import MlflowClient
 
-    with mlflow_errors(tracking_uri(project)), _quiet_migrations():
-        found = mlflow.get_experiment_by_name(project.config.name)
+    uri = tracking_uri(project)
+    with mlflow_errors(uri), _quiet_migrations():
+        tracking = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        found = tracking.get_experiment_by_name(project.config.name)
         if found is not None:
             if found.lifecycle_stage == "deleted":
                 raise MlopsError(
@@ -125,8 +128,8 @@ def experiment_id(project: Project) -> str:
                     "restore it in the MLflow UI (or `mlflow experiments restore`)",
                 )
             return str(found.experiment_id)
-        location = artifact_root(project) if is_default(project, tracking_uri(project)) else None
-        return str(mlflow.create_experiment(project.config.name, artifact_location=location))
+        location = artifact_root(project) if is_default(project, uri) else None
+        return str(tracking.create_experiment(project.config.name, artifact_location=location))
 
 
 def _ensure_gitignored(project: Project) -> None:
