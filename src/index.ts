@@ -17,6 +17,7 @@ import {
   postContext,
   postDecision,
   postDocumentation,
+  postReviewRequest,
   postSignoff
 } from './api';
 import { mlopsIcon } from './icons';
@@ -94,6 +95,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         const { signoff } = await postSignoff(followedPath(), input, serverSettings);
         await model.refresh();
         return signoff;
+      },
+      requestReview: async input => {
+        const request = await postReviewRequest(followedPath(), input, serverSettings);
+        await model.refresh();
+        return request;
       },
       generateDocuments: async () => {
         const generated = await postDocumentation(followedPath(), 'html', serverSettings);

@@ -3,23 +3,40 @@ import * as React from 'react';
 import { IReportItem } from '../api';
 import { formatLocalTime } from '../format';
 import { Actor } from './Actor';
+import { useDisclosure } from './Disclosure';
 import { EvidenceLinks, IEvidenceNavigation } from './EvidenceLinks';
 import { FixHint } from './FixHint';
 import { StatusPill } from './StatusPill';
 
-/** One checklist item: outcome, detail, evidence, waiver, fix and why it matters. */
+/** One checklist item, as a compact card: outcome, detail, evidence, waiver, fix and why it matters. */
 export function ChecklistItem(props: { item: IReportItem; nav: IEvidenceNavigation }): JSX.Element {
   const { item, nav } = props;
+  const why = useDisclosure();
+  const titleId = React.useId();
+  const whyButton = item.why ? (
+    <button
+      type="button"
+      className="jp-mlops-why-toggle"
+      aria-label={`Why it matters: ${item.title}`}
+      {...why.button}
+    >
+      Why it matters
+    </button>
+  ) : null;
+  const withFix = item.status === 'fail' && item.fix !== '';
   return (
     <li
       className="jp-mlops-item"
       data-item-id={item.id}
       data-status={item.status}
       data-testid="mlops-item"
+      aria-labelledby={titleId}
     >
       <div className="jp-mlops-item-head">
         <StatusPill status={item.status} />
-        <span className="jp-mlops-item-title">{item.title}</span>
+        <span className="jp-mlops-item-title" id={titleId}>
+          {item.title}
+        </span>
       </div>
       {item.detail && <p className="jp-mlops-item-detail">{item.detail}</p>}
       {item.evidence.length > 0 && <EvidenceLinks evidence={item.evidence} nav={nav} />}
@@ -32,14 +49,14 @@ export function ChecklistItem(props: { item: IReportItem; nav: IEvidenceNavigati
           {item.waiver.why ? `: ${item.waiver.why}` : ''}
         </p>
       )}
-      {item.status === 'fail' && item.fix && (
-        <FixHint fix={item.fix} itemTitle={item.title} actions={nav.actions} />
+      {withFix && (
+        <FixHint fix={item.fix} itemTitle={item.title} actions={nav.actions} extra={whyButton} />
       )}
+      {!withFix && whyButton && <div className="jp-mlops-fix-actions">{whyButton}</div>}
       {item.why && (
-        <details className="jp-mlops-why">
-          <summary>Why it matters</summary>
-          <p>{item.why}</p>
-        </details>
+        <p className="jp-mlops-why" {...why.panel}>
+          {item.why}
+        </p>
       )}
     </li>
   );
