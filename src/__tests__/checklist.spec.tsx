@@ -386,3 +386,27 @@ describe('timeline entries in the panel', () => {
     );
   });
 });
+
+describe('a long detail', () => {
+  it('shows its first lines, and all of it on request', () => {
+    const detail = 'age band × sex: demographic_parity_difference 0.32 '.repeat(8).trim();
+    const data = fullStatus({
+      report: report({
+        items: [item({ detail })],
+        blocking: { review: ['decisions-recorded'], approval: [], production: [] }
+      })
+    });
+    const panel = renderPanel({}, data);
+    const p = panel.querySelector('.jp-mlops-item-detail')!;
+    expect(text(p)).toBe(detail); // all of it is there, for screen readers and search
+    expect(p.classList.contains('jp-mlops-clamped')).toBe(true);
+    const more = button(panel, 'Show all of the detail')!;
+    expect(more.getAttribute('aria-controls')).toBe(p.id);
+    click(more);
+    expect(p.classList.contains('jp-mlops-clamped')).toBe(false);
+    expect(more.getAttribute('aria-expanded')).toBe('true');
+    expect(button(panel, 'Show less of the detail')).toBe(more);
+    // a short one has no button
+    expect(button(renderPanel(), 'Show all of the detail')).toBeNull();
+  });
+});

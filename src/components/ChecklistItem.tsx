@@ -8,11 +8,16 @@ import { EvidenceLinks, IEvidenceNavigation } from './EvidenceLinks';
 import { FixHint } from './FixHint';
 import { StatusPill } from './StatusPill';
 
+/** Details longer than this show their first lines, with a button for the rest. */
+const LONG_DETAIL = 180;
+
 /** One checklist item, as a compact card: outcome, detail, evidence, waiver, fix and why it matters. */
 export function ChecklistItem(props: { item: IReportItem; nav: IEvidenceNavigation }): JSX.Element {
   const { item, nav } = props;
   const why = useDisclosure();
+  const more = useDisclosure();
   const titleId = React.useId();
+  const long = item.detail.length > LONG_DETAIL;
   const whyButton = item.why ? (
     <button
       type="button"
@@ -38,7 +43,24 @@ export function ChecklistItem(props: { item: IReportItem; nav: IEvidenceNavigati
           {item.title}
         </span>
       </div>
-      {item.detail && <p className="jp-mlops-item-detail">{item.detail}</p>}
+      {item.detail && (
+        <p
+          className={`jp-mlops-item-detail${long && !more.open ? ' jp-mlops-clamped' : ''}`}
+          id={more.panel.id}
+        >
+          {item.detail}
+        </p>
+      )}
+      {long && (
+        <button
+          type="button"
+          className="jp-mlops-why-toggle jp-mlops-more-detail"
+          aria-label={more.open ? 'Show less of the detail' : 'Show all of the detail'}
+          {...more.button}
+        >
+          {more.open ? 'Show less' : 'Show all'}
+        </button>
+      )}
       {item.evidence.length > 0 && <EvidenceLinks evidence={item.evidence} nav={nav} />}
       {item.waiver && (
         <p className="jp-mlops-item-waiver">

@@ -6,6 +6,37 @@ import { Actor } from './Actor';
 import { SubmitActions } from './ErrorMessage';
 import { useSubmission } from './useSubmission';
 
+/** A picker of roles (its accessible name in `label`). */
+export function RoleSelect(props: {
+  id: string;
+  label: string;
+  roles: readonly string[];
+  value: string;
+  onChange: (role: string) => void;
+  name?: string;
+  testId?: string;
+  selectRef?: React.Ref<HTMLSelectElement>;
+}): JSX.Element {
+  return (
+    <select
+      id={props.id}
+      ref={props.selectRef}
+      className="jp-mlops-select"
+      name={props.name}
+      aria-label={props.label}
+      data-testid={props.testId}
+      value={props.value}
+      onChange={e => props.onChange(e.target.value)}
+    >
+      {props.roles.map(r => (
+        <option key={r} value={r}>
+          {r}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** "risk review requested by Ada, 2 Dec 2026, 12:00" and the comment, if any. */
 function RequestText(props: { request: IReviewRequest }): JSX.Element {
   const r = props.request;
@@ -124,20 +155,14 @@ export function ReviewRequestForm(props: {
       onSubmit={submit}
     >
       <label htmlFor={`${id}-role`}>Role</label>
-      <select
+      <RoleSelect
         id={`${id}-role`}
-        className="jp-mlops-select"
+        label="Role to ask for a review"
         name="role"
-        aria-label="Role to ask for a review"
+        roles={roles}
         value={role}
-        onChange={e => setRole(e.target.value)}
-      >
-        {roles.map(r => (
-          <option key={r} value={r}>
-            {r}
-          </option>
-        ))}
-      </select>
+        onChange={setRole}
+      />
       <label htmlFor={`${id}-comment`}>Comment (optional)</label>
       <textarea
         id={`${id}-comment`}

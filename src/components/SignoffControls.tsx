@@ -3,6 +3,7 @@ import * as React from 'react';
 import { IApprovals, IMe, ISignoff, ISignoffInput, SignoffDecision } from '../api';
 import { plural } from '../format';
 import { Outcome } from './ErrorMessage';
+import { RoleSelect } from './ReviewRequests';
 import { useSubmission } from './useSubmission';
 
 const DONE: Record<SignoffDecision, string> = {
@@ -59,6 +60,7 @@ export function SignoffControls(props: {
   }, [props.focusRequest]);
 
   const act = async (decision: SignoffDecision) => {
+    onRole(role); // stay on this role once the status refreshes (the default may move on)
     setActing(decision);
     await submission.run(async () => {
       const signoff = await onSignOff({
@@ -88,21 +90,15 @@ export function SignoffControls(props: {
         {roles.length > 1 ? (
           <>
             <label htmlFor={`${id}-role`}>Sign as</label>
-            <select
+            <RoleSelect
               id={`${id}-role`}
-              ref={first}
-              className="jp-mlops-select"
-              aria-label="Role to sign off in"
-              data-testid="mlops-signoff-role"
+              label="Role to sign off in"
+              testId="mlops-signoff-role"
+              roles={roles}
               value={role}
-              onChange={e => onRole(e.target.value)}
-            >
-              {roles.map(r => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
+              onChange={onRole}
+              selectRef={first}
+            />
           </>
         ) : (
           <>

@@ -174,9 +174,7 @@ def commands_never_wrap_inside_a_word(panel: Locator) -> None:
         assert block["lines"] == 1 and block["scrolls"], block
 
 
-def keyboard_reaches_the_signoff_control_and_opens_a_disclosure(
-    page: Page, panel: Locator
-) -> None:
+def keyboard_reaches_the_signoff_control_and_opens_a_disclosure(page: Page, panel: Locator) -> None:
     panel.locator(".jp-mlops-refresh").focus()
     reached = None
     for _ in range(120):
