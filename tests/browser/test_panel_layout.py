@@ -226,3 +226,61 @@ def measure(page: Page, sidebar: Locator, shot: str) -> int:
     sidebar.screenshot(path=str(ARTIFACTS / shot))
     page.set_viewport_size(size)
     return height
+
+
+GRACE = "Grace Hopper <grace@example.com>"  # the lab's MLOPS_USER: the panel's user
+BO = "Bo Business <bo@example.com>"
+
+
+def test_a_review_request_waits_for_its_role_and_the_panel_asks_another(
+    start_lab, page: Page, tmp_path: Path
+) -> None:
+    """Bo asks for a risk review: the panel of Grace, who holds risk, shows it on top as waiting
+    for her and takes her to the sign-off control in that role; she asks the business role in
+    turn, which waits for Bo in the sign-off area; her approval answers the risk request."""
+    from jupyterlab_mlops.config import dump_config
+    from jupyterlab_mlops.reviews import request_review
+
+    project = ready_project(tmp_path / "root" / "credit")
+    roles = {"risk": [GRACE], "business": [BO], "it-ops": [BO]}
+    config = project.config.model_copy(update={"roles": roles})
+    (project.mlops_dir / "config").write_text(dump_config(config))
+    notebook = project.root / "train.ipynb"
+    request_review(project, notebook, role="risk", actor=BO, comment="the <b>fairness</b> note")
+    lab = start_lab(tmp_path / "root")
+    open_notebook(page, lab, "credit/train.ipynb")
+    panel = open_panel(page)
+
+    waiting = panel.get_by_test_id("mlops-waiting")
+    expect(waiting).to_contain_text("risk review requested by Bo Business", timeout=30_000)
+    expect(waiting.locator(".jp-mlops-request-comment")).to_have_text("“the <b>fairness</b> note”")
+    assert panel.locator("b").count() == 0
+    blockers = panel.get_by_test_id("mlops-blockers")
+    assert waiting.bounding_box()["y"] < blockers.bounding_box()["y"]
+    waiting.get_by_role("button", name="Review and sign off as risk").click()
+    controls = panel.get_by_test_id("mlops-signoff-controls")
+    expect(controls).to_have_attribute("data-role", "risk")
+    expect(panel.get_by_role("textbox", name="Comment for the risk sign-off")).to_be_focused()
+
+    panel.get_by_role("button", name="Request a review").click()
+    form = panel.get_by_role("form", name="Request a review")
+    form.get_by_role("combobox", name="Role to ask for a review").select_option("business")
+    form.get_by_role("textbox", name="Comment for the reviewer").fill("the pilot starts Monday")
+    form.get_by_role("button", name="Send the review request").click()
+    expect(form.get_by_role("status")).to_have_text("Asked for a business review.")
+    pending = panel.get_by_test_id("mlops-pending-requests")
+    expect(pending).to_contain_text("business review requested by Grace Hopper", timeout=20_000)
+    expect(waiting.get_by_test_id("mlops-review-request")).to_have_count(1)  # not hers
+    last = json.loads(project.ledger_path.read_text().splitlines()[-1])
+    assert last["kind"] == "review.requested" and last["actor"] == GRACE
+    assert last["payload"] == {"role": "business", "comment": "the pilot starts Monday"}
+    commands_never_wrap_inside_a_word(panel)
+    measure(page, page.locator(".jp-mlops-sidebar"), "layout-light-review-requests.png")
+
+    # her approval in the risk role answers the request that waited for her
+    panel.get_by_role("button", name="Approve as risk").click()
+    expect(panel.locator('.jp-mlops-role[data-role="risk"]')).to_have_attribute(
+        "data-state", "approved", timeout=20_000
+    )
+    expect(waiting).to_have_count(0)
+    expect(pending.get_by_test_id("mlops-review-request")).to_have_count(1)
