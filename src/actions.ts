@@ -6,7 +6,14 @@
 import type { ISignal } from '@lumino/signaling';
 
 import type { IBatchJob, IBatchOverview } from './batch';
-import type { IDecisionInput, IGeneratedDocuments, ISignoff, ISignoffInput } from './types';
+import type {
+  IDecisionInput,
+  IGeneratedDocuments,
+  IReviewRequest,
+  IReviewRequestInput,
+  ISignoff,
+  ISignoffInput
+} from './types';
 
 /** The outcome of inserting a fix into the notebook, to tell the user. */
 export interface IInsertResult {
@@ -40,6 +47,11 @@ export interface IPanelActions {
    * sign-off recorded (once the panel shows it); rejects with an ApiError.
    */
   signOff?: (input: ISignoffInput) => Promise<ISignoff>;
+  /**
+   * Ask a role to review the followed notebook: resolves with the request
+   * (once the panel shows it); rejects with an ApiError.
+   */
+  requestReview?: (input: IReviewRequestInput) => Promise<IReviewRequest>;
   /**
    * Generate the followed notebook's model card and Annex IV documentation:
    * resolves once the panel shows them; rejects with an ApiError.

@@ -12,6 +12,7 @@ import {
   normalizeDecision,
   normalizeGenerated,
   normalizePortfolio,
+  normalizeReviewRequest,
   normalizeSignoff,
   normalizeStatus
 } from './normalize';
@@ -28,6 +29,8 @@ import type {
   IGeneratedDocuments,
   INotebookStatus,
   IPortfolio,
+  IReviewRequest,
+  IReviewRequestInput,
   ISignoff,
   ISignoffInput
 } from './types';
@@ -215,6 +218,25 @@ export async function postSignoff(
     signoff: normalizeSignoff(answer?.signoff),
     approvals: normalizeApprovals(answer?.approvals)
   };
+}
+
+/**
+ * Ask a role to review the notebook at `path` (`POST review-requests`, 201):
+ * resolves with the pending request. An empty comment is left out.
+ */
+export async function postReviewRequest(
+  path: string,
+  input: IReviewRequestInput,
+  settings?: ServerConnection.ISettings
+): Promise<IReviewRequest> {
+  const body: Record<string, unknown> = { path, role: input.role };
+  if (input.comment && input.comment.trim()) {
+    body.comment = input.comment.trim();
+  }
+  const answer = (await postJson('review-requests', body, settings)) as {
+    request?: unknown;
+  } | null;
+  return normalizeReviewRequest(answer?.request);
 }
 
 /**

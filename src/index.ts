@@ -21,6 +21,7 @@ import {
   postDecision,
   postDocumentation,
   postBatchRun,
+  postReviewRequest,
   postSignoff
 } from './api';
 import { showBatchDialog } from './components/BatchDialog';
@@ -127,6 +128,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         const { signoff } = await postSignoff(followedPath(), input, serverSettings);
         await model.refresh();
         return signoff;
+      },
+      requestReview: async input => {
+        const request = await postReviewRequest(followedPath(), input, serverSettings);
+        await model.refresh();
+        return request;
       },
       generateDocuments: async () => {
         const generated = await postDocumentation(followedPath(), 'html', serverSettings);

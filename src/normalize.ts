@@ -15,12 +15,14 @@ import type {
   IEntryRef,
   IEvidence,
   IMe,
+  INeedsReview,
   INotebookStatus,
   IPortfolio,
   IPortfolioNotebook,
   IPortfolioProject,
   IReport,
   IReportItem,
+  IReviewRequest,
   ISignoff,
   ITimelineEntry,
   ItemStatus
@@ -92,7 +94,31 @@ export function normalizeStatus(raw: unknown, path: string): INotebookStatus {
     approvals: body.approvals ? normalizeApprovals(body.approvals) : null,
     documentation: body.documentation ? normalizeDocumentation(body.documentation) : null,
     timeline: list(body.timeline, normalizeTimelineEntry),
-    names: stringMap(body.names)
+    names: stringMap(body.names),
+    review_requests: list(body.review_requests, normalizeReviewRequest).filter(r => r.role),
+    needs_review: body.needs_review ? normalizeNeedsReview(body.needs_review) : null
+  };
+}
+
+/** A pending review request (`review_requests[]`, `POST review-requests`). */
+export function normalizeReviewRequest(raw: unknown): IReviewRequest {
+  const r = obj(raw);
+  return {
+    id: str(r.id),
+    role: str(r.role),
+    requester: str(r.requester),
+    time: str(r.time),
+    comment: strOrNull(r.comment)
+  };
+}
+
+function normalizeNeedsReview(raw: unknown): INeedsReview {
+  const n = obj(raw);
+  return {
+    reason: str(n.reason, 'drift was flagged in the last batch run'),
+    batch_id: strOrNull(n.batch_id),
+    time: strOrNull(n.time),
+    columns: strings(n.columns)
   };
 }
 

@@ -260,6 +260,35 @@ export interface INotebookStatus {
   timeline: ITimelineEntry[];
   /** Identity → short name, for every actor the document shows. */
   names: Record<string, string>;
+  /** Pending review requests for this notebook (empty from an older server). */
+  review_requests: IReviewRequest[];
+  /** Drift flagged in the last batch run, or null. */
+  needs_review: INeedsReview | null;
+}
+
+/** A role asked to review the notebook, pending until a sign-off or refusal in that role. */
+export interface IReviewRequest {
+  id: string;
+  role: string;
+  /** The identity that asked (show it through `names`). */
+  requester: string;
+  time: string;
+  comment: string | null;
+}
+
+/** The last batch run flagged drift: the notebook needs a human review. */
+export interface INeedsReview {
+  reason: string;
+  batch_id: string | null;
+  time: string | null;
+  /** The input columns that drifted. */
+  columns: string[];
+}
+
+/** `POST mlops/api/review-requests` */
+export interface IReviewRequestInput {
+  role: string;
+  comment?: string;
 }
 
 /** `POST mlops/api/decisions` */

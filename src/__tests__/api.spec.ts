@@ -6,9 +6,18 @@ import {
   fetchPortfolio,
   notebookStatusUrl,
   postDecision,
+  postReviewRequest,
   postSignoff
 } from '../api';
-import { approvals, decision, fullStatus, portfolio, signoff, status } from './fixtures';
+import {
+  approvals,
+  decision,
+  fullStatus,
+  portfolio,
+  reviewRequest,
+  signoff,
+  status
+} from './fixtures';
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -329,6 +338,37 @@ describe('postSignoff', () => {
       message: 'sign-offs need a real identity; this user is anonymous to Jupyter',
       hint: 'log in with a named account'
     });
+  });
+});
+
+describe('postReviewRequest', () => {
+  it('POSTs path, role and comment to review-requests and reads the request of the 201', async () => {
+    const made = reviewRequest({ id: 'q1', role: 'risk' });
+    const { settings, requests } = fakeSettings(() => json({ request: made }, 201));
+    const result = await postReviewRequest(
+      'credit-risk/train.ipynb',
+      { role: 'risk', comment: '  the fairness finding ' },
+      settings
+    );
+    expect(requests[0].method).toBe('POST');
+    expect(pathOf(requests[0])).toBe('http://localhost:8888/mlops/api/review-requests');
+    expect(await requests[0].json()).toEqual({
+      path: 'credit-risk/train.ipynb',
+      role: 'risk',
+      comment: 'the fairness finding'
+    });
+    expect(result).toEqual(made);
+  });
+
+  it('sends no empty comment and rejects with the server words', async () => {
+    const { settings, requests } = fakeSettings(() =>
+      json({ error: 'no role audit in this project', hint: 'the roles are in .mlops/config' }, 400)
+    );
+    const error = await postReviewRequest('a.ipynb', { role: 'audit', comment: ' ' }, settings).catch(
+      e => e
+    );
+    expect(await requests[0].json()).toEqual({ path: 'a.ipynb', role: 'audit' });
+    expect(error).toMatchObject({ status: 400, message: 'no role audit in this project' });
   });
 });
 

@@ -44,39 +44,87 @@ describe('groupByGate', () => {
 });
 
 describe('Checklist', () => {
-  it('shows each gate with its items, outcomes and details', () => {
+  it('leads with what blocks the next stage, each with its fix; the rest folded into counts', () => {
     const panel = renderPanel();
-    const gates = Array.from(panel.querySelectorAll('.jp-mlops-gate'));
-    expect(gates.map(g => g.getAttribute('data-gate'))).toEqual([
-      'review',
-      'approval',
-      'production'
-    ]);
-    expect(text(gates[0].querySelector('.jp-mlops-gate-title'))).toBe('Before review 2 of 3 ok');
-    expect(text(gates[1].querySelector('.jp-mlops-gate-count'))).toBe('2 of 3 ok'); // waived counts as ok
-    const statuses = Array.from(panel.querySelectorAll('.jp-mlops-item')).map(i => [
-      i.getAttribute('data-item-id'),
-      text(i.querySelector('.jp-mlops-pill'))
-    ]);
-    expect(statuses).toEqual([
-      ['data-registered', 'pass'],
-      ['run-logged', 'pass'],
-      ['decisions-recorded', 'fail'],
-      ['parameters-cell', 'pass'],
-      ['clean-run', 'fail'],
-      ['environment-pinned', 'waived'],
-      ['signoffs', 'fail']
-    ]);
-    const failing = itemEl(panel, 'decisions-recorded');
-    expect(text(failing.querySelector('.jp-mlops-item-detail'))).toBe(
+    // draft: the failing items that gate review block "ready for review"
+    const blockers = panel.querySelector('[data-testid="mlops-blockers"]')!;
+    expect(text(blockers.querySelector('.jp-mlops-blockers-title'))).toBe(
+      'To reach ready for review1 to fix'
+    );
+    const lead = Array.from(blockers.querySelectorAll('.jp-mlops-item'));
+    expect(lead.map(i => i.getAttribute('data-item-id'))).toEqual(['decisions-recorded']);
+    expect(text(lead[0].querySelector('.jp-mlops-pill'))).toBe('fail');
+    expect(text(lead[0].querySelector('.jp-mlops-item-detail'))).toBe(
       'no current decision tagged evaluation'
     );
-    // why it matters: folded away, in a native disclosure
-    const why = failing.querySelector('details.jp-mlops-why');
-    expect(why?.hasAttribute('open')).toBe(false);
-    expect(text(why?.querySelector('summary'))).toBe('Why it matters');
-    expect(text(panel.querySelector('[data-section="checklist"] .jp-mlops-section-status'))).toBe(
-      '3 failing'
+    expect(text(lead[0].querySelector('.jp-mlops-fix'))).toContain('%mlops decide "TITLE"');
+    // failing items of later stages: a folded count, grouped by the stage each gates
+    const later = panel.querySelector('[data-testid="mlops-later-toggle"]') as HTMLButtonElement;
+    expect(text(later)).toBe('▸ 2 more to fix before approval and production');
+    expect(later.getAttribute('aria-expanded')).toBe('false');
+    const laterBody = document.getElementById(later.getAttribute('aria-controls')!)!;
+    expect(laterBody.hidden).toBe(true);
+    expect(
+      Array.from(laterBody.querySelectorAll('.jp-mlops-gate')).map(g => [
+        g.getAttribute('data-gate'),
+        Array.from(g.querySelectorAll('.jp-mlops-item')).map(i => i.getAttribute('data-item-id'))
+      ])
+    ).toEqual([
+      ['approval', ['clean-run']],
+      ['production', ['signoffs']]
+    ]);
+    // passing (and waived) items: one count, folded
+    const passing = panel.querySelector('[data-testid="mlops-passing-toggle"]') as HTMLButtonElement;
+    expect(text(passing)).toBe('▸ 3 passing, 1 waived');
+    expect(passing.getAttribute('aria-label')).toBe('3 passing, 1 waived: show the items');
+    const passingBody = document.getElementById(passing.getAttribute('aria-controls')!)!;
+    expect(passingBody.hidden).toBe(true);
+    click(passing);
+    expect(passing.getAttribute('aria-expanded')).toBe('true');
+    expect(text(passing)).toBe('▾ 3 passing, 1 waived');
+    expect(passingBody.hidden).toBe(false);
+    expect(
+      Array.from(passingBody.querySelectorAll('.jp-mlops-item')).map(i => [
+        i.getAttribute('data-item-id'),
+        text(i.querySelector('.jp-mlops-pill'))
+      ])
+    ).toEqual([
+      ['data-registered', 'pass'],
+      ['run-logged', 'pass'],
+      ['parameters-cell', 'pass'],
+      ['environment-pinned', 'waived']
+    ]);
+    // why it matters: folded away behind a small toggle on the card
+    const why = button(lead[0], `Why it matters: ${lead[0].querySelector('.jp-mlops-item-title')!.textContent}`)!;
+    const whyText = document.getElementById(why.getAttribute('aria-controls')!)!;
+    expect(whyText.hidden).toBe(true);
+    click(why);
+    expect(why.getAttribute('aria-expanded')).toBe('true');
+    expect(text(whyText)).toBe('Which data, which features, which model and how it is judged.');
+  });
+
+  it('blocks approval with every failing item once ready for review; nothing folded as later', () => {
+    const panel = renderPanel({}, fullStatus({ report: report({ stage: 'ready for review' }) }));
+    const blockers = panel.querySelector('[data-testid="mlops-blockers"]')!;
+    expect(text(blockers.querySelector('h4'))).toBe('To reach approved3 to fix');
+    expect(
+      Array.from(blockers.querySelectorAll('.jp-mlops-item')).map(i => i.getAttribute('data-item-id'))
+    ).toEqual(['decisions-recorded', 'clean-run', 'signoffs']);
+    expect(panel.querySelector('[data-testid="mlops-later-toggle"]')).toBeNull();
+  });
+
+  it('says what comes next when nothing blocks', () => {
+    const ok = report({
+      stage: 'approved',
+      items: report().items.filter(i => i.status !== 'fail'),
+      blocking: { review: [], approval: [], production: [] }
+    });
+    const panel = renderPanel({}, fullStatus({ report: ok }));
+    expect(text(panel.querySelector('.jp-mlops-blockers-title'))).toBe(
+      'To reach in productionnothing to fix'
+    );
+    expect(text(panel.querySelector('.jp-mlops-nothing-blocks'))).toBe(
+      'Every item passes. A batch run of this version puts it in production.'
     );
   });
 
@@ -261,16 +309,16 @@ describe('evidence', () => {
     expect(document.activeElement).toBe(highlighted); // keyboard users land there too
   });
 
-  it('opens the timeline section when it was folded away', () => {
+  it('opens the timeline section, folded by default, to show an entry', () => {
     const panel = renderPanel();
     const toggle = panel.querySelector(
       '[data-section="timeline"] .jp-mlops-section-toggle'
     ) as HTMLButtonElement;
-    click(toggle);
     const body = panel.querySelector(
       '[data-section="timeline"] .jp-mlops-section-body'
     ) as HTMLElement;
     expect(body.hidden).toBe(true);
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
     click(button(panel, 'Show data version applications v1 in the timeline'));
     expect(body.hidden).toBe(false);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
@@ -336,5 +384,29 @@ describe('timeline entries in the panel', () => {
     expect(panel.querySelector('.jp-mlops-highlight')?.getAttribute('data-entry-id')).toBe(
       'c'.repeat(64)
     );
+  });
+});
+
+describe('a long detail', () => {
+  it('shows its first lines, and all of it on request', () => {
+    const detail = 'age band × sex: demographic_parity_difference 0.32 '.repeat(8).trim();
+    const data = fullStatus({
+      report: report({
+        items: [item({ detail })],
+        blocking: { review: ['decisions-recorded'], approval: [], production: [] }
+      })
+    });
+    const panel = renderPanel({}, data);
+    const p = panel.querySelector('.jp-mlops-item-detail')!;
+    expect(text(p)).toBe(detail); // all of it is there, for screen readers and search
+    expect(p.classList.contains('jp-mlops-clamped')).toBe(true);
+    const more = button(panel, 'Show all of the detail')!;
+    expect(more.getAttribute('aria-controls')).toBe(p.id);
+    click(more);
+    expect(p.classList.contains('jp-mlops-clamped')).toBe(false);
+    expect(more.getAttribute('aria-expanded')).toBe('true');
+    expect(button(panel, 'Show less of the detail')).toBe(more);
+    // a short one has no button
+    expect(button(renderPanel(), 'Show all of the detail')).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import {
   IPortfolio,
   IReport,
   IReportItem,
+  IReviewRequest,
   ISignoff,
   ITimelineEntry
 } from '../api';
@@ -307,6 +308,19 @@ export function status(overrides: Partial<INotebookStatus> = {}): INotebookStatu
     documentation: null,
     timeline: [],
     names: {},
+    review_requests: [],
+    needs_review: null,
+    ...overrides
+  };
+}
+
+export function reviewRequest(overrides: Partial<IReviewRequest> = {}): IReviewRequest {
+  return {
+    id: hexId(overrides.id),
+    role: 'risk',
+    requester: 'Ada <ada@example.com>',
+    time: '2026-12-02T09:30:00Z',
+    comment: 'please look at the fairness finding',
     ...overrides
   };
 }

@@ -2,7 +2,7 @@ import * as React from 'react';
 
 import { approvalState } from '../approvalState';
 import { PanelView } from '../components/PanelView';
-import { approvals, fullStatus, OLD_FINGERPRINT, report, signoff } from './fixtures';
+import { approvals, fullStatus, OLD_FINGERPRINT, report, reviewRequest, signoff } from './fixtures';
 import { button, click, IMounted, mount, text } from './dom';
 
 let m: IMounted;
@@ -124,12 +124,20 @@ describe('the panel header', () => {
   it('has an accessible name on every control', () => {
     const root = m.render(
       <PanelView
-        state={{ path: 'p', status: 'ready', data: fullStatus(), error: null }}
+        state={{
+          path: 'p',
+          status: 'ready',
+          data: fullStatus({
+            review_requests: [reviewRequest({ role: 'risk' }), reviewRequest({ role: 'it-ops' })]
+          }),
+          error: null
+        }}
         onRefresh={() => undefined}
         actions={{
           openPortfolio: () => undefined,
           recordDecision: async () => undefined,
           signOff: async () => signoff(),
+          requestReview: async () => ({ id: 'q', role: 'risk', requester: 'a', time: '', comment: null }),
           insertCellBelow: () => ({ inserted: true, message: '' }),
           showCell: () => undefined,
           openProjectFile: () => undefined,

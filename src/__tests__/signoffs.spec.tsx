@@ -3,8 +3,8 @@ import { act } from 'react';
 
 import { ApiError, ISignoff, ISignoffInput } from '../api';
 import { Signoffs } from '../components/Signoffs';
-import { approvals, me, OLD_FINGERPRINT, signoff } from './fixtures';
-import { button, click, clickAndSettle, IMounted, mount, text, typeInto } from './dom';
+import { approvals, me, OLD_FINGERPRINT, reviewRequest, signoff } from './fixtures';
+import { button, choose, click, clickAndSettle, IMounted, mount, text, typeInto } from './dom';
 
 let m: IMounted;
 beforeEach(() => {
@@ -21,8 +21,13 @@ function comment(root: ParentNode, role: string): HTMLTextAreaElement {
   ) as HTMLTextAreaElement;
 }
 
+const control = (root: ParentNode) =>
+  root.querySelector('[data-testid="mlops-signoff-controls"]') as HTMLElement;
+const picker = (root: ParentNode) =>
+  root.querySelector('select[aria-label="Role to sign off in"]') as HTMLSelectElement | null;
+
 describe('Signoffs', () => {
-  it('lists every required role: who signed, when, on which version, current or STALE', () => {
+  it('shows a status row per role: its state, who signed, when, on which version, STALE', () => {
     const a = approvals({
       signoffs: {
         business: signoff({ role: 'business', comment: 'ok for the pilot' }),
@@ -40,16 +45,17 @@ describe('Signoffs', () => {
     expect(
       Array.from(root.querySelectorAll('.jp-mlops-role')).map(r => [
         r.getAttribute('data-role'),
-        r.getAttribute('data-state')
+        r.getAttribute('data-state'),
+        text(r.querySelector('.jp-mlops-role-state'))
       ])
     ).toEqual([
-      ['business', 'approved'],
-      ['risk', 'stale'],
-      ['it-ops', 'missing']
+      ['business', 'approved', 'approved'],
+      ['risk', 'stale', 'approved'],
+      ['it-ops', 'missing', 'not signed']
     ]);
     const business = roleEl(root, 'business');
     expect(text(business.querySelector('.jp-mlops-signoff'))).toMatch(
-      /^approved by Bo Business, .+on ab12cd34ef56 current“ok for the pilot”$/
+      /^by Bo Business, .+ on ab12cd34ef56 current“ok for the pilot”$/
     );
     // the person's name in one short line, the full identity in the tooltip
     expect(business.querySelector('.jp-mlops-actor')?.getAttribute('title')).toBe(
@@ -58,7 +64,9 @@ describe('Signoffs', () => {
     const risk = roleEl(root, 'risk');
     expect(text(risk.querySelector('.jp-mlops-fingerprint'))).toBe('99887766aa55');
     expect(text(risk.querySelector('[data-testid="mlops-signoff-stale"]'))).toBe('STALE');
-    expect(text(roleEl(root, 'it-ops').querySelector('.jp-mlops-signoff'))).toBe('not signed');
+    // nobody signed: one short line, no record
+    expect(text(roleEl(root, 'it-ops'))).toBe('it-opsnot signed');
+    expect(roleEl(root, 'it-ops').querySelector('.jp-mlops-signoff')).toBeNull();
     expect(root.querySelector('time')?.getAttribute('datetime')).toBe('2026-11-22T12:00:00Z');
   });
 
@@ -117,7 +125,7 @@ describe('Signoffs', () => {
     );
   });
 
-  it('offers approve and refuse only for the roles the user holds', () => {
+  it('has one control, for the role picked among those the user holds', () => {
     const root = m.render(
       <Signoffs
         approvals={approvals()}
@@ -125,13 +133,46 @@ describe('Signoffs', () => {
         onSignOff={jest.fn()}
       />
     );
-    const withControls = Array.from(root.querySelectorAll('.jp-mlops-role'))
-      .filter(r => r.querySelector('[data-testid="mlops-signoff-controls"]'))
-      .map(r => r.getAttribute('data-role'));
-    expect(withControls).toEqual(['risk', 'it-ops']);
-    expect(button(root, 'Approve as business')).toBeNull();
+    expect(root.querySelectorAll('[data-testid="mlops-signoff-controls"]')).toHaveLength(1);
+    expect(root.querySelectorAll('.jp-mlops-role [data-testid="mlops-signoff-controls"]')).toHaveLength(0);
+    const select = picker(root)!;
+    expect(Array.from(select.options).map(o => o.value)).toEqual(['risk', 'it-ops']);
+    expect(select.value).toBe('risk');
+    expect(control(root).getAttribute('aria-label')).toBe('Sign off as risk');
     expect(button(root, 'Approve as risk')).not.toBeNull();
+    expect(button(root, 'Approve as business')).toBeNull();
+    choose(select, 'it-ops');
+    expect(control(root).getAttribute('data-role')).toBe('it-ops');
+    expect(button(root, 'Approve as it-ops')).not.toBeNull();
     expect(button(root, 'Refuse as it-ops')).not.toBeNull();
+    expect(comment(root, 'it-ops')).not.toBeNull();
+    expect(button(root, 'Approve as risk')).toBeNull();
+  });
+
+  it('names the one role without a picker when the user holds one', () => {
+    const root = m.render(<Signoffs approvals={approvals()} me={me()} onSignOff={jest.fn()} />);
+    expect(picker(root)).toBeNull();
+    expect(text(root.querySelector('.jp-mlops-signoff-role'))).toBe('Sign as risk');
+  });
+
+  it('starts on a role a request waits for, else on one nobody approved yet', () => {
+    const held = me({ roles: ['business', 'risk', 'it-ops'] });
+    const a = approvals({
+      signoffs: { business: signoff({ role: 'business' }), risk: null, 'it-ops': null }
+    });
+    let root = m.render(<Signoffs approvals={a} me={held} onSignOff={jest.fn()} />);
+    expect(picker(root)!.value).toBe('risk');
+    m.unmount();
+    m = mount();
+    root = m.render(
+      <Signoffs
+        approvals={a}
+        me={held}
+        onSignOff={jest.fn()}
+        requests={[reviewRequest({ role: 'it-ops' })]}
+      />
+    );
+    expect(picker(root)!.value).toBe('it-ops');
   });
 
   it('offers no controls without a sign-off action or any role, and says why', () => {
@@ -177,12 +218,12 @@ describe('Signoffs', () => {
     });
     expect(comment(root, 'risk').value).toBe('');
     root = render(made); // the refreshed status
-    expect(text(roleEl(root, 'risk').querySelector('.jp-mlops-success'))).toBe(
+    expect(text(control(root).querySelector('.jp-mlops-success'))).toBe(
       'Approved in the risk role as Rita Risk.'
     );
     // no longer current (e.g. the notebook was edited): the message goes
     root = render({ ...made, current: false });
-    expect(roleEl(root, 'risk').querySelector('.jp-mlops-success')).toBeNull();
+    expect(control(root).querySelector('.jp-mlops-success')).toBeNull();
   });
 
   it('approves without a comment (none sent)', async () => {
@@ -213,7 +254,7 @@ describe('Signoffs', () => {
     });
   });
 
-  it('shows the server refusal (403) with its hint right in the role', async () => {
+  it('shows the server refusal (403) with its hint right in the control', async () => {
     const onSignOff = jest.fn(async () => {
       throw new ApiError(
         'Ada Lovelace <ada@example.com> authored this notebook and cannot sign off as risk',
@@ -224,7 +265,7 @@ describe('Signoffs', () => {
     const root = m.render(<Signoffs approvals={approvals()} me={me()} onSignOff={onSignOff} />);
     typeInto(comment(root, 'risk'), 'looks fine');
     await clickAndSettle(button(root, 'Approve as risk'));
-    const error = roleEl(root, 'risk').querySelector('.jp-mlops-error');
+    const error = control(root).querySelector('.jp-mlops-error');
     expect(error?.getAttribute('role')).toBe('alert');
     expect(error?.getAttribute('data-status')).toBe('403');
     expect(text(error?.querySelector('.jp-mlops-error-message'))).toBe(
@@ -244,23 +285,32 @@ describe('Signoffs', () => {
     const root = m.render(<Signoffs approvals={approvals()} me={me()} onSignOff={onSignOff} />);
     click(button(root, 'Approve as risk'));
     expect(button(root, 'Approve as risk')!.disabled).toBe(true);
+    expect(button(root, 'Refuse as risk')!.disabled).toBe(true);
     expect(text(button(root, 'Approve as risk'))).toBe('Approving…');
     await act(async () => finish(signoff()));
     expect(button(root, 'Approve as risk')!.disabled).toBe(false);
+    expect(text(button(root, 'Approve as risk'))).toBe('Approve');
   });
 
-  it('waits for the checklist before approving, and says which items block', () => {
-    const root = m.render(
+  it('waits for the checklist before approving, and says how many items block', () => {
+    let root = m.render(
       <Signoffs
         approvals={approvals({ blocking: ['clean-run', 'run-logged'] })}
         me={me()}
         onSignOff={jest.fn()}
       />
     );
-    expect(text(root.querySelector('[data-testid="mlops-approval-blocked"]'))).toBe(
-      'Approval is blocked until these checklist items pass: clean-run, run-logged.'
-    );
     expect(button(root, 'Approve as risk')!.disabled).toBe(true);
+    expect(text(control(root).querySelector('.jp-mlops-help'))).toBe(
+      'Approving waits for 2 checklist items to pass; you can still refuse, with a comment.'
+    );
+    // without a control, one line says it
+    root = m.render(
+      <Signoffs approvals={approvals({ blocking: ['clean-run', 'run-logged'] })} me={me()} />
+    );
+    const blocked = root.querySelector('[data-testid="mlops-approval-blocked"]');
+    expect(text(blocked)).toBe('Approving waits for 2 checklist items to pass.');
+    expect(blocked?.getAttribute('title')).toBe('clean-run, run-logged');
   });
 
   it('offers Revoke, not Approve, for this person\u2019s approval; never for another', async () => {
@@ -287,17 +337,20 @@ describe('Signoffs', () => {
       />
     );
     const risk = roleEl(root, 'risk');
-    expect(text(risk.querySelector('.jp-mlops-signoff p'))).toMatch(
-      /^approved by Rita Chen \(you\), /
-    );
+    expect(text(risk.querySelector('.jp-mlops-signoff p'))).toMatch(/^by Rita Chen \(you\), /);
     expect(risk.querySelector('[data-testid="mlops-signoff"]')?.getAttribute('data-mine')).toBe(
       'true'
     );
+    choose(picker(root), 'risk');
     expect(button(root, 'Approve as risk')).toBeNull();
-    expect(text(risk.querySelector('.jp-mlops-help'))).toMatch(/^You approved this exact version/);
+    expect(text(control(root).querySelector('.jp-mlops-help'))).toMatch(
+      /^You approved this exact version/
+    );
     // Bo's business approval is his: Rita may approve too, but not revoke his
+    choose(picker(root), 'business');
     expect(button(root, 'Revoke the business approval')).toBeNull();
     expect(button(root, 'Approve as business')).not.toBeNull();
+    choose(picker(root), 'risk');
     await clickAndSettle(button(root, 'Revoke the risk approval'));
     expect(onSignOff).toHaveBeenCalledWith({
       role: 'risk',

@@ -10,7 +10,10 @@ import {
   decision,
   documentation,
   FINGERPRINT,
+  fullStatus,
+  item,
   noProjectStatus,
+  report,
   status
 } from './fixtures';
 
@@ -214,6 +217,53 @@ describe('PanelView', () => {
     const button = panel.querySelector('button.jp-mlops-refresh') as HTMLButtonElement;
     act(() => button.click());
     expect(onRefresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('leads with the stage and what blocks; sections fold away unless they need action', () => {
+    const panel = render(ready(fullStatus()));
+    const order = Array.from(
+      panel.querySelectorAll('[data-testid="mlops-stage"], [data-testid="mlops-blockers"], .jp-mlops-section')
+    ).map(el => el.getAttribute('data-section') ?? el.getAttribute('data-testid'));
+    expect(order).toEqual([
+      'mlops-stage',
+      'mlops-blockers',
+      'signoffs',
+      'documentation',
+      'facts',
+      'decisions',
+      'timeline'
+    ]);
+    const open = (name: string) =>
+      !(panel.querySelector(`[data-section="${name}"] .jp-mlops-section-body`) as HTMLElement)
+        .hidden;
+    // a decision is what blocks review here: the decisions open; the rest fold away
+    expect(['signoffs', 'documentation', 'facts', 'decisions', 'timeline'].map(open)).toEqual([
+      true, false, false, true, false
+    ]);
+    expect(
+      panel
+        .querySelector('[data-section="timeline"] .jp-mlops-section-toggle')
+        ?.getAttribute('aria-expanded')
+    ).toBe('false');
+  });
+
+  it('opens the documentation when it is stale or what blocks, and not the decisions then', () => {
+    const blocked = report({
+      items: [item({ id: 'documentation', check: 'documentation_complete' })],
+      blocking: { review: ['documentation'], approval: [], production: [] }
+    });
+    const passing = report({ items: [], blocking: { review: [], approval: [], production: [] } });
+    for (const data of [
+      fullStatus({ path: 'a.ipynb', report: blocked }),
+      fullStatus({ path: 'b.ipynb', report: passing, documentation: documentation({ stale: true }) })
+    ]) {
+      // another notebook: the panel starts afresh
+      const panel = render(ready(data));
+      const body = (name: string) =>
+        panel.querySelector(`[data-section="${name}"] .jp-mlops-section-body`) as HTMLElement;
+      expect(body('documentation').hidden).toBe(false);
+      expect(body('decisions').hidden).toBe(true);
+    }
   });
 
   it('renders user text as text, never as HTML', () => {

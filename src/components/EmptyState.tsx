@@ -1,5 +1,7 @@
 import * as React from 'react';
 
+import { Words } from './InlineText';
+
 /**
  * A friendly "nothing to show yet" block. `kind` names the situation for
  * tests and styling (`data-kind`).
@@ -17,7 +19,11 @@ export function EmptyState(props: {
   );
 }
 
-/** A copyable one-line command. */
+/** A short command in prose (wraps at spaces only). */
 export function CommandSnippet(props: { children: string }): JSX.Element {
-  return <code className="jp-mlops-snippet">{props.children}</code>;
+  return (
+    <code className="jp-mlops-snippet">
+      <Words text={props.children} />
+    </code>
+  );
 }

@@ -2,34 +2,40 @@ import * as React from 'react';
 
 import { IInsertResult, IPanelActions } from '../actions';
 import { magicFixes } from '../fixes';
-import { InlineText } from './InlineText';
+import { InlineText, Words } from './InlineText';
 
 /**
- * How to fix a failing item. When the fix is a `%mlops` magic, a button
- * inserts it into a new cell below the active one (never runs it).
+ * How to fix a failing item, wrapping at spaces only (never inside `--run`).
+ * When the fix is a `%mlops` magic, a button inserts it into a new cell below
+ * the active one (never runs it). `extra` joins the buttons' row.
  */
 export function FixHint(props: {
   fix: string;
   itemTitle: string;
   actions: IPanelActions;
+  extra?: React.ReactNode;
 }): JSX.Element {
-  const { fix, itemTitle, actions } = props;
+  const { fix, itemTitle, actions, extra } = props;
   const magics = React.useMemo(() => magicFixes(fix), [fix]);
   const [result, setResult] = React.useState<IInsertResult | null>(null);
   const insert = actions.insertCellBelow;
   return (
     <div className="jp-mlops-fix" data-testid="mlops-fix">
-      <span className="jp-mlops-label">Fix</span>{' '}
-      {magics.length > 0 ? (
-        <code className="jp-mlops-snippet jp-mlops-fix-text">{fix}</code>
-      ) : (
-        <span className="jp-mlops-fix-text">
-          <InlineText text={fix} />
-        </span>
-      )}
-      {insert && magics.length > 0 && (
+      <p className="jp-mlops-fix-line">
+        <span className="jp-mlops-label">Fix</span>{' '}
+        {magics.length > 0 ? (
+          <code className="jp-mlops-snippet jp-mlops-fix-text">
+            <Words text={fix} />
+          </code>
+        ) : (
+          <span className="jp-mlops-fix-text">
+            <InlineText text={fix} words />
+          </span>
+        )}
+      </p>
+      {((insert && magics.length > 0) || extra) && (
         <div className="jp-mlops-fix-actions">
-          {magics.map((m, i) => (
+          {insert && magics.map((m, i) => (
             <button
               key={`${m.magic}:${i}`}
               type="button"
@@ -42,6 +48,7 @@ export function FixHint(props: {
               {magics.length === 1 ? 'Insert fix below' : `Insert ${magicName(m.magic)} below`}
             </button>
           ))}
+          {extra}
         </div>
       )}
       {result && (

@@ -5,6 +5,7 @@ import { IPanelActions } from '../actions';
 import { IDocumentation, INotebookStatus, ITimelineEntry } from '../api';
 import { mlflowArtifactUrl, mlflowRunUrl, sentence } from '../format';
 import { IPanelState } from '../model';
+import { blockedBy, splitRequests } from '../readiness';
 import { NamesContext } from './Actor';
 import { BatchRunControl } from './BatchRunControl';
 import { Checklist } from './Checklist';
@@ -16,8 +17,10 @@ import { CommandSnippet, EmptyState } from './EmptyState';
 import { ErrorMessage } from './ErrorMessage';
 import { IEvidenceNavigation } from './EvidenceLinks';
 import { InlineText } from './InlineText';
+import { NeedsReview } from './NeedsReview';
 import { ProjectFacts } from './ProjectFacts';
 import { NotebookSummary, ProjectHeader } from './ProjectHeader';
+import { WaitingForYou } from './ReviewRequests';
 import { Section } from './Section';
 import { Signoffs } from './Signoffs';
 import { IHighlight, Timeline } from './Timeline';
@@ -124,31 +127,42 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
     [runUrl, artifactUrl, showEntry, actions]
   );
 
+  // the sign-off control's role, and a counter that brings it into view (from "waiting for you")
+  const [signRole, setSignRole] = React.useState<string | null>(null);
+  const [signFocus, setSignFocus] = React.useState<number | undefined>(undefined);
+  const signOffAs = React.useCallback((role: string) => {
+    setSignRole(role);
+    setSignFocus(n => (n ?? 0) + 1);
+  }, []);
+
   if (!status.project) {
     return <NoProject hint={status.hint} />;
   }
   const { report, approvals } = status;
-  const failing = report ? report.items.filter(i => i.status === 'fail').length : 0;
+  const requests = splitRequests(status.review_requests, status.me);
+  const canSign = approvals !== null && actions.signOff !== undefined;
   return (
     <NamesContext.Provider value={status.names}>
       <ProjectHeader project={status.project} />
       <NotebookSummary status={status} onShowEntry={showEntry} />
-      {report && (
-        <Section
-          name="checklist"
-          title="Readiness checklist"
-          extra={
-            <span className="jp-mlops-section-status" data-failing={failing}>
-              {failing ? `${failing} failing` : 'all ok'}
-            </span>
-          }
-        >
-          <Checklist report={report} nav={nav} />
-        </Section>
-      )}
+      <section className="jp-mlops-now" data-testid="mlops-now" aria-label="What needs you">
+        <NeedsReview needsReview={status.needs_review} />
+        <WaitingForYou requests={requests.mine} onSignOffAs={canSign ? signOffAs : undefined} />
+        {report && <Checklist report={report} nav={nav} />}
+      </section>
       {approvals && (
-        <Section name="signoffs" title="Sign-offs">
-          <Signoffs approvals={approvals} me={status.me} onSignOff={actions.signOff} />
+        <Section name="signoffs" title="Sign-offs" openRequest={signFocus}>
+          <Signoffs
+            approvals={approvals}
+            me={status.me}
+            onSignOff={actions.signOff}
+            requests={status.review_requests}
+            pendingRequests={requests.others}
+            onRequestReview={actions.requestReview}
+            role={signRole}
+            onRole={setSignRole}
+            focusRequest={signFocus}
+          />
         </Section>
       )}
       {approvals && <BatchRunControl path={status.path} batch={actions.batch} mlflowUrl={actions.mlflowUrl} />}
@@ -156,6 +170,9 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
         <Section
           name="documentation"
           title="Documentation"
+          defaultOpen={
+            status.documentation.stale === true || blockedBy(report, 'documentation_complete')
+          }
           extra={<DocumentationStatus documentation={status.documentation} />}
         >
           <Documentation
@@ -178,7 +195,12 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
       >
         <ProjectFacts project={status.project} onSave={actions.saveContext} />
       </Section>
-      <Section name="decisions" title="Key decisions" count={status.decisions.length}>
+      <Section
+        name="decisions"
+        title="Key decisions"
+        count={status.decisions.length}
+        defaultOpen={blockedBy(report, 'decisions_recorded')}
+      >
         {actions.recordDecision && <RecordDecision onSubmit={actions.recordDecision} />}
         {status.decisions.length > 0 ? (
           <DecisionList decisions={status.decisions} />
@@ -190,6 +212,7 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
         name="timeline"
         title="Timeline"
         count={status.timeline.length}
+        defaultOpen={false}
         openRequest={highlight?.seq}
       >
         <Timeline

@@ -1,5 +1,7 @@
 import * as React from 'react';
 
+import { useDisclosure } from './Disclosure';
+
 /**
  * A panel section that can be folded away: its heading is a button
  * (aria-expanded), the content a region labelled by it.
@@ -17,16 +19,14 @@ export function Section(props: {
   openRequest?: number;
   children: React.ReactNode;
 }): JSX.Element {
-  const [open, setOpen] = React.useState(props.defaultOpen ?? true);
+  const d = useDisclosure(props.defaultOpen ?? true);
   // open in the same render as the request, so that children can scroll into view
   const [seenRequest, setSeenRequest] = React.useState(props.openRequest);
   if (props.openRequest !== seenRequest) {
     setSeenRequest(props.openRequest);
-    setOpen(true);
+    d.setOpen(true);
   }
-  const id = React.useId();
-  const headingId = `${id}-heading`;
-  const bodyId = `${id}-body`;
+  const headingId = `${d.panel.id}-heading`;
   return (
     <section
       className="jp-mlops-section"
@@ -38,20 +38,18 @@ export function Section(props: {
         <button
           type="button"
           className="jp-mlops-section-toggle"
-          aria-expanded={open}
-          aria-controls={bodyId}
           aria-label={props.count === undefined ? props.title : `${props.title} (${props.count})`}
-          onClick={() => setOpen(!open)}
+          {...d.button}
         >
           <span className="jp-mlops-caret" aria-hidden="true">
-            {open ? '▾' : '▸'}
+            {d.open ? '▾' : '▸'}
           </span>
           <span className="jp-mlops-section-name">{props.title}</span>
           {props.count !== undefined && <span className="jp-mlops-count">{props.count}</span>}
         </button>
         {props.extra}
       </h3>
-      <div className="jp-mlops-section-body" id={bodyId} hidden={!open}>
+      <div className="jp-mlops-section-body" {...d.panel}>
         {props.children}
       </div>
     </section>

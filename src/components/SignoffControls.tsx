@@ -1,7 +1,10 @@
 import * as React from 'react';
 
-import { ApiError, ISignoff, ISignoffInput, SignoffDecision } from '../api';
+import { IApprovals, IMe, ISignoff, ISignoffInput, SignoffDecision } from '../api';
+import { plural } from '../format';
 import { Outcome } from './ErrorMessage';
+import { RoleSelect } from './ReviewRequests';
+import { useSubmission } from './useSubmission';
 
 const DONE: Record<SignoffDecision, string> = {
   approve: 'Approved',
@@ -9,61 +12,109 @@ const DONE: Record<SignoffDecision, string> = {
   revoke: 'Revoked'
 };
 
+const BUSY: Record<SignoffDecision, string> = {
+  approve: 'Approving…',
+  refuse: 'Refusing…',
+  revoke: 'Revoking…'
+};
+
 /**
- * Approve, refuse (a comment is required) or revoke in one role. A refusal
- * by the server (separation of duties, identity) is shown right here.
+ * The one sign-off control: the role (a picker among those the user holds),
+ * then approve, refuse (a comment is required) or revoke this user's approval.
+ * A refusal by the server (separation of duties, identity) is shown right here.
  */
 export function SignoffControls(props: {
+  /** The roles the user may sign in, in the panel's order (at least one). */
+  roles: readonly string[];
   role: string;
-  /** The role's latest sign-off on record: a "done" message shows while it is the one made here. */
-  record: ISignoff | null;
-  /** Who signs, in one short line (the person's name). */
-  identity: string;
-  approveBlocked: boolean;
-  /** This user's approval of this exact version is on record: nothing to approve again. */
-  alreadyApproved?: boolean;
-  /** This user's approval is on record (revoking someone else's is not theirs to do). */
-  canRevoke: boolean;
+  onRole: (role: string) => void;
+  approvals: IApprovals;
+  me: IMe;
   onSignOff: (input: ISignoffInput) => Promise<ISignoff>;
+  /** Moves the focus here (and into view) whenever this number changes. */
+  focusRequest?: number;
 }): JSX.Element {
-  const { role, identity, approveBlocked, canRevoke, onSignOff } = props;
-  const alreadyApproved = props.alreadyApproved === true;
+  const { roles, role, onRole, approvals, me, onSignOff } = props;
+  const record = approvals.signoffs[role] ?? null;
+  // this user's own sign-off, whichever of their identities gave it (the CLI, a kernel, here)
+  const approvedByMe = record !== null && record.person === me.person && record.kind === 'approved';
+  const alreadyApproved = approvedByMe && record.current;
+  const approveBlocked = approvals.blocking.length > 0;
   const [comment, setComment] = React.useState('');
-  const [busy, setBusy] = React.useState<SignoffDecision | null>(null);
-  const [error, setError] = React.useState<ApiError | null>(null);
-  const [done, setDone] = React.useState<{ id: string; text: string } | null>(null);
-  const record = props.record;
-  const showDone = done !== null && record !== null && record.id === done.id && record.current;
+  const [acting, setActing] = React.useState<SignoffDecision | null>(null);
+  const [made, setMade] = React.useState<string | null>(null);
+  const submission = useSubmission();
+  const first = React.useRef<HTMLSelectElement & HTMLTextAreaElement>(null);
   const id = React.useId();
   const hasComment = comment.trim() !== '';
+  const identity = me.name;
   const who = identity ? ` as ${identity}` : '';
+  // the success line shows while the role's latest record is the one made here
+  const showDone = submission.done !== null && record !== null && record.id === made && record.current;
+
+  React.useEffect(() => {
+    if (props.focusRequest !== undefined && first.current) {
+      first.current.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+      first.current.focus({ preventScroll: true });
+    }
+  }, [props.focusRequest]);
 
   const act = async (decision: SignoffDecision) => {
-    setBusy(decision);
-    setError(null);
-    setDone(null);
-    try {
-      const made = await onSignOff({
+    onRole(role); // stay on this role once the status refreshes (the default may move on)
+    setActing(decision);
+    await submission.run(async () => {
+      const signoff = await onSignOff({
         role,
         decision,
         comment: hasComment ? comment.trim() : undefined
       });
       setComment('');
-      setDone({ id: made.id, text: `${DONE[decision]} in the ${role} role${who}.` });
-    } catch (reason) {
-      setError(ApiError.from(reason));
-    } finally {
-      setBusy(null);
-    }
+      setMade(signoff.id);
+      return `${DONE[decision]} in the ${role} role${who}.`;
+    });
+    setActing(null);
   };
+  const busy = submission.busy;
+  const label = (decision: SignoffDecision, text: string) =>
+    acting === decision ? BUSY[decision] : text;
 
   return (
-    <div className="jp-mlops-signoff-controls" data-testid="mlops-signoff-controls">
-      <label htmlFor={`${id}-comment`}>Comment (required to refuse)</label>
+    <div
+      className="jp-mlops-signoff-controls"
+      data-testid="mlops-signoff-controls"
+      data-role={role}
+      role="group"
+      aria-label={`Sign off as ${role}`}
+    >
+      <div className="jp-mlops-signoff-role">
+        {roles.length > 1 ? (
+          <>
+            <label htmlFor={`${id}-role`}>Sign as</label>
+            <RoleSelect
+              id={`${id}-role`}
+              label="Role to sign off in"
+              testId="mlops-signoff-role"
+              roles={roles}
+              value={role}
+              onChange={onRole}
+              selectRef={first}
+            />
+          </>
+        ) : (
+          <>
+            <span className="jp-mlops-label">Sign as</span>{' '}
+            <span className="jp-mlops-role-name" data-testid="mlops-signoff-role">
+              {role}
+            </span>
+          </>
+        )}
+      </div>
       <textarea
         id={`${id}-comment`}
+        ref={roles.length > 1 ? undefined : first}
         className="jp-mlops-input"
         rows={2}
+        placeholder="Comment (required to refuse)"
         aria-label={`Comment for the ${role} sign-off`}
         aria-describedby={`${id}-help`}
         value={comment}
@@ -73,7 +124,7 @@ export function SignoffControls(props: {
         {alreadyApproved
           ? 'You approved this exact version. Revoke it, or refuse with a comment.'
           : approveBlocked
-            ? 'Approving waits for the checklist; you can still refuse, with a comment.'
+            ? `Approving waits for ${plural(approvals.blocking.length, 'checklist item')} to pass; you can still refuse, with a comment.`
             : hasComment
               ? `Signs this exact version${who}.`
               : `Signs this exact version${who}. A refusal needs a comment.`}
@@ -85,10 +136,10 @@ export function SignoffControls(props: {
             className="jp-mlops-button jp-mlops-approve"
             data-testid="mlops-approve"
             aria-label={`Approve as ${role}`}
-            disabled={busy !== null || approveBlocked}
+            disabled={busy || approveBlocked}
             onClick={() => void act('approve')}
           >
-            {busy === 'approve' ? 'Approving…' : 'Approve'}
+            {label('approve', 'Approve')}
           </button>
         )}
         <button
@@ -96,26 +147,26 @@ export function SignoffControls(props: {
           className="jp-mlops-button jp-mlops-refuse"
           data-testid="mlops-refuse"
           aria-label={`Refuse as ${role}`}
-          disabled={busy !== null || !hasComment}
+          disabled={busy || !hasComment}
           title={hasComment ? undefined : 'Write a comment to refuse'}
           onClick={() => void act('refuse')}
         >
-          {busy === 'refuse' ? 'Refusing…' : 'Refuse'}
+          {label('refuse', 'Refuse')}
         </button>
-        {canRevoke && (
+        {approvedByMe && (
           <button
             type="button"
             className="jp-mlops-button jp-mlops-revoke"
             data-testid="mlops-revoke"
             aria-label={`Revoke the ${role} approval`}
-            disabled={busy !== null}
+            disabled={busy}
             onClick={() => void act('revoke')}
           >
-            {busy === 'revoke' ? 'Revoking…' : 'Revoke'}
+            {label('revoke', 'Revoke')}
           </button>
         )}
       </div>
-      <Outcome done={showDone ? done.text : null} error={error} />
+      <Outcome done={showDone ? submission.done : null} error={submission.error} />
     </div>
   );
 }

@@ -1,55 +1,102 @@
 import * as React from 'react';
 
-import { IApprovals, IMe, ISignoff, ISignoffInput } from '../api';
+import {
+  IApprovals,
+  IMe,
+  IReviewRequest,
+  IReviewRequestInput,
+  ISignoff,
+  ISignoffInput
+} from '../api';
+import { plural } from '../format';
+import { defaultRequestRole, defaultSignRole, signoffRoles } from '../readiness';
+import { Disclosure } from './Disclosure';
+import { PendingRequests, ReviewRequestForm } from './ReviewRequests';
 import { SignoffControls } from './SignoffControls';
 import { SignoffRecord } from './SignoffRecord';
 
 /**
- * The sign-offs the risk tier requires: for each role who signed, when, on
- * which version and whether it still holds; approve/refuse controls for the
- * roles the server's user holds.
+ * The sign-offs the risk tier requires: a compact status row per role (who
+ * signed, when, on which version, whether it still holds), then one control
+ * to sign in the role the user picks among those they hold, the review
+ * requests waiting for others and a form to ask for one.
  */
 export function Signoffs(props: {
   approvals: IApprovals;
   me: IMe | null;
   onSignOff?: (input: ISignoffInput) => Promise<ISignoff>;
+  /** Pending review requests for roles the user does not hold. */
+  pendingRequests?: readonly IReviewRequest[];
+  /** Every pending request (to pick the first role to sign or ask). */
+  requests?: readonly IReviewRequest[];
+  onRequestReview?: (input: IReviewRequestInput) => Promise<IReviewRequest>;
+  /** The role the control shows (controlled); else it picks one itself. */
+  role?: string | null;
+  onRole?: (role: string) => void;
+  focusRequest?: number;
 }): JSX.Element {
-  const { approvals, me, onSignOff } = props;
-  const roles = [
-    ...approvals.required_roles,
-    ...Object.keys(approvals.signoffs).filter(r => !approvals.required_roles.includes(r))
-  ];
-  const held = me?.roles ?? [];
+  const { approvals, me, onSignOff, onRequestReview } = props;
+  const requests = props.requests ?? [];
+  const roles = signoffRoles(approvals);
+  const held = roles.filter(r => (me?.roles ?? []).includes(r));
+  const [ownRole, setOwnRole] = React.useState<string | null>(null);
+  const picked = props.role ?? ownRole;
+  const role =
+    picked && held.includes(picked) ? picked : defaultSignRole(held, approvals, requests);
   return (
     <div className="jp-mlops-signoffs" data-testid="mlops-signoffs">
-      <Identity me={me} roles={roles} />
       <Verdict approvals={approvals} />
-      {approvals.blocking.length > 0 && (
-        <p className="jp-mlops-warning" data-testid="mlops-approval-blocked">
-          Approval is blocked until these checklist items pass: {approvals.blocking.join(', ')}.
-        </p>
-      )}
-      <ul className="jp-mlops-roles">
-        {roles.map(role => (
+      <ul className="jp-mlops-roles" aria-label="Sign-offs by role">
+        {roles.map(r => (
           <RoleRow
-            key={role}
-            role={role}
-            required={approvals.required_roles.includes(role)}
-            signoff={approvals.signoffs[role] ?? null}
-            canSign={onSignOff !== undefined && held.includes(role)}
-            approveBlocked={approvals.blocking.length > 0}
+            key={r}
+            role={r}
+            required={approvals.required_roles.includes(r)}
+            signoff={approvals.signoffs[r] ?? null}
             me={me}
-            onSignOff={onSignOff}
           />
         ))}
       </ul>
+      <PendingRequests requests={props.pendingRequests ?? []} />
+      <Identity me={me} roles={roles} />
+      {approvals.blocking.length > 0 && !(me && onSignOff && role) && (
+        <p
+          className="jp-mlops-warning jp-mlops-help"
+          data-testid="mlops-approval-blocked"
+          title={approvals.blocking.join(', ')}
+        >
+          Approving waits for {plural(approvals.blocking.length, 'checklist item')} to pass.
+        </p>
+      )}
+      {me && onSignOff && role && (
+        <SignoffControls
+          roles={held}
+          role={role}
+          onRole={props.onRole ?? setOwnRole}
+          approvals={approvals}
+          me={me}
+          onSignOff={onSignOff}
+          focusRequest={props.focusRequest}
+        />
+      )}
+      {onRequestReview && approvals.required_roles.length > 0 && (
+        <div className="jp-mlops-request-review">
+          <Disclosure label="Request a review" text="Request review…">
+            <ReviewRequestForm
+              roles={approvals.required_roles}
+              defaultRole={defaultRequestRole(approvals, requests)}
+              onRequest={onRequestReview}
+            />
+          </Disclosure>
+        </div>
+      )}
     </div>
   );
 }
 
 /**
  * May the notebook run in production, and if not, what else keeps it (the
- * failing checklist items are listed just below).
+ * failing checklist items are listed at the top).
  */
 function Verdict(props: { approvals: IApprovals }): JSX.Element {
   const { approvals } = props;
@@ -113,38 +160,26 @@ function Identity(props: { me: IMe | null; roles: readonly string[] }): JSX.Elem
   );
 }
 
+/** One role's status: its name, a chip (the latest sign-off's kind) and that sign-off in short. */
 function RoleRow(props: {
   role: string;
   required: boolean;
   signoff: ISignoff | null;
-  canSign: boolean;
-  approveBlocked: boolean;
   me: IMe | null;
-  onSignOff?: (input: ISignoffInput) => Promise<ISignoff>;
 }): JSX.Element {
-  const { role, signoff, canSign, onSignOff, me } = props;
+  const { role, signoff, me } = props;
   const state = !signoff ? 'missing' : signoff.current ? signoff.kind : 'stale';
-  // this user's own sign-off, whichever of their identities gave it (the CLI, a kernel, here)
   const mine = signoff !== null && me !== null && signoff.person === me.person;
-  const approvedByMe = mine && signoff.kind === 'approved';
   return (
     <li className="jp-mlops-role" data-role={role} data-state={state} data-testid="mlops-role">
       <div className="jp-mlops-role-head">
         <span className="jp-mlops-role-name">{role}</span>
-        {!props.required && <span className="jp-mlops-muted"> (not required for this tier)</span>}
+        <span className="jp-mlops-role-state" data-state={state}>
+          {signoff ? signoff.kind : 'not signed'}
+        </span>
+        {!props.required && <span className="jp-mlops-muted">not required</span>}
       </div>
-      <SignoffRecord signoff={signoff} mine={mine} />
-      {canSign && onSignOff && (
-        <SignoffControls
-          role={role}
-          record={signoff}
-          identity={me?.name ?? ''}
-          approveBlocked={props.approveBlocked}
-          alreadyApproved={approvedByMe && signoff.current}
-          canRevoke={approvedByMe}
-          onSignOff={onSignOff}
-        />
-      )}
+      {signoff && <SignoffRecord signoff={signoff} mine={mine} />}
     </li>
   );
 }

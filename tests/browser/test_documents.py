@@ -87,6 +87,11 @@ def test_generate_documents_and_record_facts_from_the_panel(
         "not generated", timeout=30_000
     )
 
+    # folded while nothing there is what blocks the next stage
+    expect(section.get_by_role("button", name="Documentation")).to_have_attribute(
+        "aria-expanded", "false"
+    )
+    section.get_by_role("button", name="Documentation").click()
     section.get_by_role("button", name="Generate the documents").click()
     expect(section.get_by_role("status")).to_have_text(
         "Generated the model card and the Annex IV documentation.", timeout=60_000

@@ -54,15 +54,20 @@ def test_the_panel_is_the_same_person_as_the_cli_in_one_short_line(
     expect(business).to_have_attribute("data-state", "approved", timeout=30_000)
     record = business.locator("[data-testid=mlops-signoff]")
     expect(record).to_have_attribute("data-mine", "true")
-    expect(record.locator("p").first).to_contain_text("approved by Grace Hopper (you)")
+    expect(business.locator(".jp-mlops-role-state")).to_have_text("approved")
+    expect(record.locator("p").first).to_contain_text("by Grace Hopper (you)")
     expect(record.locator(".jp-mlops-actor")).to_have_attribute("title", GRACE)
-    expect(business.get_by_role("button", name="Approve as business")).to_have_count(0)
-    revoke = business.get_by_role("button", name="Revoke the business approval")
+    # the one sign-off control, in the business role: Revoke, not Approve
+    picker = panel.get_by_role("combobox", name="Role to sign off in")
+    picker.select_option("business")
+    expect(panel.get_by_role("button", name="Approve as business")).to_have_count(0)
+    revoke = panel.get_by_role("button", name="Revoke the business approval")
     expect(revoke).to_be_visible()
     # another role, not signed yet: Approve, and nothing to revoke
-    risk = panel.locator('.jp-mlops-role[data-role="risk"]')
-    expect(risk.get_by_role("button", name="Approve as risk")).to_be_visible()
-    expect(risk.get_by_role("button", name="Revoke the risk approval")).to_have_count(0)
+    picker.select_option("risk")
+    expect(panel.get_by_role("button", name="Approve as risk")).to_be_visible()
+    expect(panel.get_by_role("button", name="Revoke the risk approval")).to_have_count(0)
+    picker.select_option("business")
     ARTIFACTS.mkdir(exist_ok=True)
     panel.locator("[data-testid=mlops-signoffs]").screenshot(
         path=str(ARTIFACTS / "identity-cli-signoff-is-mine.png")
@@ -74,4 +79,4 @@ def test_the_panel_is_the_same_person_as_the_cli_in_one_short_line(
     expect(business).to_have_attribute("data-state", "revoked", timeout=20_000)
     last = json.loads(project.ledger_path.read_text().splitlines()[-1])
     assert last["kind"] == "approval.revoked" and last["actor"] == GRACE
-    expect(business.get_by_role("button", name="Approve as business")).to_be_visible()
+    expect(panel.get_by_role("button", name="Approve as business")).to_be_visible()

@@ -83,17 +83,21 @@ def test_checklist_of_the_example_and_a_failing_item_turns_green_after_its_fix(
     open_notebook(page, lab, "credit-risk/train.ipynb")
     panel = open_panel(page)
 
-    # the example's checklist (classification, high risk), grouped by the stage each item gates
+    # the example's checklist (classification, high risk): what blocks review first, each with
+    # its fix; what gates later stages folded into a count, grouped by the stage each gates
     checklist = panel.locator(".jp-mlops-checklist")
     expect(checklist).to_be_visible(timeout=30_000)
     expect(panel.locator(".jp-mlops-stage")).to_have_text("draft")
-    gates = checklist.locator(".jp-mlops-gate")
-    expect(gates).to_have_count(3)
-    assert [g.get_attribute("data-gate") for g in gates.all()] == [
-        "review",
-        "approval",
-        "production",
-    ]
+    blockers = checklist.get_by_test_id("mlops-blockers").locator(".jp-mlops-item")
+    lead = {b.get_attribute("data-item-id") for b in blockers.all()}
+    assert lead >= {"data-registered", "run-logged", "decisions-recorded"}
+    assert not lead & {"clean-run", "environment-pinned", "signoffs"}
+    later = checklist.get_by_test_id("mlops-later-toggle")
+    later.click()
+    gates = later.locator("xpath=following-sibling::div[1]").locator(".jp-mlops-gate")
+    assert [g.get_attribute("data-gate") for g in gates.all()] == ["approval", "production"]
+    expect(item(panel, "clean-run")).to_be_visible()
+    expect(item(panel, "signoffs")).to_be_visible()
     for item_id in ("data-registered", "run-logged", "decisions-recorded", "signoffs"):
         expect(item(panel, item_id)).to_have_attribute("data-status", "fail")
     decisions = item(panel, "decisions-recorded")
@@ -127,7 +131,8 @@ def test_checklist_of_the_example_and_a_failing_item_turns_green_after_its_fix(
     save_notebook(page)  # the decision is bound to its cell, as saved
     expect(decisions).to_have_attribute("data-status", "pass", timeout=30_000)
     expect(decisions.locator(".jp-mlops-item-detail")).to_contain_text("data, model, evaluation")
-    # its evidence points into the timeline
+    # it is folded among the passing items now; its evidence points into the timeline
+    panel.get_by_test_id("mlops-passing-toggle").click()
     evidence = decisions.locator(".jp-mlops-evidence button").first
     evidence.click()
     highlighted = panel.locator(".jp-mlops-timeline .jp-mlops-highlight")
@@ -177,12 +182,13 @@ def test_approve_as_a_role_then_edit_a_cell_and_the_approval_turns_stale(
     # single-user mode: the panel signs as the local identity, as the kernel and the CLI do
     expect(panel.locator("[data-testid=mlops-identity]")).to_contain_text("Grace Hopper")
     expect(panel.locator("[data-testid=mlops-approval-state]")).to_contain_text("none yet")
-    # a refusal needs a comment
-    expect(business.get_by_role("button", name="Refuse as business")).to_be_disabled()
-    business.get_by_role("textbox", name="Comment for the business sign-off").fill(
+    # one control: pick the role among those the user holds; a refusal needs a comment
+    panel.get_by_role("combobox", name="Role to sign off in").select_option("business")
+    expect(panel.get_by_role("button", name="Refuse as business")).to_be_disabled()
+    panel.get_by_role("textbox", name="Comment for the business sign-off").fill(
         "<b>fine</b> for the pilot"
     )
-    business.get_by_role("button", name="Approve as business").click()
+    panel.get_by_role("button", name="Approve as business").click()
 
     expect(business).to_have_attribute("data-state", "approved", timeout=20_000)
     expect(business.locator(".jp-mlops-signoff")).to_contain_text("Grace Hopper (you)")
@@ -190,6 +196,9 @@ def test_approve_as_a_role_then_edit_a_cell_and_the_approval_turns_stale(
         "“<b>fine</b> for the pilot”"
     )
     expect(business.locator(".jp-mlops-current-badge")).to_have_text("current")
+    expect(panel.get_by_test_id("mlops-signoff-controls").get_by_role("status")).to_have_text(
+        "Approved in the business role as Grace Hopper."
+    )
     expect(panel.locator("[data-testid=mlops-approval-state]")).to_contain_text("current (1 of 3")
     expect(panel.locator(".jp-mlops-timeline")).to_contain_text("approved as business")
     shot_panel(page, "signoff-approved-panel.png")
