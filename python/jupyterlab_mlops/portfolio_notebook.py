@@ -2,7 +2,8 @@
 
 Flags (``FLAGS``): failing checklist items, stale approvals, review requests pending per role,
 drift flagged by the last batch run, the last batch run not succeeding, and the generated
-documents stale or incomplete (their coverage meter's numbers, as the generation recorded them).
+documents stale or with sections missing (their coverage meter's numbers, as the generation
+recorded them).
 One readiness evaluation per notebook; everything else is read from the ledger it already holds.
 """
 
@@ -26,7 +27,7 @@ FLAGS = {
     "drift": "drift flagged in the last batch run",
     "batch_failed": "last batch run failed",
     "docs_stale": "documentation stale",
-    "docs_incomplete": "documentation missing or incomplete",
+    "docs_incomplete": "documentation incomplete",
 }
 
 
@@ -106,7 +107,11 @@ def _documentation(status: dict[str, Any]) -> dict[str, Any]:
 
 
 def flags_of(row: dict[str, Any]) -> list[str]:
-    """The flags a row raises, in ``FLAGS`` order."""
+    """The flags a row raises, in ``FLAGS`` order; none for a retired notebook (nothing about
+    it needs anyone any more). Documents never generated raise none: the checklist says when
+    the tier needs them."""
+    if row["stage"] == "retired":
+        return []
     docs = row["documentation"]
     batch = row["batch"]
     raised = {
@@ -116,8 +121,7 @@ def flags_of(row: dict[str, Any]) -> list[str]:
         "drift": bool(batch and batch["drift"]),
         "batch_failed": bool(batch and batch["status"] != "succeeded"),
         "docs_stale": docs["stale"] is True,
-        "docs_incomplete": docs["generated"] is None
-        or any(d["covered"] < d["total"] for d in docs["documents"].values()),
+        "docs_incomplete": any(d["covered"] < d["total"] for d in docs["documents"].values()),
     }
     return [flag for flag in FLAGS if raised[flag]]
 
