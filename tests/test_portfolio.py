@@ -1,5 +1,6 @@
-"""The risk manager's portfolio: flags each raised by a real action (a failing item, a failed
-batch run, drift in a batch run, a stale approval after an edit), the funnel and the roll-up;
+"""The risk manager's portfolio: flags each raised by a real action (a failing item, a review
+request, a failed batch run, drift in a batch run, a stale approval after an edit), the funnel
+and the roll-up;
 the cache answers an unchanged project and never a changed one, whatever input changed."""
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import nbformat
 import pandas as pd
 import pytest
 
+from jupyterlab_mlops.approvals import sign_off
 from jupyterlab_mlops.batch.run import batch_run
 from jupyterlab_mlops.config import dump_config
 from jupyterlab_mlops.lifecycle import retire
 from jupyterlab_mlops.portfolio import portfolio
 from jupyterlab_mlops.portfolio_cache import SETTLE_NS, cache_path
 from jupyterlab_mlops.project import Project, find_project, init_project
+from jupyterlab_mlops.reviews import request_review
 
 from .helpers import ACTOR, git, make_notebook
 from .helpers.batch import BUSINESS, approved_project
@@ -66,11 +69,24 @@ def approved(tmp_path: Path) -> tuple[Project, Path]:
     return approved_project(tmp_path, rows=600, seed=3)
 
 
-def test_batch_failure_drift_and_a_stale_approval_raise_their_flags(approved, tmp_path) -> None:
+def test_review_requests_batch_failure_drift_and_a_stale_approval_raise_flags(
+    approved, tmp_path
+) -> None:
     project, notebook = approved
     row = only_row(tmp_path)
     assert row["stage"] == "approved" and row["may_run"] is True
-    assert not {"failing", "stale", "drift", "batch_failed"} & set(row["flags"])
+    assert not {"failing", "stale", "drift", "batch_failed", "review"} & set(row["flags"])
+
+    asked = request_review(project, notebook, role="business", actor=ACTOR, comment="again?")
+    (listed,) = portfolio(tmp_path).to_json()["projects"]
+    (request,) = listed["notebooks"][0]["reviews"]
+    assert request["role"] == "business" and request["id"] == asked.hash
+    assert "review" in listed["notebooks"][0]["flags"] and listed["flags"]["reviews"] == {
+        "business": 1
+    }
+    sign_off(project, notebook, role="business", actor=BUSINESS, decision="approve")  # answers it
+    row = only_row(tmp_path)
+    assert row["reviews"] == [] and "review" not in row["flags"]
 
     failed = batch_run(project, notebook, {"n": -1}, actor=ACTOR)  # the notebook raises
     assert not failed.ok

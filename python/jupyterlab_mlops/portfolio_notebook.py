@@ -18,6 +18,7 @@ from .documentation.api import documentation_status
 from .kinds import BATCH_RUN
 from .ledger import Entry
 from .project import Project
+from .reviews import pending_requests
 
 #: every flag a notebook can raise, in the order the portfolio shows them
 FLAGS = {
@@ -48,7 +49,7 @@ def notebook_row(project: Project, path: Path) -> tuple[dict[str, Any], list[str
         "stale": bool(status.stale_because),
         "stale_because": list(status.stale_because),
         "may_run": status.may_run,
-        "reviews": pending_reviews(project, report.notebook),
+        "reviews": pending_reviews(project, report.notebook, entries),
         "batch": last_batch(entries),
         "documentation": _documentation(documents.to_json()),
         "last_activity": entries[-1].time if entries else None,
@@ -58,10 +59,10 @@ def notebook_row(project: Project, path: Path) -> tuple[dict[str, Any], list[str
     return row, _data_read(report)
 
 
-def pending_reviews(project: Project, notebook: str) -> list[dict[str, Any]]:
+def pending_reviews(project: Project, notebook: str, entries: list[Entry]) -> list[dict[str, Any]]:
     """Review requests still waiting for an answer, one per role (``role``, ``id``, ``time``,
-    ``requester``). Empty until review requests (:mod:`.reviews`) are part of the package."""
-    return []
+    ``requester``, ``comment``), oldest first; ``entries``: the notebook's, already read."""
+    return [r.to_json() for r in pending_requests(project, notebook, entries)]
 
 
 def last_batch(entries: list[Entry]) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from jupyterlab_mlops.batch.run import batch_run
 from jupyterlab_mlops.lifecycle import retire
 from jupyterlab_mlops.project import find_project, init_project
+from jupyterlab_mlops.reviews import request_review
 
 from ..helpers import ACTOR, make_notebook
 from ..helpers.batch import approved_project
@@ -25,14 +26,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def portfolio_tree(root: Path) -> None:
-    """credit: approved, its last batch run failed; fraud: a draft; churn (single-user, an owner
+    """credit: approved, its last batch run failed; fraud: a draft with a risk review requested; churn (single-user, an owner
     whose name starts like a formula): a draft and a retired notebook."""
     project, notebook = approved_project(root)
     assert not batch_run(project, notebook, {"n": -1}, actor=ACTOR).ok
     (root / "fraud").mkdir()
     init_project(root / "fraud", name="fraud", template="classification", risk_tier="high",
                  actor=ACTOR, context={"owner": "Olga", "sponsor": "Sam"})  # fmt: skip
-    make_notebook(root / "fraud" / "detect.ipynb", ["x = 1"])
+    detect = make_notebook(root / "fraud" / "detect.ipynb", ["x = 1"])
+    request_review(find_project(root / "fraud"), detect, role="risk", actor=ACTOR)
     (root / "churn").mkdir()
     init_project(root / "churn", name="churn", template="regression", risk_tier="limited",
                  actor=ACTOR, single_user=True, context={"owner": "=HYPERLINK(\"x\")"})  # fmt: skip
@@ -72,6 +74,8 @@ def test_the_portfolio_funnel_filters_sort_export_and_open(
     expect(funnel.locator("li").first).to_contain_text("draft")
     credit = table.locator('[data-path="credit/score.ipynb"]')
     expect(credit.locator('[data-flag="batch_failed"]')).to_have_text("batch failed")
+    fraud = table.locator('[data-path="fraud/detect.ipynb"]')
+    expect(fraud.locator('[data-flag="review"]')).to_have_text("review: risk")
     ARTIFACTS.mkdir(exist_ok=True)
     view.screenshot(path=str(ARTIFACTS / "portfolio-funnel.png"))
 
@@ -132,8 +136,10 @@ def test_the_portfolio_funnel_filters_sort_export_and_open(
     listed = list(csv.DictReader(io.StringIO(text)))
     assert [r["notebook"] for r in listed] == shown
     churn = next(r for r in listed if r["notebook"] == "churn/model.ipynb")
-    assert churn["owner"] == "'=HYPERLINK(\"x\")"  # a formula stays text
-    assert next(r for r in listed if r["notebook"] == "credit/score.ipynb")["last_batch"] == "failed"
+    assert churn["owner"] == '\'=HYPERLINK("x")'  # a formula stays text
+    assert (
+        next(r for r in listed if r["notebook"] == "credit/score.ipynb")["last_batch"] == "failed"
+    )
 
     # a row opens the notebook and the panel
     table.locator('[data-path="fraud/detect.ipynb"] .jp-mlops-portfolio-open').focus()
