@@ -43,43 +43,25 @@ export function PortfolioFilters(props: {
   const { filters, choices, flags, onChange } = props;
   const set = (id: keyof IFilters, value: string) => onChange({ ...filters, [id]: value });
   const pairs = (values: string[]): [string, string][] => values.map(v => [v, v]);
+  const all: [keyof IFilters, string, [string, string][]][] = [
+    ['stage', 'Stage', pairs([...STAGES])],
+    ['risk_tier', 'Risk tier', pairs(choices.risk_tier)],
+    ['template', 'Template', pairs(choices.template)],
+    ['owner', 'Owner', [...pairs(choices.owner), [NO_OWNER, 'not given']]],
+    ['flag', 'Flag', [...Object.entries(flags), [NO_FLAG, 'no flag']]]
+  ];
   return (
     <div className="jp-mlops-portfolio-filters" role="group" aria-label="Filter the portfolio">
-      <Filter
-        id="stage"
-        label="Stage"
-        value={filters.stage}
-        choices={pairs([...STAGES])}
-        onChange={set}
-      />
-      <Filter
-        id="risk_tier"
-        label="Risk tier"
-        value={filters.risk_tier}
-        choices={pairs(choices.risk_tier)}
-        onChange={set}
-      />
-      <Filter
-        id="template"
-        label="Template"
-        value={filters.template}
-        choices={pairs(choices.template)}
-        onChange={set}
-      />
-      <Filter
-        id="owner"
-        label="Owner"
-        value={filters.owner}
-        choices={[...pairs(choices.owner), [NO_OWNER, 'not given']]}
-        onChange={set}
-      />
-      <Filter
-        id="flag"
-        label="Flag"
-        value={filters.flag}
-        choices={[...Object.entries(flags), [NO_FLAG, 'no flag']]}
-        onChange={set}
-      />
+      {all.map(([id, label, options]) => (
+        <Filter
+          key={id}
+          id={id}
+          label={label}
+          value={filters[id]}
+          choices={options}
+          onChange={set}
+        />
+      ))}
     </div>
   );
 }

@@ -19,7 +19,7 @@ from jupyterlab_mlops.reviews import request_review
 from ..helpers import ACTOR, make_notebook
 from ..helpers.batch import approved_project
 from .conftest import ARTIFACTS
-from .jlab import wait_for_idle_kernels
+from .jlab import expect_notebook_and_panel
 from .test_readiness import run_from_palette
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -144,11 +144,5 @@ def test_the_portfolio_funnel_filters_sort_export_and_open(
     # a row opens the notebook and the panel
     table.locator('[data-path="fraud/detect.ipynb"] .jp-mlops-portfolio-open').focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".jp-NotebookPanel:visible .jp-CodeCell").first).to_be_visible(
-        timeout=60_000
-    )
-    wait_for_idle_kernels(page)
-    panel = page.locator(".jp-mlops-panel")
-    expect(panel).to_be_visible(timeout=20_000)
-    expect(panel.locator(".jp-mlops-notebook-name")).to_have_text("detect.ipynb")
-    expect(panel.locator(".jp-mlops-project-name")).to_have_text("fraud")
+    panel = expect_notebook_and_panel(page, "detect.ipynb", "fraud")
+    expect(panel.locator(".jp-mlops-stage")).to_have_text("draft")
