@@ -2,7 +2,7 @@
 rebuildable: delete it and the next portfolio evaluates again), keyed on everything that can
 change them, so an unchanged project is answered without evaluating it.
 
-A project's key: the package version and this cache's format, the ledger, ``.mlops/config``, the
+A project's key: the package's version and code, the ledger, ``.mlops/config``, the
 checklist template folders (every ``*.yaml`` in each, so a new override counts), the project's
 top-level files other than notebooks (lock and requirements files) and its git ``HEAD`` (git
 authors count for independent review). A notebook's key adds the notebook file and the data it
@@ -14,6 +14,7 @@ because a second change within the same clock tick could keep all four.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import time
@@ -126,13 +127,18 @@ def _head(gitdir: Path) -> str | None:
 
 @functools.cache
 def _version() -> str:
-    """The installed package's version: another release may evaluate differently."""
+    """The package's version and a digest of its code and shipped files as this process loaded
+    them (another release, or an edited checkout, may evaluate differently). Once a process."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("jupyterlab-mlops")
+        release = version("jupyterlab-mlops")
     except PackageNotFoundError:
-        return "unknown"
+        release = "unknown"
+    package = Path(__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml"))
+    stats = [[p.relative_to(package).as_posix(), *(_stat(p) or [])[:2]] for p in files]
+    return f"{release} {hashlib.sha256(json.dumps(stats).encode()).hexdigest()[:16]}"
 
 
 def _stat(path: Path) -> list[int] | None:
