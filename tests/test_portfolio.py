@@ -189,3 +189,22 @@ def test_an_input_changed_just_now_is_not_kept_and_a_broken_cache_is_rebuilt(
     assert portfolio(tmp_path).evaluated == 1
     stored = json.loads(cache_path(tmp_path / "p").read_text())
     assert list(stored["notebooks"]) == ["train.ipynb"] and notebook.exists()
+
+
+def test_the_server_never_writes_its_cache_through_a_link_out_of_its_root(tmp_path: Path) -> None:
+    from jupyterlab_mlops.confinement import confined_to
+
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    (root / "p").mkdir(parents=True)
+    outside.mkdir()
+    init_project(root / "p", name="p", template="classification", risk_tier="high", actor=ACTOR)
+    make_notebook(root / "p" / "train.ipynb", ["x = 1"])
+    (root / "p" / ".mlops" / "cache").symlink_to(outside, target_is_directory=True)
+    settle()
+    for _ in range(2):
+        found = confined_to(root, portfolio, root)
+        assert found.evaluated == 1 and found.projects[0]["notebooks"][0]["stage"] == "draft"
+    assert list(outside.iterdir()) == []  # nothing written there, and nothing read from it
+    (root / "p" / ".mlops" / "cache").unlink()
+    portfolio(root)  # the CLI keeps its own rows: the server does not take them
+    assert portfolio(root).cached == 1 and confined_to(root, portfolio, root).evaluated == 1

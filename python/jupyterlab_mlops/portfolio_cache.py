@@ -4,8 +4,9 @@ change them, so an unchanged project is answered without evaluating it.
 
 A project's key: the package's version and code, the ledger, ``.mlops/config``, the
 checklist template folders (every ``*.yaml`` in each, so a new override counts), the project's
-top-level files other than notebooks (lock and requirements files) and its git ``HEAD`` (git
-authors count for independent review). A notebook's key adds the notebook file and the data it
+top-level files other than notebooks (lock and requirements files), its git ``HEAD`` (git
+authors count for independent review) and the root reads are confined to (the server's, or
+none for the CLI). A notebook's key adds the notebook file and the data it
 read (the stat signature the data check trusts). Files are compared by (size, mtime, ctime,
 inode); an input changed less than ``SETTLE_NS`` before the evaluation began is not cached,
 because a second change within the same clock tick could keep all four.
@@ -21,8 +22,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .confinement import readable
+from .confinement import confined_root, readable
 from .data.hashing import stat_signature
+from .errors import MlopsError
 from .project import CONFIG_FILE, LEDGER_FILE, MARKER
 
 FORMAT = 1
@@ -40,7 +42,7 @@ def load(project_root: Path) -> dict[str, Any]:
     """The stored cache of a project, or ``{}`` when absent, unreadable or of another format."""
     try:
         stored = json.loads(readable(cache_path(project_root)).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, MlopsError):  # absent, broken, or through a link out of the root
         return {}
     if not isinstance(stored, dict) or stored.get("format") != FORMAT:
         return {}
@@ -52,10 +54,11 @@ def save(project_root: Path, cache: dict[str, Any]) -> None:
     path = cache_path(project_root)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        readable(path.parent)  # never write through a link out of the server's root
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(json.dumps({**cache, "format": FORMAT}), encoding="utf-8")
         os.replace(temporary, path)
-    except OSError:
+    except (OSError, MlopsError):
         temporary.unlink(missing_ok=True)
 
 
@@ -74,6 +77,9 @@ def project_key(project_root: Path, template_dirs: list[str]) -> Key:
     mlops = project_root / MARKER
     return {
         "version": _version(),
+        # the server confines reads to its root, the CLI does not: rows made one way never
+        # answer the other (a symlink out of the root is an error only for the server)
+        "confined_to": str(confined_root()),
         "ledger": _stat(mlops / LEDGER_FILE),
         "config": _stat(mlops / CONFIG_FILE),
         "templates": [[d, _listing(Path(d), lambda n: n.endswith(".yaml"))] for d in template_dirs],
