@@ -22,6 +22,7 @@ from . import (
     bench_ledger,
     bench_load_ext,
     bench_panel,
+    bench_portfolio,
     bench_prompts,
     bench_runs,
     bench_whatif,
@@ -42,6 +43,8 @@ def main() -> None:
     results["check"] = bench_check.run()
     print("== panel refresh (REST, against jupyter-server's contents API)")
     results["panel"] = bench_panel.run()
+    print("== portfolio, 200 projects x 1,000 entries (goal: warm under 1 s)")
+    results["portfolio"] = bench_portfolio.run()
     print("== runs (against MLflow directly)")
     results["runs"] = bench_runs.run()
     print("== data add (against dvc add)")

@@ -18,6 +18,9 @@ import type {
   INeedsReview,
   INotebookStatus,
   IPortfolio,
+  IPortfolioBatch,
+  IPortfolioDocument,
+  IPortfolioDocumentation,
   IPortfolioNotebook,
   IPortfolioProject,
   IReport,
@@ -369,14 +372,67 @@ export function normalizeTimelineEntry(raw: unknown): ITimelineEntry {
   };
 }
 
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function normalizePortfolioBatch(value: unknown): IPortfolioBatch | null {
+  if (!value || typeof value !== 'object') {
+    return null;
+  }
+  const raw = obj(value);
+  return {
+    id: str(raw.id),
+    status: str(raw.status),
+    time: strOrNull(raw.time),
+    drift_threshold: numberOrNull(raw.drift_threshold),
+    drift: list(raw.drift, d => ({
+      dataset: str(d.dataset),
+      column: str(d.column),
+      psi: numberOrNull(d.psi),
+      problem: strOrNull(d.problem)
+    }))
+  };
+}
+
+function normalizePortfolioDocumentation(value: unknown): IPortfolioDocumentation {
+  const raw = obj(value);
+  const documents: Record<string, IPortfolioDocument> = {};
+  for (const [kind, doc] of Object.entries(obj(raw.documents))) {
+    const d = obj(doc);
+    documents[kind] = {
+      covered: count(d.covered),
+      total: count(d.total),
+      missing: strings(d.missing)
+    };
+  }
+  return {
+    generated: strOrNull(raw.generated),
+    time: strOrNull(raw.time),
+    stale: typeof raw.stale === 'boolean' ? raw.stale : null,
+    documents
+  };
+}
+
 function normalizePortfolioNotebook(raw: Raw): IPortfolioNotebook {
   return {
     path: str(raw.path),
     stage: str(raw.stage),
     failing: count(raw.failing),
+    failing_items: strings(raw.failing_items),
     blocking_approval: strings(raw.blocking_approval),
     stale: raw.stale === true,
+    stale_because: strings(raw.stale_because),
     may_run: raw.may_run === true,
+    flags: strings(raw.flags),
+    reviews: list(raw.reviews, r => ({
+      role: str(r.role),
+      id: str(r.id),
+      time: strOrNull(r.time),
+      requester: strOrNull(r.requester)
+    })),
+    batch: normalizePortfolioBatch(raw.batch),
+    documentation: normalizePortfolioDocumentation(raw.documentation),
     last_activity: strOrNull(raw.last_activity),
     error: strOrNull(raw.error)
   };
@@ -406,6 +462,11 @@ export function normalizePortfolio(raw: unknown): IPortfolio {
   const body = obj(raw);
   return {
     projects: list(body.projects, normalizePortfolioProject),
-    truncated: body.truncated === true
+    truncated: body.truncated === true,
+    flags: textRecord(body.flags),
+    limits: {
+      projects: count(obj(body.limits).projects),
+      notebooks: count(obj(body.limits).notebooks)
+    }
   };
 }

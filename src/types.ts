@@ -308,15 +308,65 @@ export interface ISignoffInput {
   comment?: string;
 }
 
+/** A review request waiting for an answer in one role. */
+export interface IPortfolioReview {
+  role: string;
+  id: string;
+  time: string | null;
+  requester: string | null;
+}
+
+/** A column the last batch run flagged as drifted (or could not measure). */
+export interface IPortfolioDrift {
+  dataset: string;
+  column: string;
+  psi: number | null;
+  problem: string | null;
+}
+
+/** The newest batch run of a notebook. */
+export interface IPortfolioBatch {
+  id: string;
+  status: string;
+  time: string | null;
+  drift_threshold: number | null;
+  drift: IPortfolioDrift[];
+}
+
+/** One generated document's coverage, as its generation recorded it. */
+export interface IPortfolioDocument {
+  covered: number;
+  total: number;
+  missing: string[];
+}
+
+/** The newest generated documents of a notebook. */
+export interface IPortfolioDocumentation {
+  /** The `documentation.generated` entry; null when nothing was generated yet. */
+  generated: string | null;
+  time: string | null;
+  stale: boolean | null;
+  documents: Record<string, IPortfolioDocument>;
+}
+
 /** One notebook in the portfolio. */
 export interface IPortfolioNotebook {
   /** Relative to the server root. */
   path: string;
   stage: Stage | string;
   failing: number;
+  /** The ids of the failing checklist items. */
+  failing_items: string[];
   blocking_approval: string[];
   stale: boolean;
+  /** What changed since the approvals that went stale. */
+  stale_because: string[];
   may_run: boolean;
+  /** The flags raised (keys of `IPortfolio.flags`), in its order. */
+  flags: string[];
+  reviews: IPortfolioReview[];
+  batch: IPortfolioBatch | null;
+  documentation: IPortfolioDocumentation;
   last_activity: string | null;
   /** Why the notebook could not be evaluated (its other fields are then defaults). */
   error: string | null;
@@ -339,4 +389,8 @@ export interface IPortfolio {
   projects: IPortfolioProject[];
   /** The server stopped looking after too many projects or notebooks. */
   truncated: boolean;
+  /** Every flag a notebook can raise -> its label, in the order they are shown. */
+  flags: Record<string, string>;
+  /** The scan's limits (past them `truncated` is true); 0 when the server did not say. */
+  limits: { projects: number; notebooks: number };
 }

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .approvals import approval_status
-from .checklists.evaluate import check_notebook
+from . import portfolio_cache as cache
+from .checklists.evaluate import LIFECYCLE
 from .confinement import readable
 from .errors import MlopsError
+from .portfolio_notebook import FLAGS, notebook_row
 from .project import MARKER, Project, find_project
+from .templates import template_dirs
 
 MAX_DEPTH = 6
 MAX_PROJECTS = 200
@@ -24,9 +26,31 @@ _SKIP = {"node_modules", "__pycache__", "site-packages", ".ipynb_checkpoints"}
 class Portfolio:
     projects: list[dict[str, Any]] = field(default_factory=list)
     truncated: bool = False
+    evaluated: int = 0  # notebooks evaluated for this answer
+    cached: int = 0  # notebooks answered from the projects' caches
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return [nb for p in self.projects for nb in p["notebooks"]]
+
+    def funnel(self) -> dict[str, int]:
+        """How many notebooks are at each lifecycle stage, in order (unevaluated ones apart)."""
+        counts = dict.fromkeys(LIFECYCLE, 0)
+        for row in self.rows:
+            if row.get("stage") in counts:
+                counts[row["stage"]] += 1
+        return counts
 
     def to_json(self) -> dict[str, Any]:
-        return {"projects": self.projects, "truncated": self.truncated}
+        return {
+            "projects": self.projects,
+            "funnel": self.funnel(),
+            "flags": dict(FLAGS),
+            "truncated": self.truncated,
+            "limits": {"projects": MAX_PROJECTS, "notebooks": MAX_NOTEBOOKS},
+            "evaluated": self.evaluated,
+            "cached": self.cached,
+        }
 
 
 def portfolio(root: Path) -> Portfolio:
@@ -34,6 +58,7 @@ def portfolio(root: Path) -> Portfolio:
 
     Paths in the result are relative to ``root``. Hidden folders, environments and batch
     outputs are not searched; the scan stops at fixed limits and says so (``truncated``).
+    An unchanged project is answered from its cache (:mod:`.portfolio_cache`).
     """
     root = root.resolve()
     found = Portfolio()
@@ -42,8 +67,8 @@ def portfolio(root: Path) -> Portfolio:
         if len(found.projects) >= MAX_PROJECTS or notebooks_left <= 0:
             found.truncated = True
             break
-        entry, count = _project(root, folder, notebooks_left)
-        notebooks_left -= count
+        entry = _project(root, folder, notebooks_left, found)
+        notebooks_left -= len(entry["notebooks"])
         found.truncated |= bool(entry.pop("truncated", False))
         found.projects.append(entry)
     return found
@@ -55,49 +80,81 @@ def project_folders(root: Path) -> list[Path]:
     return found[:MAX_PROJECTS]
 
 
-def _project(root: Path, folder: Path, limit: int) -> tuple[dict[str, Any], int]:
+def _project(root: Path, folder: Path, limit: int, found: Portfolio) -> dict[str, Any]:
     base = {"root": _rel(root, folder), "name": folder.name, "template": None,
             "risk_tier": None, "context": {}, "error": None, "notebooks": []}  # fmt: skip
-    try:
-        project = find_project(folder)
-    except MlopsError as exc:
-        return {**base, "error": exc.message.replace(f"{root}/", "")}, 0
-    config = project.config
-    base.update(
-        name=config.name,
-        template=config.template,
-        risk_tier=config.risk_tier,
-        context=config.context.model_dump(exclude_none=True),  # the registry facts given
-    )
-    skip = {project.root / config.batch_output_dir}
-    notebooks = []
-    for path in _notebooks(project.root, skip):
-        if len(notebooks) >= limit:
+    began = cache.now_ns()
+    stored = cache.load(folder)
+    key = cache.project_key(folder, stored["dirs"]) if "dirs" in stored else None
+    project: Project | None = None
+    if key is None or stored.get("key") != key:
+        try:
+            project = find_project(folder)
+        except MlopsError as exc:
+            return {**base, "error": _unrooted(root, exc.message)}
+        config = project.config
+        dirs = [str(d) for d in template_dirs(project.root, config.checklist_dirs)]
+        key = cache.project_key(folder, dirs)  # before anything is read: a change after counts
+        info = {
+            "name": config.name,
+            "template": config.template,
+            "risk_tier": config.risk_tier,
+            "context": config.context.model_dump(exclude_none=True),  # the registry facts given
+        }
+        stored = {"dirs": dirs, "skip": config.batch_output_dir, "info": info, "notebooks": {}}
+    base.update(stored["info"])
+    known: dict[str, Any] = stored["notebooks"]
+    rows: dict[str, Any] = {}
+    for path in _notebooks(folder, {folder / stored["skip"]}):
+        if len(rows) >= limit:
             base["truncated"] = True
             break
-        notebooks.append(_notebook(root, project, path))
-    base["notebooks"] = notebooks
-    return base, len(notebooks)
+        relative = path.relative_to(folder).as_posix()
+        old = known.get(relative)
+        if old is not None and cache.notebook_key(folder, relative, old["data"]) == old["key"]:
+            rows[relative] = old
+            found.cached += 1
+            continue
+        project = project or find_project(folder)
+        rows[relative] = _evaluate(project, path, relative)
+        found.evaluated += 1
+    if found.evaluated and cache.settled(key, began):
+        keep = {r: v for r, v in rows.items() if v["key"] and cache.settled(v["key"], began)}
+        if keep != known or stored.get("key") != key:
+            cache.save(folder, {**stored, "key": key, "notebooks": keep})
+    base["notebooks"] = [
+        {**v["row"], "path": _rel(root, folder / r), "error": _unrooted(root, v["row"]["error"])}
+        for r, v in rows.items()
+    ]
+    base["flags"] = rollup(base["notebooks"])
+    return base
 
 
-def _notebook(root: Path, project: Project, path: Path) -> dict[str, Any]:
-    row: dict[str, Any] = {"path": _rel(root, path)}
+def _evaluate(project: Project, path: Path, relative: str) -> dict[str, Any]:
+    """A notebook's cache record: its key (None: not to be kept), the data it read, its row."""
     try:
-        report = check_notebook(project, path)
-        status = approval_status(path, project, report)
-    except MlopsError as exc:
-        return {**row, "stage": None, "error": exc.message.replace(f"{root}/", "")}
-    entries = project.ledger.entries(notebook=report.notebook)
-    return {
-        **row,
-        "stage": report.stage,
-        "failing": sum(1 for r in report.results if r.status == "fail"),
-        "blocking_approval": [r.item.id for r in report.blocking("approval")],
-        "stale": bool(status.stale_because),
-        "may_run": status.may_run,
-        "last_activity": entries[-1].time if entries else None,
-        "error": None,
-    }
+        key = cache.notebook_key(project.root, relative, [])
+        row, data = notebook_row(project, path)
+    except MlopsError as exc:  # shown, never kept: it may be passing (a busy ledger)
+        return {"key": None, "data": [], "row": {"path": relative, "stage": None,
+                "flags": [], "error": exc.message}}  # fmt: skip
+    return {"key": {**key, "data": cache.notebook_key(project.root, relative, data)["data"]},
+            "data": data, "row": row}  # fmt: skip
+
+
+def rollup(notebooks: list[dict[str, Any]]) -> dict[str, Any]:
+    """A project's flags: how many of its notebooks raise each, and the pending review
+    requests per role."""
+    counts = {flag: sum(flag in (nb.get("flags") or []) for nb in notebooks) for flag in FLAGS}
+    reviews: dict[str, int] = {}
+    for nb in notebooks:
+        for request in nb.get("reviews") or []:
+            reviews[request["role"]] = reviews.get(request["role"], 0) + 1
+    return {**{f: n for f, n in counts.items() if n}, "reviews": reviews}
+
+
+def _unrooted(root: Path, message: str | None) -> str | None:
+    return None if message is None else message.replace(f"{root}/", "")
 
 
 def _notebooks(folder: Path, skip: set[Path]) -> list[Path]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from .portfolio import Portfolio
+from .portfolio import MAX_NOTEBOOKS, MAX_PROJECTS, Portfolio
 from .render import View, html_table
 
 
@@ -21,6 +21,7 @@ class PortfolioView(View):
         "stage",
         "failing",
         "approvals",
+        "flags",
         "last activity",
     )
 
@@ -31,7 +32,7 @@ class PortfolioView(View):
         rows = []
         for project in self.portfolio.projects:
             if project["error"]:
-                rows.append([project["name"], "", "", "", "", "", project["error"]])
+                rows.append([project["name"], "", "", "", "", "", "", project["error"]])
                 continue
             for nb in project["notebooks"]:
                 rows.append(
@@ -42,6 +43,7 @@ class PortfolioView(View):
                         nb.get("stage") or "?",
                         str(nb.get("failing", "")),
                         "stale" if nb.get("stale") else "",
+                        ", ".join(nb.get("flags") or []),
                         nb.get("error") or (nb.get("last_activity") or "")[:16].replace("T", " "),
                     ]
                 )
@@ -56,8 +58,13 @@ class PortfolioView(View):
             "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
             for r in rows
         ]
+        funnel = self.portfolio.funnel()
+        lines.append("stages: " + ", ".join(f"{stage} {n}" for stage, n in funnel.items()))
         if self.portfolio.truncated:
-            lines.append("(the scan stopped at its limits: not every project is listed)")
+            lines.append(
+                f"(the scan stopped at its limits, {MAX_PROJECTS} projects or {MAX_NOTEBOOKS} "
+                "notebooks: not every project is listed)"
+            )
         return "\n".join(lines)
 
     def to_html(self) -> str:

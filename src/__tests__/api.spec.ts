@@ -396,24 +396,39 @@ describe('fetchPortfolio', () => {
             risk_tier: null,
             context: { owner: 'Ada', sponsor: 3, provider: null },
             error: 'bad config'
+          },
+          {
+            root: 'y',
+            name: 'y',
+            notebooks: [
+              { path: 'y/a.ipynb', batch: { status: 'failed', drift: [{ psi: 'x' }] } }
+            ]
           }
         ]
       })
     );
     const result = await fetchPortfolio(settings);
-    expect(result).toEqual({
-      truncated: false,
-      projects: [
-        {
-          root: 'x',
-          name: 'x',
-          template: '',
-          risk_tier: '',
-          context: { owner: 'Ada' },
-          error: 'bad config',
-          notebooks: []
-        }
-      ]
+    expect(result.flags).toEqual({});
+    expect(result.limits).toEqual({ projects: 0, notebooks: 0 });
+    expect(result.projects[0]).toEqual({
+      root: 'x',
+      name: 'x',
+      template: '',
+      risk_tier: '',
+      context: { owner: 'Ada' },
+      error: 'bad config',
+      notebooks: []
+    });
+    const nb = result.projects[1].notebooks[0];
+    expect(nb.flags).toEqual([]);
+    expect(nb.reviews).toEqual([]);
+    expect(nb.documentation).toEqual({ generated: null, time: null, stale: null, documents: {} });
+    expect(nb.batch).toEqual({
+      id: '',
+      status: 'failed',
+      time: null,
+      drift_threshold: null,
+      drift: [{ dataset: '', column: '', psi: null, problem: null }]
     });
   });
 });

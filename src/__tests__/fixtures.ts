@@ -359,35 +359,85 @@ export function noProjectStatus(): INotebookStatus {
   });
 }
 
+/** The notebook fields a portfolio row has when nothing is flagged. */
+const QUIET = {
+  failing_items: [] as string[],
+  stale_because: [] as string[],
+  flags: [] as string[],
+  reviews: [],
+  batch: null,
+  documentation: { generated: null, time: null, stale: null, documents: {} }
+};
+
+export const PORTFOLIO_FLAGS: Record<string, string> = {
+  failing: 'failing checklist items',
+  stale: 'stale approvals',
+  review: 'review requested',
+  drift: 'drift flagged in the last batch run',
+  batch_failed: 'last batch run failed',
+  docs_stale: 'documentation stale',
+  docs_incomplete: 'documentation incomplete'
+};
+
 export function portfolio(): IPortfolio {
   return {
     truncated: false,
+    flags: PORTFOLIO_FLAGS,
+    limits: { projects: 200, notebooks: 2000 },
     projects: [
       {
         root: 'credit-risk',
         name: 'credit-risk',
         template: 'classification',
         risk_tier: 'high',
-        context: { owner: 'Ada Lovelace', intended_purpose: 'Score <b>credit</b> applications' },
+        context: {
+          owner: 'Ada Lovelace',
+          sponsor: 'Sam',
+          intended_purpose: 'Score <b>credit</b> applications'
+        },
         error: null,
         notebooks: [
           {
+            ...QUIET,
             path: 'credit-risk/train.ipynb',
             stage: 'approved',
             failing: 0,
             blocking_approval: [],
             stale: false,
             may_run: true,
+            flags: ['drift'],
+            batch: {
+              id: 'b1',
+              status: 'succeeded',
+              time: '2026-11-22T12:00:00Z',
+              drift_threshold: 0.2,
+              drift: [
+                { dataset: 'applications', column: 'annual_income', psi: 0.61, problem: null }
+              ]
+            },
+            documentation: {
+              generated: 'd1',
+              time: '2026-11-21T12:00:00Z',
+              stale: false,
+              documents: {
+                model_card: { covered: 12, total: 12, missing: [] },
+                annex_iv: { covered: 23, total: 23, missing: [] }
+              }
+            },
             last_activity: '2026-11-22T12:00:00Z',
             error: null
           },
           {
+            ...QUIET,
             path: 'credit-risk/explore/eda.ipynb',
             stage: 'draft',
             failing: 5,
+            failing_items: ['run-logged', 'data-registered', 'clean-run', 'fairness', 'pii'],
             blocking_approval: ['run-logged'],
             stale: false,
             may_run: false,
+            flags: ['failing', 'review'],
+            reviews: [{ role: 'risk', id: 'r1', time: '2026-11-20T09:00:00Z', requester: 'Ada' }],
             last_activity: null,
             error: null
           }
@@ -402,12 +452,29 @@ export function portfolio(): IPortfolio {
         error: null,
         notebooks: [
           {
+            ...QUIET,
             path: 'churn/model.ipynb',
             stage: 'ready for review',
             failing: 2,
+            failing_items: ['clean-run', 'signoffs'],
             blocking_approval: ['clean-run'],
             stale: true,
+            stale_because: ['the notebook'],
             may_run: false,
+            flags: ['failing', 'stale', 'batch_failed', 'docs_stale'],
+            batch: {
+              id: 'b2',
+              status: 'failed',
+              time: '2026-11-23T07:00:00Z',
+              drift_threshold: 0.2,
+              drift: []
+            },
+            documentation: {
+              generated: 'd2',
+              time: '2026-11-21T12:00:00Z',
+              stale: true,
+              documents: { model_card: { covered: 9, total: 12, missing: ['a', 'b', 'c'] } }
+            },
             last_activity: '2026-11-23T08:00:00Z',
             error: null
           }

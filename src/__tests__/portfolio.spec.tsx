@@ -147,7 +147,9 @@ describe('PortfolioView', () => {
       '2',
       'stale'
     ]);
-    expect(row!.querySelectorAll('td')[8].querySelector('time')?.getAttribute('datetime')).toBe(
+    expect(text(row!.querySelectorAll('td')[8])).toBe('failing stale batch failed docs stale');
+    expect(text(row!.querySelectorAll('td')[9])).toBe('model_card 9/12 (stale)');
+    expect(row!.querySelectorAll('td')[10].querySelector('time')?.getAttribute('datetime')).toBe(
       '2026-11-23T08:00:00Z'
     );
     expect(
@@ -157,7 +159,7 @@ describe('PortfolioView', () => {
     const credit = root.querySelector('[data-path="credit-risk/train.ipynb"]')!;
     expect(text(credit.querySelector('.jp-mlops-portfolio-owner'))).toBe('Ada Lovelace');
     expect(credit.querySelector('.jp-mlops-portfolio-project')?.getAttribute('title')).toBe(
-      'Project root: credit-risk\nowner: Ada Lovelace\n' +
+      'Project root: credit-risk\nowner: Ada Lovelace\nsponsor: Sam\n' +
         'intended purpose: Score <b>credit</b> applications'
     );
     expect(credit.querySelector('b')).toBeNull(); // user text is never markup
@@ -184,7 +186,7 @@ describe('PortfolioView', () => {
       <PortfolioView
         state={{
           status: 'ready',
-          data: { projects: [], truncated: false },
+          data: { projects: [], truncated: false, flags: {}, limits: { projects: 0, notebooks: 0 } },
           error: null,
           busy: false
         }}

@@ -1,7 +1,8 @@
 import * as React from 'react';
 
 import { formatLocalTime } from '../format';
-import { IPortfolioRow, ISort, nextSort, SortKey, sortRows } from '../portfolio';
+import { IPortfolioRow, ISort, nextSort, SortKey } from '../portfolio';
+import { describeDocumentation, describeDrift } from '../portfolioCsv';
 import { StageBadge } from './StageBadge';
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
@@ -13,6 +14,8 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'stage', label: 'Stage' },
   { key: 'failing', label: 'Failing', numeric: true },
   { key: 'stale', label: 'Stale approvals' },
+  { key: 'flags', label: 'Flags' },
+  { key: 'documentation', label: 'Documentation' },
   { key: 'last_activity', label: 'Last activity' }
 ];
 
@@ -21,13 +24,14 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
  * (again: the other way round), a click on a row opens the notebook.
  */
 export function PortfolioTable(props: {
+  /** The rows to show, already sorted (see sortRows). */
   rows: readonly IPortfolioRow[];
   sort: ISort;
+  flagLabels: Record<string, string>;
   onSort: (sort: ISort) => void;
   onOpen: (path: string) => void;
 }): JSX.Element {
-  const { rows, sort, onSort, onOpen } = props;
-  const sorted = React.useMemo(() => sortRows(rows, sort), [rows, sort]);
+  const { rows, sort, onSort, onOpen, flagLabels } = props;
   return (
     <table
       className="jp-mlops-portfolio-table"
@@ -63,16 +67,20 @@ export function PortfolioTable(props: {
         </tr>
       </thead>
       <tbody>
-        {sorted.map(row => (
-          <Row key={row.key} row={row} onOpen={onOpen} />
+        {rows.map(row => (
+          <Row key={row.key} row={row} onOpen={onOpen} flagLabels={flagLabels} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function Row(props: { row: IPortfolioRow; onOpen: (path: string) => void }): JSX.Element {
-  const { row, onOpen } = props;
+function Row(props: {
+  row: IPortfolioRow;
+  flagLabels: Record<string, string>;
+  onOpen: (path: string) => void;
+}): JSX.Element {
+  const { row, onOpen, flagLabels } = props;
   return (
     <tr
       className="jp-mlops-portfolio-row"
@@ -123,8 +131,8 @@ function Row(props: { row: IPortfolioRow; onOpen: (path: string) => void }): JSX
         className="jp-mlops-numeric"
         data-failing={row.failing}
         title={
-          row.blocking_approval.length
-            ? `Blocking approval: ${row.blocking_approval.join(', ')}`
+          row.detail.failing_items.length
+            ? `Failing: ${row.detail.failing_items.join(', ')}`
             : undefined
         }
       >
@@ -132,11 +140,39 @@ function Row(props: { row: IPortfolioRow; onOpen: (path: string) => void }): JSX
       </td>
       <td data-stale={String(row.stale)}>
         {row.stale ? (
-          <span className="jp-mlops-badge jp-mlops-stale-badge">stale</span>
+          <span
+            className="jp-mlops-badge jp-mlops-stale-badge"
+            title={
+              row.detail.stale_because.length
+                ? `Changed since: ${row.detail.stale_because.join(', ')}`
+                : undefined
+            }
+          >
+            stale
+          </span>
         ) : (
           <span className="jp-mlops-muted">no</span>
         )}
       </td>
+      <td className="jp-mlops-portfolio-flags" data-flags={row.flags.join(' ')}>
+        {row.flags.length === 0 ? (
+          <span className="jp-mlops-muted">none</span>
+        ) : (
+          row.flags.map((flag, index) => (
+            <React.Fragment key={flag}>
+              {index > 0 && ' '}
+              <span
+                className="jp-mlops-badge jp-mlops-flag"
+                data-flag={flag}
+                title={flagTitle(row, flag, flagLabels)}
+              >
+                {flagText(row, flag)}
+              </span>
+            </React.Fragment>
+          ))
+        )}
+      </td>
+      <td className="jp-mlops-portfolio-docs">{describeDocumentation(row)}</td>
       <td>
         {row.last_activity ? (
           <time dateTime={row.last_activity} title={row.last_activity}>
@@ -148,4 +184,30 @@ function Row(props: { row: IPortfolioRow; onOpen: (path: string) => void }): JSX
       </td>
     </tr>
   );
+}
+
+/** A flag's badge text: short, with the roles waiting for a review. */
+function flagText(row: IPortfolioRow, flag: string): string {
+  if (flag === 'review') {
+    return `review: ${row.detail.reviews.map(r => r.role).join(', ')}`;
+  }
+  return flag.replace(/_/g, ' ');
+}
+
+/** A flag's tooltip: its label, and what raised it. */
+function flagTitle(row: IPortfolioRow, flag: string, labels: Record<string, string>): string {
+  const label = labels[flag] ?? flag;
+  const batch = row.detail.batch;
+  switch (flag) {
+    case 'failing':
+      return `${label}: ${row.detail.failing_items.join(', ')}`;
+    case 'stale':
+      return `${label}: ${row.detail.stale_because.join(', ') || 'the bundle changed'}`;
+    case 'drift':
+      return `${label}: ${(batch?.drift ?? []).map(describeDrift).join('; ')}`;
+    case 'batch_failed':
+      return `${label}: ${batch?.status ?? ''}`;
+    default:
+      return label;
+  }
 }

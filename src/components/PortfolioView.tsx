@@ -2,21 +2,41 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { IPortfolio } from '../api';
+import type { IPortfolioRow } from '../portfolio';
 import { plural } from '../format';
-import { DEFAULT_SORT, ISort, portfolioRows } from '../portfolio';
+import {
+  DEFAULT_SORT,
+  filterChoices,
+  filterRows,
+  funnel,
+  IFilters,
+  ISort,
+  NO_FILTERS,
+  portfolioRows,
+  sortRows
+} from '../portfolio';
+import { downloadCsv } from '../portfolioCsv';
 import { IPortfolioState } from '../portfolioModel';
 import { CommandSnippet, EmptyState } from './EmptyState';
 import { ErrorMessage } from './ErrorMessage';
+import { PortfolioFilters } from './PortfolioFilters';
+import { PortfolioFunnel } from './PortfolioFunnel';
 import { PortfolioTable } from './PortfolioTable';
 
-/** The portfolio: every project's notebooks under the server root, sortable. */
+/**
+ * The portfolio: every project's notebooks under the server root, with the
+ * funnel per stage, filters, sorting and a CSV export of the rows shown.
+ */
 export function PortfolioView(props: {
   state: IPortfolioState;
   onRefresh?: () => void;
   onOpen: (path: string) => void;
+  /** Saves the rows shown (default: a CSV download). */
+  onExport?: (rows: readonly IPortfolioRow[]) => void;
 }): JSX.Element {
   const { state, onRefresh, onOpen } = props;
   const [sort, setSort] = React.useState<ISort>(DEFAULT_SORT);
+  const [filters, setFilters] = React.useState<IFilters>(NO_FILTERS);
   return (
     <div
       className="jp-mlops-portfolio"
@@ -41,7 +61,17 @@ export function PortfolioView(props: {
       </header>
       {state.error && <ErrorMessage error={state.error} />}
       {state.status === 'loading' && <p className="jp-mlops-loading">Loading…</p>}
-      {state.data && <Projects data={state.data} sort={sort} onSort={setSort} onOpen={onOpen} />}
+      {state.data && (
+        <Projects
+          data={state.data}
+          sort={sort}
+          onSort={setSort}
+          filters={filters}
+          onFilters={setFilters}
+          onOpen={onOpen}
+          onExport={props.onExport ?? (rows => downloadCsv(rows))}
+        />
+      )}
     </div>
   );
 }
@@ -50,10 +80,23 @@ function Projects(props: {
   data: IPortfolio;
   sort: ISort;
   onSort: (sort: ISort) => void;
+  filters: IFilters;
+  onFilters: (filters: IFilters) => void;
   onOpen: (path: string) => void;
+  onExport: (rows: readonly IPortfolioRow[]) => void;
 }): JSX.Element {
-  const { data } = props;
+  const { data, filters, onFilters } = props;
   const rows = React.useMemo(() => portfolioRows(data), [data]);
+  const choices = React.useMemo(() => filterChoices(rows), [rows]);
+  // the funnel counts what every filter but the stage lets through; its steps pick the stage
+  const steps = React.useMemo(
+    () => funnel(filterRows(rows, { ...filters, stage: '' })),
+    [rows, filters]
+  );
+  const shown = React.useMemo(
+    () => sortRows(filterRows(rows, filters), props.sort),
+    [rows, filters, props.sort]
+  );
   if (data.projects.length === 0) {
     return (
       <EmptyState kind="no-project" title="No MLOps project under the server root yet.">
@@ -69,10 +112,44 @@ function Projects(props: {
     <>
       <p className="jp-mlops-muted" data-testid="mlops-portfolio-summary">
         {plural(data.projects.length, 'project')}, {plural(rows.length, 'notebook')}
-        {data.truncated ? ' (the list was cut short: there are more)' : ''}
+        {data.truncated ? truncation(data) : ''}
       </p>
       {rows.length > 0 && (
-        <PortfolioTable rows={rows} sort={props.sort} onSort={props.onSort} onOpen={props.onOpen} />
+        <>
+          <PortfolioFunnel
+            steps={steps}
+            stage={filters.stage}
+            onStage={stage => onFilters({ ...filters, stage })}
+          />
+          <div className="jp-mlops-portfolio-tools">
+            <PortfolioFilters
+              filters={filters}
+              choices={choices}
+              flags={data.flags}
+              onChange={onFilters}
+            />
+            <button
+              type="button"
+              className="jp-mlops-button jp-mlops-portfolio-export"
+              aria-label={`Export ${plural(shown.length, 'row')} as CSV`}
+              title="Download the rows shown (filtered and sorted) as a CSV file"
+              onClick={() => props.onExport(shown)}
+              disabled={shown.length === 0}
+            >
+              Export {plural(shown.length, 'row')} as CSV
+            </button>
+          </div>
+          <p className="jp-mlops-muted" data-testid="mlops-portfolio-shown" aria-live="polite">
+            Showing {shown.length} of {plural(rows.length, 'notebook')}
+          </p>
+          <PortfolioTable
+            rows={shown}
+            sort={props.sort}
+            flagLabels={data.flags}
+            onSort={props.onSort}
+            onOpen={props.onOpen}
+          />
+        </>
       )}
       {broken.length > 0 && (
         <ul className="jp-mlops-portfolio-problems" aria-label="Projects that could not be read">
@@ -88,4 +165,10 @@ function Projects(props: {
       )}
     </>
   );
+}
+
+function truncation(data: IPortfolio): string {
+  const { projects, notebooks } = data.limits;
+  const limits = projects && notebooks ? `, at ${projects} projects or ${notebooks} notebooks` : '';
+  return ` (the scan stopped at its limits${limits}: there are more)`;
 }

@@ -86,6 +86,19 @@ def wait_for_idle_kernels(page: Page) -> None:
     expect(busy).to_have_count(0, timeout=60_000)
 
 
+def expect_notebook_and_panel(page: Page, notebook: str, project: str) -> Locator:
+    """The notebook opened (its kernel idle) and the MLOps panel showing it; the panel."""
+    expect(page.locator(".jp-NotebookPanel:visible .jp-CodeCell").first).to_be_visible(
+        timeout=60_000
+    )
+    wait_for_idle_kernels(page)
+    panel = page.locator(".jp-mlops-panel")
+    expect(panel).to_be_visible(timeout=20_000)
+    expect(panel.locator(".jp-mlops-notebook-name")).to_have_text(notebook)
+    expect(panel.locator(".jp-mlops-project-name")).to_have_text(project)
+    return panel
+
+
 def open_panel(page: Page) -> Locator:
     """Show the panel (JupyterLab may restore it open while the page settles: never toggle it shut)."""
     tab = page.locator('.jp-SideBar.jp-mod-right li[data-id="jupyterlab-mlops:panel"]')

@@ -13,6 +13,7 @@ from .conftest import ARTIFACTS
 from .jlab import (
     code_cell,
     copy_example,
+    expect_notebook_and_panel,
     open_notebook,
     open_panel,
     ready_project,
@@ -20,7 +21,6 @@ from .jlab import (
     run_cell,
     run_cell_containing,
     save_notebook,
-    wait_for_idle_kernels,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -254,13 +254,6 @@ def test_portfolio_lists_the_example_projects_sorts_and_opens_a_notebook(
 
     # a click on a row opens the notebook and the panel
     table.locator('[data-path="credit/train.ipynb"]').click()
-    expect(page.locator(".jp-NotebookPanel:visible .jp-CodeCell").first).to_be_visible(
-        timeout=60_000
-    )
-    wait_for_idle_kernels(page)
-    panel = page.locator(".jp-mlops-panel")
-    expect(panel).to_be_visible(timeout=20_000)
-    expect(panel.locator(".jp-mlops-notebook-name")).to_have_text("train.ipynb")
-    expect(panel.locator(".jp-mlops-project-name")).to_have_text("credit")
+    panel = expect_notebook_and_panel(page, "train.ipynb", "credit")
     expect(panel.locator(".jp-mlops-stage")).to_have_text("ready for review")
     shot_panel(page, "panel-dark-ready.png")

@@ -26,6 +26,9 @@ from .bundle import current_bundle
 from .checks import run_check
 from .engine import Context, Outcome
 
+#: the lifecycle stages a notebook passes through, in order (see :attr:`Report.stage`)
+LIFECYCLE = ("draft", "ready for review", "approved", "in production", "retired")
+
 
 @dataclass(frozen=True)
 class ItemResult:
