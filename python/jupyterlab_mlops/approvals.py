@@ -21,7 +21,7 @@ from .ledger import Entry
 from .notebooks import notebook_state
 from .project import Project, find_project
 from .roles import REQUIRED_ROLES, check_independence, check_role_identity
-from .signoffs import Bundle, SignOff, latest_signoffs
+from .signoffs import Bundle, Champion, SignOff, find_champion, latest_signoffs
 
 
 @dataclass
@@ -34,14 +34,52 @@ class ApprovalStatus:
     stale_because: list[str] = field(default_factory=list)
     signoff_problems: list[str] = field(default_factory=list)
     retired: Entry | None = None
+    #: the newest bundle every required role approved (it may be :attr:`bundle` itself)
+    champion: Champion | None = None
+    #: asked for a batch run: the champion may run while the current bundle awaits sign-off
+    production: bool = False
 
     @property
     def approved_roles(self) -> list[str]:
         return [r for r, s in self.latest.items() if s and s.entry.kind == GRANTED and s.current]
 
     @property
+    def challenger(self) -> Bundle | None:
+        """The current bundle, when it is not the champion (None without a champion)."""
+        if self.champion is None or self.champion.bundle.digest == self.bundle.digest:
+            return None
+        return self.bundle
+
+    @property
+    def runs_champion(self) -> bool:
+        """A batch run runs the champion: the current bundle may not run, it differs from the
+        champion only in data versions, runs and prompts, and the notebook is not retired."""
+        return (
+            self.production
+            and self.retired is None
+            and bool(self.blocking or self.signoff_problems)
+            and self.challenger is not None
+            and self.champion is not None
+            and self.champion.bundle.same_code(self.bundle)
+        )
+
+    @property
     def may_run(self) -> bool:
+        if self.runs_champion:
+            return True
         return not self.blocking and not self.signoff_problems and self.retired is None
+
+    @property
+    def production_bundle(self) -> Bundle:
+        """What a batch run runs and records: the champion's bundle, else the current one."""
+        return self.champion.bundle if self.runs_champion and self.champion else self.bundle
+
+    @property
+    def production_approvals(self) -> list[str]:
+        """The sign-off entries a batch run links: those of the bundle it runs."""
+        if self.runs_champion and self.champion:
+            return [s.entry.hash for s in self.champion.approvals.values()]
+        return [s.entry.hash for s in self.latest.values() if s and s.current]
 
     def problems(self) -> list[str]:
         retired = (
@@ -50,7 +88,20 @@ class ApprovalStatus:
             else []
         )
         items = [f"checklist item {item} fails" for item in self.blocking]
-        return retired + items + self.signoff_problems
+        return retired + items + self.signoff_problems + self._champion_problem()
+
+    def _champion_problem(self) -> list[str]:
+        """Why the champion cannot stand in for the current bundle in a batch run."""
+        champion = self.champion
+        if not self.production or self.challenger is None or champion is None:
+            return []
+        if champion.bundle.same_code(self.bundle):
+            return []
+        code = self.bundle.changes_from(champion.bundle.to_json(), code_only=True)
+        return [
+            f"the approved version {champion.bundle.digest[:12]} cannot run in its place: "
+            f"{', '.join(code)} changed since it was approved"
+        ]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,7 +124,10 @@ def approval_status(
 
     ``report`` (the notebook's :func:`~.checklists.evaluate.check_notebook`, just made) saves
     evaluating the checklist twice. ``production``: asked by a batch run, which reads
-    today's data (the data on disk need not be the training version any more)."""
+    today's data (the data on disk need not be the training version any more), and which
+    runs the champion (:func:`~.signoffs.find_champion`) while the current bundle, differing
+    from it only in data versions, runs and prompts, awaits its sign-offs
+    (:attr:`ApprovalStatus.production_bundle`)."""
     project = project or find_project(path)
     if report is None:
         report = check_notebook(project, path, production=production)
@@ -85,8 +139,9 @@ def approval_status(
         outdated = {r: s.entry.hash for r, s in latest.items() if s and s.entry.kind == GRANTED and not s.current}  # fmt: skip
         alerts.approvals_stale(project, report.notebook, outdated, bundle.digest, stale)
     return ApprovalStatus(
-        report.notebook, bundle, required, latest, blocking, stale, problems, report.retired
-    )
+        report.notebook, bundle, required, latest, blocking, stale, problems, report.retired,
+        find_champion(project, report.notebook), production,
+    )  # fmt: skip
 
 
 def sign_off(

@@ -15,9 +15,14 @@ from .reviews import ReviewRequest
 class ApprovalsView(View):
     status: ApprovalStatus
     requests: list[ReviewRequest] = field(default_factory=list)  # pending review requests
+    #: the champion and challenger (:func:`~.production.production_document`)
+    production: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.status.to_json(), "review_requests": [r.to_json() for r in self.requests]}
+        found = {**self.status.to_json(), "review_requests": [r.to_json() for r in self.requests]}
+        if self.production is not None:
+            found["production"] = self.production
+        return found
 
     def _requested(self) -> list[str]:
         return [
@@ -45,9 +50,13 @@ class ApprovalsView(View):
 
     def _verdict(self) -> str:
         s = self.status
-        if s.may_run:
+        if s.may_run and not s.runs_champion:
             return f"{s.notebook}: APPROVED for production (this exact version)"
-        return f"{s.notebook}: not approved: " + "; ".join(s.problems())
+        verdict = f"{s.notebook}: not approved: " + "; ".join(s.problems())
+        challenger = (self.production or {}).get("challenger") or {}
+        if challenger.get("champion_runs_meanwhile") and s.retired is None:
+            verdict += " (production runs the approved version, the champion, meanwhile)"
+        return verdict
 
     def to_text(self) -> str:
         lines = [self._verdict()]
@@ -57,6 +66,7 @@ class ApprovalsView(View):
                 f"  changed since the stale approvals: {', '.join(self.status.stale_because)}"
             )
         lines += [f"  pending: {line}" for line in self._requested()]
+        lines += production_lines(self.production)
         return "\n".join(lines)
 
     def to_html(self) -> str:
@@ -72,7 +82,52 @@ class ApprovalsView(View):
         pending = "".join(
             f"<div {MUTED}>pending: {escape(line)}</div>" for line in self._requested()
         )
+        production = "".join(
+            f"<div {MUTED}>{escape(line.strip())}</div>"
+            for line in production_lines(self.production)
+        )
         return (
             f"<div><b>{escape(self._verdict())}</b></div><table {TABLE}>{body}</table>"
-            f"{stale}{pending}"
+            f"{stale}{pending}{production}"
         )
+
+
+def production_lines(production: dict[str, Any] | None) -> list[str]:
+    """The champion and its challenger, a few lines each (nothing without a challenger): their
+    bundles, data versions and key metrics, the challenger's as differences."""
+    if not production or not production.get("challenger"):
+        return []
+    champion, challenger = production["champion"], production["challenger"]
+    roles = ", ".join(champion["approved_by_roles"])
+    when = champion["approved_at"][:16].replace("T", " ")
+    awaiting = ", ".join(challenger["awaiting"]) or "none"
+    if challenger["champion_runs_meanwhile"]:
+        meanwhile = "batch runs use the champion until every required role signs the challenger"
+    else:
+        meanwhile = (
+            "batch runs refuse: the challenger changed "
+            + ", ".join(challenger["changes"])
+            + " (only data versions, runs and prompts may change while the champion runs)"
+        )
+    base = _metrics_of(champion)
+    return [
+        f"  champion (in production): {champion['bundle_digest'][:12]}, approved {when} UTC ({roles})",
+        f"    {_side_line(champion, {})}",
+        f"  challenger (awaiting sign-off: {awaiting}): {challenger['bundle_digest'][:12]}",
+        f"    {_side_line(challenger, base)}",
+        f"  {meanwhile}",
+    ]
+
+
+def _metrics_of(side: dict[str, Any]) -> dict[str, float]:
+    return {k: v for run in side["runs"][:1] for k, v in run["metrics"].items()}
+
+
+def _side_line(side: dict[str, Any], base: dict[str, float]) -> str:
+    data = ", ".join(f"{d['name']} v{d['version']}" for d in side["data"]) or "no data"
+    runs = ", ".join(r["id"][:8] for r in side["runs"]) or "no run"
+    metrics = []
+    for key, value in _metrics_of(side).items():
+        delta = f" ({value - base[key]:+.3g})" if key in base else ""
+        metrics.append(f"{key}={value:.4g}{delta}")
+    return f"data {data}; run {runs}" + (f"; {', '.join(metrics)}" if metrics else "")

@@ -1,8 +1,9 @@
 """The panel's document for one notebook: everything the side panel shows, in one call.
 
 Its project, fingerprint and decisions (:mod:`.status`), who is looking and the roles they
-may sign in (:mod:`.roles`), the readiness report, the approvals, the generated documents and the timeline. The REST
-handler answers it as it is; nothing here knows about HTTP.
+may sign in (:mod:`.roles`), the readiness report, the approvals, whether drift needs a review
+and the champion and challenger (:mod:`.production`), the generated documents and the
+timeline. The REST handler answers it as it is; nothing here knows about HTTP.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .config import ProjectConfig, context_form
 from .documentation.api import documentation_status
 from .paths import relative_to_root
 from .people import acting_identity, display_name, person_key
+from .production import needs_review, production_document
 from .reviews import pending_requests
 from .roles import is_anonymous, roles_of
 from .status import notebook_status
@@ -43,6 +45,7 @@ def panel_document(notebook: Path, actor: str, root: Path) -> dict[str, Any]:
     }
     body["report"] = body["approvals"] = body["documentation"] = None
     body["timeline"], body["review_requests"] = [], []
+    body["needs_review"] = body["production"] = None
     if project is not None:
         body["project"]["root"] = relative_to_root(root, project.root)
         body["project"]["context_form"] = list(context_form())
@@ -50,6 +53,8 @@ def panel_document(notebook: Path, actor: str, root: Path) -> dict[str, Any]:
         body["report"] = report.to_json()
         approvals = approval_status(notebook, project, report)
         body["approvals"] = approvals.to_json()
+        body["needs_review"] = needs_review(project, report.notebook, approvals)
+        body["production"] = production_document(project, approvals)
         documents = documentation_status(project, notebook, approvals.bundle)
         body["documentation"] = documents.to_json()
         entries = project.ledger.entries(notebook=report.notebook)

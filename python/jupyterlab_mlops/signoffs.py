@@ -19,6 +19,9 @@ from .people import display_name, person_key
 from .project import Project
 from .roles import INDEPENDENT_ROLES, REQUIRED_ROLES, notebook_authors
 
+#: what a retrained bundle may change and still run the same code
+_EVIDENCE = ("data", "runs", "prompts")
+
 
 @dataclass(frozen=True)
 class Bundle:
@@ -45,12 +48,36 @@ class Bundle:
             found["prompts"] = self.prompts
         return found
 
+    @classmethod
+    def from_json(cls, found: Any) -> Bundle | None:
+        """The bundle a sign-off recorded (None when it is not one)."""
+        if not isinstance(found, dict):
+            return None
+        try:
+            return cls(
+                fingerprint=str(found["fingerprint"]),
+                parameters=dict(found["parameters"]),
+                data=list(found["data"]),
+                runs=list(found["runs"]),
+                checklist=dict(found.get("checklist") or {}),
+                kernel=str(found.get("kernel") or ""),
+                prompts=list(found.get("prompts") or []),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def same_code(self, other: Bundle) -> bool:
+        """Whether ``other`` differs from this bundle at most in its data versions, runs and
+        prompt versions (the same notebook code, parameters, kernel and checklist)."""
+        return not other.changes_from(self.to_json(), code_only=True)
+
     @property
     def digest(self) -> str:
         return sha256_hex(self.to_json())
 
-    def changes_from(self, other: dict[str, Any]) -> list[str]:
-        """What differs from an earlier bundle, in words."""
+    def changes_from(self, other: dict[str, Any], *, code_only: bool = False) -> list[str]:
+        """What differs from an earlier bundle, in words (``code_only``: leaving out the data
+        versions, runs and prompt versions)."""
         now = self.to_json()
         labels = {
             "fingerprint": "the notebook's code",
@@ -61,7 +88,8 @@ class Bundle:
             "kernel": "the kernel",
             "prompts": "the prompt versions",
         }
-        return [labels[k] for k in labels if other.get(k) != now.get(k)]
+        keys = [k for k in labels if not code_only or k not in _EVIDENCE]
+        return [labels[k] for k in keys if other.get(k) != now.get(k)]
 
 
 @dataclass(frozen=True)
@@ -105,19 +133,10 @@ def latest_signoffs(
     any of their identities) where the tier needs independence, and one person covers one
     required role (except in single-user mode).
     """
-    single_user = project.config.allow_anonymous
-    tier = project.config.risk_tier
-    config = project.config
-    latest: dict[str, SignOff | None] = dict.fromkeys(REQUIRED_ROLES[tier])
+    entries = project.ledger.entries(notebook=notebook)
+    latest: dict[str, SignOff | None] = dict.fromkeys(REQUIRED_ROLES[project.config.risk_tier])
     by_person: dict[tuple[str, str], SignOff] = {}
     stale: list[str] = []
-    entries = project.ledger.entries(notebook=notebook)
-    needs_independence = bool(INDEPENDENT_ROLES[tier]) and not single_user
-    authors = (
-        {person_key(config, a) for a in notebook_authors(project, notebook, entries)}
-        if needs_independence
-        else set()
-    )
     for entry in entries:
         if entry.kind not in SIGNOFF_KINDS:
             continue
@@ -126,12 +145,109 @@ def latest_signoffs(
         by_person[(entry.payload["role"], signoff.person)] = signoff
         if entry.kind == GRANTED and not signoff.current:
             stale = bundle.changes_from(entry.payload["bundle"])
+    problems, _ = _coverage(project, by_person, _Authors(project, notebook, entries))
+    return latest, stale, problems
+
+
+@dataclass(frozen=True)
+class Champion:
+    """The newest bundle every required role approved (and nobody withdrew since): what
+    production runs while a newer bundle, the challenger, awaits its sign-offs."""
+
+    bundle: Bundle
+    approvals: dict[str, SignOff]  # required role -> the approval that counts
+
+    @property
+    def approved_at(self) -> str:
+        """When the last of its counting approvals was given (it became the champion)."""
+        return max(s.entry.time for s in self.approvals.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bundle_digest": self.bundle.digest,
+            "approved_at": self.approved_at,
+            "approved_by_roles": {r: s.name for r, s in self.approvals.items()},
+            "approvals": [s.entry.hash for s in self.approvals.values()],
+        }
+
+
+#: how many of a notebook's approved bundles, newest first, are looked at for its champion
+CHAMPION_SEARCH = 50
+
+
+def find_champion(project: Project, notebook: str) -> Champion | None:
+    """The newest bundle of ``notebook`` whose approvals still count in every required role,
+    by :func:`latest_signoffs`'s rules, except that approving a newer bundle does not withdraw
+    a person's approval of this one (signing the challenger in one role keeps the champion);
+    a later revocation in that role, or a refusal (in any role) that still stands, does."""
+    entries = project.ledger.entries(notebook=notebook)
+    authors = _Authors(project, notebook, entries)
+    seen: set[str] = set()
+    for entry in reversed(entries):
+        digest = entry.payload.get("bundle_digest")
+        if entry.kind != GRANTED or not isinstance(digest, str) or digest in seen:
+            continue
+        seen.add(digest)
+        if len(seen) > CHAMPION_SEARCH:
+            break
+        bundle = Bundle.from_json(entry.payload.get("bundle"))
+        if bundle is None or bundle.digest != digest:
+            continue  # written by an older version: it cannot be run as recorded
+        problems, valid = _coverage(project, _words_for(project, entries, digest), authors)
+        if not problems:
+            return Champion(bundle, valid)
+    return None
+
+
+def _words_for(
+    project: Project, entries: list[Entry], digest: str
+) -> dict[tuple[str, str], SignOff]:
+    """Each (role, person)'s word that bears on the bundle ``digest``: their approval of it,
+    unless they revoked or refused since; a refusal that still stands."""
+    by_person: dict[tuple[str, str], SignOff] = {}
+    for entry in entries:
+        if entry.kind not in SIGNOFF_KINDS:
+            continue
+        signoff = SignOff.of(project, entry, entry.payload.get("bundle_digest") == digest)
+        key = (entry.payload["role"], signoff.person)
+        if entry.kind == GRANTED and not signoff.current:
+            held = by_person.get(key)
+            if held is None or held.entry.kind != GRANTED:
+                by_person.pop(key, None)  # approving another bundle ends a refusal
+            continue  # ... but does not withdraw an approval of this one
+        by_person[key] = signoff
+    return by_person
+
+
+class _Authors:
+    """The notebook's authors as person keys, read once and only when independence counts."""
+
+    def __init__(self, project: Project, notebook: str, entries: list[Entry]) -> None:
+        self.project, self.notebook, self.entries = project, notebook, entries
+        self._keys: set[str] | None = None
+
+    def __contains__(self, person: object) -> bool:
+        if self._keys is None:
+            config = self.project.config
+            found = notebook_authors(self.project, self.notebook, self.entries)
+            self._keys = {person_key(config, a) for a in found}
+        return person in self._keys
+
+
+def _coverage(
+    project: Project, by_person: dict[tuple[str, str], SignOff], authors: _Authors
+) -> tuple[list[str], dict[str, SignOff]]:
+    """What keeps the words ``by_person`` from covering every required role, and the
+    approval that counts in each role covered."""
+    single_user = project.config.allow_anonymous
+    tier = project.config.risk_tier
     problems = [
         f"{role} refused by {s.name}: {s.entry.payload.get('comment')}"
         for (role, _), s in by_person.items()
         if s.entry.kind == REFUSED
     ]
     used: set[str] = set()
+    counted: dict[str, SignOff] = {}
     for role in REQUIRED_ROLES[tier]:
         granted = [s for (r, _), s in by_person.items() if r == role and s.entry.kind == GRANTED]
         valid = [s for s in granted if s.current]
@@ -141,6 +257,7 @@ def latest_signoffs(
             valid = [s for s in valid if s.person not in used]
         if valid:
             used.add(valid[0].person)
+            counted[role] = valid[0]
         elif any(s.current for s in granted):
             problems.append(
                 f"the {role} sign-off does not count (its signer is an author or signs another role)"
@@ -149,4 +266,4 @@ def latest_signoffs(
             problems.append(f"the {role} sign-off is stale")
         else:
             problems.append(f"no {role} sign-off")
-    return latest, stale, problems
+    return problems, counted

@@ -118,7 +118,7 @@ def export_job(
             "schedule": schedule,
             "image": image,
             "approved": status.may_run,
-            "bundle_digest": status.bundle.digest,
+            "bundle_digest": status.production_bundle.digest,
         },
         actor=actor,
         notebook=_notebook_ref(project, relative),

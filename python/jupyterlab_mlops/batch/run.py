@@ -106,15 +106,13 @@ def batch_run(
 
     relative = project.relpath(notebook)
     status = require_approval(project, relative)
+    bundle = status.production_bundle  # the champion while its challenger awaits sign-off
     source = project.root / relative
     try:  # read once: this is what runs
         node = nbformat.reads(source.read_text(encoding="utf-8"), as_version=4)
     except (OSError, ValueError) as exc:
         raise MlopsError(f"{relative} cannot be read: {exc}", "open and re-save it") from exc
-    if (
-        fingerprint_of(node) != status.bundle.fingerprint
-        or python_kernel(node, relative) != status.bundle.kernel
-    ):
+    if fingerprint_of(node) != bundle.fingerprint or python_kernel(node, relative) != bundle.kernel:
         raise MlopsError(f"{relative} changed while it was checked", "run the command again")
     schema = parameter_schema(node)
     values = validate(dict(parameters or {}), schema)
@@ -132,16 +130,16 @@ def batch_run(
         raise ValueError("with a kernel pool, the pool chooses the batch id")
     lease = _kernel(kernels, project, source, kernel_name=kernel_name, prestart=prestart)
     batch_id = lease.batch_id if lease else (batch_id or uuid.uuid4().hex)
-    approvals = [s.entry.hash for s in status.latest.values() if s and s.current]
+    approvals = status.production_approvals
     execution, aborted = None, None
     try:  # nothing has run yet: on any error, give the warm kernel back and record nothing
         output = _output_path(project, relative, batch_id, output_dir)
         state = notebook_state(project, source)
-        mlflow_run = _start_mlflow_run(project, relative, batch_id, values, status.bundle.digest)
+        mlflow_run = _start_mlflow_run(project, relative, batch_id, values, bundle.digest)
         if on_start is not None:
             on_start({
                 "batch_id": batch_id, "notebook": state.ref(), "parameters": values,
-                "output": project.relpath(output), "bundle_digest": status.bundle.digest,
+                "output": project.relpath(output), "bundle_digest": bundle.digest,
                 "mlflow_run_id": mlflow_run, "approvals": approvals, "kernel": kernel_name,
             })  # fmt: skip
     except BaseException:
@@ -164,12 +162,12 @@ def batch_run(
             result = "interrupted" if isinstance(aborted, KeyboardInterrupt) else "failed"
             failure = {"cell": None, "error": type(aborted).__name__}
         try:
-            drift = _drift(project, batch_id, status.bundle.data, threshold, result)
+            drift = _drift(project, batch_id, bundle.data, threshold, result)
         except Exception as exc:  # the run happened: record it even if drift cannot be measured
             drift = {"error": f"{type(exc).__name__}: {exc}"[:300], "flagged": []}
         entry = _record(
             project, state, actor, batch_id, result, failure, values, secrets, output,
-            execution, status.bundle.digest, mlflow_run, approvals, drift,
+            execution, bundle.digest, mlflow_run, approvals, drift,
         )  # fmt: skip
         alerts.batch_recorded(project, entry)  # batch.failed, drift.flagged (never raises)
     if result == "interrupted":

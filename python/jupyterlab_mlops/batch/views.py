@@ -1,5 +1,6 @@
 """How batch work looks: a run (outcome, output, MLflow run, drift), a grid (a table of
-outcomes), an export (the file written); JSON for machines."""
+outcomes), an export (the file written), a retraining (the champion and its challenger); JSON
+for machines."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from ..approvals_view import production_lines
 from ..render import MUTED, View, html_table
 from .export import Export
 from .grid import GridResult, describe
+from .retrain import Retraining
 from .run import BatchRun
 
 
@@ -172,6 +175,52 @@ class ExportView(View):
             lines.append(
                 f"  recorded in the ledger: {e.entry.short_id} (commit the file with the project)"
             )
+        return lines
+
+    def to_text(self) -> str:
+        return "\n".join(self._lines())
+
+    def to_html(self) -> str:
+        first, *rest = self._lines()
+        details = "".join(f"<div {MUTED}>{escape(line.strip())}</div>" for line in rest)
+        return f"<div><b>{escape(first)}</b></div>{details}"
+
+
+@dataclass(repr=False)
+class RetrainView(View):
+    """A retraining: the data registered, the run, the challenger next to the champion."""
+
+    retraining: Retraining
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.retraining.ok else 1
+
+    def to_json(self) -> dict[str, Any]:
+        return self.retraining.to_json()
+
+    def _lines(self) -> list[str]:
+        r = self.retraining
+        p = r.execution.payload
+        if r.ok:
+            head = (
+                f"retrained {r.notebook}: ran top to bottom in a fresh kernel in {p['seconds']} s"
+            )
+        else:
+            failure = p.get("failure") or {}
+            where = f"cell {failure['cell']}" if failure.get("cell") else "the kernel"
+            head = f"retraining {r.notebook} FAILED: {where} failed: {failure.get('error')}"
+        lines = [head, *(f"  {d.describe()}" for d in r.registered)]
+        if r.ok and r.status.challenger is None:
+            lines.append("  the bundle did not change (no new run was logged): nothing to sign")
+        lines += production_lines(r.production)
+        if r.status.challenger is not None:
+            if r.status.blocking:
+                lines.append(
+                    f"  before sign-off, fix: {', '.join(r.status.blocking)} "
+                    f"(see `mlops check {r.notebook}`)"
+                )
+            lines.append(f"  next: mlops approve {r.notebook} --role ROLE (each required role)")
         return lines
 
     def to_text(self) -> str:

@@ -8,6 +8,7 @@ cell failed and why.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import MlopsError
@@ -19,8 +20,12 @@ from ..notebooks import notebook_state
 from ..project import Project
 
 
-def clean_run(project: Project, notebook: str | Path, *, actor: str, timeout: int = 1800) -> Entry:
-    """Execute the notebook in a fresh kernel and record the outcome."""
+def clean_run(
+    project: Project, notebook: str | Path, *, actor: str, timeout: int = 1800,
+    env: Mapping[str, str] | None = None, progress_bar: bool = False,
+) -> Entry:  # fmt: skip
+    """Execute the notebook in a fresh kernel and record the outcome (``env``: set for the
+    kernel; ``progress_bar``: papermill's bar over the cells)."""
     state = notebook_state(project, notebook)
     source = project.root / state.path
     content = read_notebook(source)
@@ -30,7 +35,9 @@ def clean_run(project: Project, notebook: str | Path, *, actor: str, timeout: in
     output = (
         scratch / f"{Path(state.path).stem}-{state.fingerprint.removeprefix('sha256:')[:12]}.ipynb"
     )
-    result = execute(content, source=source, output=output, timeout=timeout)
+    result = execute(
+        content, source=source, output=output, timeout=timeout, env=env, progress_bar=progress_bar
+    )
     if result.status == "interrupted":
         raise KeyboardInterrupt
     if notebook_state(project, notebook).fingerprint != state.fingerprint:

@@ -1,4 +1,5 @@
-"""``batch run|grid|export``: the approved notebook as a parameterized batch job."""
+"""``batch run|grid|export``: the approved notebook as a parameterized batch job; ``retrain``:
+the approved notebook rerun on today's data, a new version awaiting sign-off."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import MlopsError
 from ..fingerprint import read_notebook
 from ..progress import count_progress
 from ..project import Project
@@ -114,6 +116,21 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         help="where the project is where the job runs (default: here; /project in k8s)",
     )
     export.add_argument("-o", "--output", metavar="FILE", help="default: batch-jobs/...")
+    retrain = add_command(
+        sub,
+        "retrain",
+        "rerun the approved notebook on today's data: a new version awaiting sign-off",
+        "Register the current content of the approved version's datasets as new versions "
+        "(unchanged data records nothing), run NOTEBOOK top to bottom in a fresh kernel, and "
+        "show the new bundle (the challenger) awaiting sign-off next to the approved one (the "
+        "champion), which batch runs keep using until every required role signs the "
+        "challenger. Refused without an approved version or when the code changed since. "
+        "Exit 1 if the notebook fails.",
+    )
+    retrain.add_argument("notebook", metavar="NOTEBOOK")
+    retrain.add_argument(
+        "--timeout", type=int, default=1800, metavar="SECONDS", help="per-cell time limit"
+    )
 
 
 def _batch(args: argparse.Namespace, where: Invocation) -> View:
@@ -207,4 +224,34 @@ def _export(
     return ExportView(export)
 
 
-HANDLERS: dict[str, Handler] = {"batch": _batch}
+def _retrain(args: argparse.Namespace, where: Invocation) -> View:
+    from ..batch.retrain import retrain  # lazy: ~35 ms
+    from ..batch.views import RetrainView  # lazy: ~35 ms
+    from ..progress import DEFAULT_MIN_BYTES, byte_progress
+
+    notebook = required_notebook(where, args.notebook, "retrain")
+    project = project_for(where, notebook)
+    kernels_notebook = where.notebook if where.surface == "magic" else None
+    if kernels_notebook is not None and kernels_notebook.resolve() == notebook.resolve():
+        raise MlopsError(
+            "retraining runs this notebook in a fresh kernel: not from inside itself",
+            f"run it from a terminal: mlops retrain {project.relpath(notebook)}",
+        )
+    if args.timeout < 1:
+        raise UsageError("--timeout must be at least 1 second", "e.g. --timeout 600")
+    retraining = retrain(
+        project,
+        notebook,
+        actor=where.who(),
+        timeout=args.timeout,
+        progress_bar=where.surface == "cli" and sys.stderr.isatty(),  # not into a pipe or log
+        data_progress=byte_progress(
+            where.surface,
+            DEFAULT_MIN_BYTES if where.progress_min_bytes is None else where.progress_min_bytes,
+        ),
+        step=lambda text: print(f"{text} ...", file=sys.stderr, flush=True),
+    )
+    return RetrainView(retraining)
+
+
+HANDLERS: dict[str, Handler] = {"batch": _batch, "retrain": _retrain}

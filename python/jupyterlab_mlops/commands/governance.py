@@ -157,13 +157,16 @@ def _approvals(args: argparse.Namespace, where: Invocation) -> View:
 
 
 def _approvals_view(project: Project, notebook: Path) -> View:
-    """Who signed what, and the review requests still waiting for an answer."""
+    """Who signed what, the review requests still waiting for an answer, and the champion
+    next to its challenger when both exist."""
     from ..approvals import approval_status  # lazy: ~30 ms
     from ..approvals_view import ApprovalsView  # lazy: ~30 ms
+    from ..production import production_document  # lazy: ~30 ms
     from ..reviews import pending_requests
 
     status = approval_status(notebook, project)
-    return ApprovalsView(status, pending_requests(project, status.notebook))
+    production = production_document(project, status) if status.challenger is not None else None
+    return ApprovalsView(status, pending_requests(project, status.notebook), production)
 
 
 def _retire(args: argparse.Namespace, where: Invocation) -> View:
