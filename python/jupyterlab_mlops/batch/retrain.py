@@ -97,7 +97,8 @@ def retrain(
     ``actor``; the result is a challenger awaiting sign-off. ``step`` hears each step as it
     starts; ``progress_bar`` and ``data_progress`` draw the run's cells and large data."""
     relative = project.relpath(project.root / notebook)
-    before = approval_status(project.root / relative, project, production=True)
+    source = project.root / relative
+    before = approval_status(source, project, production=True)
     champion = _champion(before, relative)
     say = step or (lambda _text: None)
     registered = []
@@ -106,16 +107,16 @@ def retrain(
         say(f"registering {trained.path} (dataset {trained.name})")
         done = register_data(
             project, project.root / trained.path, actor=actor, name=trained.name,
-            notebook=relative, progress=data_progress,
+            notebook=source, progress=data_progress,
         )  # fmt: skip
         number, created = done.version.number, done.created
         registered.append(Registered(trained.name, trained.path, trained.number, number, created))
     say(f"running {relative} top to bottom in a fresh kernel")
     execution = clean_run(
-        project, relative, actor=actor, timeout=timeout, env={"MLOPS_USER": actor},
+        project, source, actor=actor, timeout=timeout, env={"MLOPS_USER": actor},
         progress_bar=progress_bar,
     )  # fmt: skip
-    after = approval_status(project.root / relative, project)
+    after = approval_status(source, project)
     return Retraining(relative, registered, execution, after, production_document(project, after))
 
 
