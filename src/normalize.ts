@@ -31,6 +31,7 @@ import type {
   ItemStatus
 } from './types';
 import { shortIdentity } from './format';
+import { normalizeNeedsReview, normalizeProduction } from './production';
 
 type Raw = Record<string, any>;
 
@@ -96,6 +97,8 @@ export function normalizeStatus(raw: unknown, path: string): INotebookStatus {
     report: body.report ? normalizeReport(body.report) : null,
     approvals: body.approvals ? normalizeApprovals(body.approvals) : null,
     documentation: body.documentation ? normalizeDocumentation(body.documentation) : null,
+    needs_review: body.needs_review ? normalizeNeedsReview(body.needs_review) : null,
+    production: body.production ? normalizeProduction(body.production) : null,
     timeline: list(body.timeline, normalizeTimelineEntry),
     names: stringMap(body.names),
     review_requests: list(body.review_requests, normalizeReviewRequest).filter(r => r.role),

@@ -240,6 +240,69 @@ export interface IGeneratedDocuments {
   documents: Record<string, { file: string; changes: IDocumentChanges | null }>;
 }
 
+/** A drifted input column a batch run flagged. */
+export interface IDriftFlag {
+  dataset: string;
+  column: string;
+  /** Null when the column could not be compared (see `problem`). */
+  psi: number | null;
+  problem: string | null;
+}
+
+/** The latest batch run flagged drift and nothing was approved in every role since. */
+export interface INeedsReview {
+  /** One line naming the batch run and the drifted columns. */
+  reason: string;
+  fix: string;
+  batch_id: string | null;
+  /** The `batch.run` entry. */
+  entry: string;
+  time: string;
+  threshold: number | null;
+  columns: IDriftFlag[];
+}
+
+/** One run of a champion or challenger bundle, with its key metrics. */
+export interface IProductionRun {
+  /** MLflow run id. */
+  id: string;
+  name: string | null;
+  experiment_id: string | null;
+  /** The template's required metrics, as the run logged them. */
+  metrics: Record<string, number>;
+}
+
+/** The data versions and runs of one bundle. */
+export interface IProductionSide {
+  bundle_digest: string;
+  data: { name: string | null; version: number | null; entry: string }[];
+  runs: IProductionRun[];
+}
+
+/** The newest bundle every required role approved: what batch runs use. */
+export interface IChampion extends IProductionSide {
+  approved_at: string;
+  /** role → who approved it, in one short line. */
+  approved_by_roles: Record<string, string>;
+  approvals: string[];
+}
+
+/** The current bundle, when it is not the champion (after a retraining, say). */
+export interface IChallenger extends IProductionSide {
+  /** What differs from the champion, in words. */
+  changes: string[];
+  /** Only data versions, runs or prompts differ: batch runs keep using the champion. */
+  champion_runs_meanwhile: boolean;
+  /** Required roles that have not approved it yet. */
+  awaiting: string[];
+}
+
+/** The champion in production and its challenger awaiting sign-off. */
+export interface IProduction {
+  champion: IChampion;
+  challenger: IChallenger | null;
+}
+
 /** `GET mlops/api/notebook?path=...` */
 export interface INotebookStatus {
   path: string;
@@ -256,6 +319,10 @@ export interface INotebookStatus {
   approvals: IApprovals | null;
   /** Null when the notebook is in no project (or the server does not say). */
   documentation: IDocumentation | null;
+  /** Drift flagged by the latest batch run awaits a review; null when not (see production.ts). */
+  needs_review?: INeedsReview | null;
+  /** The champion and its challenger; null without an approved bundle. */
+  production?: IProduction | null;
   /** Newest first. */
   timeline: ITimelineEntry[];
   /** Identity → short name, for every actor the document shows. */

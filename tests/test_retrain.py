@@ -79,6 +79,7 @@ def shift_income(project: Project, factor: float = 1.6) -> None:
     frame.to_csv(csv, index=False)
 
 
+@pytest.mark.slow  # six kernels: a clean run, three batch runs, two retrainings
 def test_drift_retrain_sign_off_promotes_the_challenger(tmp_path: Path, actor: None) -> None:
     project, notebook = minimal_project(tmp_path)
     champion = find_champion(project, "train.ipynb")
@@ -168,6 +169,7 @@ def test_drift_retrain_sign_off_promotes_the_challenger(tmp_path: Path, actor: N
     )
 
 
+@pytest.mark.slow  # two kernels
 def test_the_cli_retrains_and_shows_champion_and_challenger(tmp_path: Path, actor: None, mlops) -> None:  # fmt: skip
     project, notebook = minimal_project(tmp_path)
     shift_income(project, 1.3)

@@ -8,6 +8,7 @@ import { IPanelState } from '../model';
 import { blockedBy, splitRequests } from '../readiness';
 import { NamesContext } from './Actor';
 import { BatchRunControl } from './BatchRunControl';
+import { ChampionChallenger } from './ChampionChallenger';
 import { Checklist } from './Checklist';
 import { DecisionForm } from './DecisionForm';
 import { DecisionList } from './DecisionList';
@@ -163,6 +164,7 @@ function Status(props: { status: INotebookStatus; actions: IPanelActions }): JSX
             onRole={setSignRole}
             focusRequest={signFocus}
           />
+          {status.production && <ChampionChallenger production={status.production} runUrl={runUrl} />}
         </Section>
       )}
       {approvals && <BatchRunControl path={status.path} batch={actions.batch} mlflowUrl={actions.mlflowUrl} />}
