@@ -5,6 +5,13 @@
  */
 import type {
   IApprovals,
+  IChallenger,
+  IChampion,
+  IDriftFlag,
+  INeedsReview,
+  IProduction,
+  IProductionRun,
+  IProductionSide,
   IContextField,
   ICoverageEntry,
   IDecision,
@@ -31,7 +38,6 @@ import type {
   ItemStatus
 } from './types';
 import { shortIdentity } from './format';
-import { normalizeNeedsReview, normalizeProduction } from './production';
 
 type Raw = Record<string, any>;
 
@@ -471,5 +477,86 @@ export function normalizePortfolio(raw: unknown): IPortfolio {
       projects: count(obj(body.limits).projects),
       notebooks: count(obj(body.limits).notebooks)
     }
+  };
+}
+
+// --- the champion and challenger, and needs review ----------------------------------------
+
+function numOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function numbers(value: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, v] of Object.entries(obj(value))) {
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      out[key] = v;
+    }
+  }
+  return out;
+}
+
+function run(raw: Raw): IProductionRun {
+  return {
+    id: str(raw.id),
+    name: strOrNull(raw.name),
+    experiment_id: strOrNull(raw.experiment_id),
+    metrics: numbers(raw.metrics)
+  };
+}
+
+function side(raw: Raw): IProductionSide {
+  return {
+    bundle_digest: str(raw.bundle_digest),
+    data: list(raw.data, d => ({
+      name: strOrNull(d.name),
+      version: numOrNull(d.version),
+      entry: str(d.entry)
+    })),
+    runs: list(raw.runs, run)
+  };
+}
+
+/** `production` of the notebook document. */
+export function normalizeProduction(raw: unknown): IProduction {
+  const body = obj(raw);
+  const champion = obj(body.champion);
+  const challenger = body.challenger ? obj(body.challenger) : null;
+  const first: IChampion = {
+    ...side(champion),
+    approved_at: str(champion.approved_at),
+    approved_by_roles: textRecord(champion.approved_by_roles),
+    approvals: strings(champion.approvals)
+  };
+  const second: IChallenger | null = challenger
+    ? {
+        ...side(challenger),
+        changes: strings(challenger.changes),
+        champion_runs_meanwhile: challenger.champion_runs_meanwhile === true,
+        awaiting: strings(challenger.awaiting)
+      }
+    : null;
+  return { champion: first, challenger: second };
+}
+
+/** `needs_review` of the notebook document. */
+export function normalizeNeedsReview(raw: unknown): INeedsReview {
+  const body = obj(raw);
+  return {
+    reason: str(body.reason),
+    fix: str(body.fix),
+    batch_id: strOrNull(body.batch_id),
+    entry: str(body.entry),
+    time: str(body.time),
+    threshold: numOrNull(body.threshold),
+    columns: list(
+      body.columns,
+      (c): IDriftFlag => ({
+        dataset: str(c.dataset),
+        column: str(c.column),
+        psi: numOrNull(c.psi),
+        problem: strOrNull(c.problem)
+      })
+    )
   };
 }

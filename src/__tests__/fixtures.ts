@@ -306,6 +306,8 @@ export function status(overrides: Partial<INotebookStatus> = {}): INotebookStatu
     report: null,
     approvals: null,
     documentation: null,
+    needs_review: null,
+    production: null,
     timeline: [],
     names: {},
     review_requests: [],

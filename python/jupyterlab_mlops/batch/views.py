@@ -56,9 +56,7 @@ class BatchRunView(View):
         return "\n".join(self._lines())
 
     def to_html(self) -> str:
-        first, *rest = self._lines()
-        details = "".join(f"<div {MUTED}>{escape(line.strip())}</div>" for line in rest)
-        return f"<div><b>{escape(first)}</b></div>{details}"
+        return lines_html(self._lines())
 
 
 def drift_lines(drift: dict[str, Any] | None) -> list[str]:
@@ -181,9 +179,7 @@ class ExportView(View):
         return "\n".join(self._lines())
 
     def to_html(self) -> str:
-        first, *rest = self._lines()
-        details = "".join(f"<div {MUTED}>{escape(line.strip())}</div>" for line in rest)
-        return f"<div><b>{escape(first)}</b></div>{details}"
+        return lines_html(self._lines())
 
 
 @dataclass(repr=False)
@@ -227,9 +223,14 @@ class RetrainView(View):
         return "\n".join(self._lines())
 
     def to_html(self) -> str:
-        first, *rest = self._lines()
-        details = "".join(f"<div {MUTED}>{escape(line.strip())}</div>" for line in rest)
-        return f"<div><b>{escape(first)}</b></div>{details}"
+        return lines_html(self._lines())
+
+
+def lines_html(lines: list[str]) -> str:
+    """A view's text lines in HTML: the first in bold, the others muted (all escaped)."""
+    first, *rest = lines
+    details = "".join(f"<div {MUTED}>{escape(line.strip())}</div>" for line in rest)
+    return f"<div><b>{escape(first)}</b></div>{details}"
 
 
 def _shorten(text: str, limit: int) -> str:
