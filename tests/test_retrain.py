@@ -38,6 +38,7 @@ from .helpers import ACTOR, git_project, make_notebook
 from .helpers.analyses import record_analyses
 from .helpers.data_fixtures import write_credit_csv
 from .helpers.ready import ready_project
+from .test_openapi import check
 
 BUSINESS, RISK, OPS = "Bo <bo@example.com>", "Rita <rita@example.com>", "Ian <ian@example.com>"
 #: trains in its kernel: reads the registered data, logs a run with the template's metric
@@ -101,6 +102,7 @@ def test_drift_retrain_sign_off_promotes_the_challenger(tmp_path: Path, actor: N
     assert "mlops retrain train.ipynb" in flagged["fix"]
     document = panel_document(notebook, BUSINESS, tmp_path)
     assert document["needs_review"]["entry"] == first.entry.hash
+    check(json.loads(json.dumps({**document, "path": "credit/train.ipynb"})), "NotebookStatus")
     assert document["production"] == {
         "champion": document["production"]["champion"], "challenger": None
     }  # fmt: skip
@@ -139,7 +141,11 @@ def test_drift_retrain_sign_off_promotes_the_challenger(tmp_path: Path, actor: N
     drift = meanwhile.entry.payload["drift"]
     assert drift["datasets"]["applications"]["reference"] == 1  # against what the champion learnt
     assert needs_review(project, notebook)["entry"] == meanwhile.entry.hash
-    assert panel_document(notebook, BUSINESS, tmp_path)["production"] == sides
+    document = panel_document(notebook, BUSINESS, tmp_path)
+    assert document["production"] == sides
+    check(
+        json.loads(json.dumps({**document, "path": "credit/train.ipynb"})), "NotebookStatus"
+    )  # as the REST answer describes it
 
     # signing the challenger in every required role promotes it: reviewed, batch runs use it
     sign_off(project, notebook, role="business", actor=BUSINESS, decision="approve")
