@@ -9,7 +9,7 @@ recording a sign-off is :func:`~jupyterlab_mlops.approvals.sign_off`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .canonical import sha256_hex
@@ -182,6 +182,7 @@ def find_champion(project: Project, notebook: str) -> Champion | None:
     a later revocation in that role, or a refusal (in any role) that still stands, does."""
     entries = project.ledger.entries(notebook=notebook)
     authors = _Authors(project, notebook, entries)
+    words = [SignOff.of(project, e, False) for e in entries if e.kind in SIGNOFF_KINDS]
     seen: set[str] = set()
     for entry in reversed(entries):
         digest = entry.payload.get("bundle_digest")
@@ -193,22 +194,20 @@ def find_champion(project: Project, notebook: str) -> Champion | None:
         bundle = Bundle.from_json(entry.payload.get("bundle"))
         if bundle is None or bundle.digest != digest:
             continue  # written by an older version: it cannot be run as recorded
-        problems, valid = _coverage(project, _words_for(project, entries, digest), authors)
+        problems, valid = _coverage(project, _words_for(words, digest), authors)
         if not problems:
             return Champion(bundle, valid)
     return None
 
 
-def _words_for(
-    project: Project, entries: list[Entry], digest: str
-) -> dict[tuple[str, str], SignOff]:
-    """Each (role, person)'s word that bears on the bundle ``digest``: their approval of it,
-    unless they revoked or refused since; a refusal that still stands."""
+def _words_for(words: list[SignOff], digest: str) -> dict[tuple[str, str], SignOff]:
+    """Each (role, person)'s word (of the sign-offs ``words``, oldest first) that bears on
+    the bundle ``digest``: their approval of it, unless they revoked or refused since; a
+    refusal that still stands."""
     by_person: dict[tuple[str, str], SignOff] = {}
-    for entry in entries:
-        if entry.kind not in SIGNOFF_KINDS:
-            continue
-        signoff = SignOff.of(project, entry, entry.payload.get("bundle_digest") == digest)
+    for word in words:
+        entry = word.entry
+        signoff = replace(word, current=entry.payload.get("bundle_digest") == digest)
         key = (entry.payload["role"], signoff.person)
         if entry.kind == GRANTED and not signoff.current:
             held = by_person.get(key)
