@@ -303,6 +303,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "credit-risk"
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # five runs of the example notebook: about 4.5 minutes on 2 busy cores
 def test_the_example_retrains_on_changed_data_and_promotes_the_challenger(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
