@@ -8,7 +8,6 @@ import type {
   IChallenger,
   IChampion,
   IDriftFlag,
-  INeedsReview,
   IProduction,
   IProductionRun,
   IProductionSide,
@@ -103,7 +102,6 @@ export function normalizeStatus(raw: unknown, path: string): INotebookStatus {
     report: body.report ? normalizeReport(body.report) : null,
     approvals: body.approvals ? normalizeApprovals(body.approvals) : null,
     documentation: body.documentation ? normalizeDocumentation(body.documentation) : null,
-    needs_review: body.needs_review ? normalizeNeedsReview(body.needs_review) : null,
     production: body.production ? normalizeProduction(body.production) : null,
     timeline: list(body.timeline, normalizeTimelineEntry),
     names: stringMap(body.names),
@@ -126,11 +124,29 @@ export function normalizeReviewRequest(raw: unknown): IReviewRequest {
 
 function normalizeNeedsReview(raw: unknown): INeedsReview {
   const n = obj(raw);
+  const columns: unknown[] = Array.isArray(n.columns) ? n.columns : [];
+  const flags = columns.filter(c => c && typeof c === 'object').map(c => driftFlag(obj(c)));
   return {
     reason: str(n.reason, 'drift was flagged in the last batch run'),
     batch_id: strOrNull(n.batch_id),
     time: strOrNull(n.time),
-    columns: strings(n.columns)
+    // the server names each column with its dataset and PSI (`flags`); older ones as text
+    columns: columns.map(c =>
+      c && typeof c === 'object' ? `${str(obj(c).dataset)}.${str(obj(c).column)}` : String(c)
+    ),
+    ...(typeof n.fix === 'string' ? { fix: n.fix } : {}),
+    ...(typeof n.entry === 'string' ? { entry: n.entry } : {}),
+    ...('threshold' in n ? { threshold: numOrNull(n.threshold) } : {}),
+    ...(flags.length ? { flags } : {})
+  };
+}
+
+function driftFlag(c: Raw): IDriftFlag {
+  return {
+    dataset: str(c.dataset),
+    column: str(c.column),
+    psi: numOrNull(c.psi),
+    problem: strOrNull(c.problem)
   };
 }
 
@@ -537,26 +553,4 @@ export function normalizeProduction(raw: unknown): IProduction {
       }
     : null;
   return { champion: first, challenger: second };
-}
-
-/** `needs_review` of the notebook document. */
-export function normalizeNeedsReview(raw: unknown): INeedsReview {
-  const body = obj(raw);
-  return {
-    reason: str(body.reason),
-    fix: str(body.fix),
-    batch_id: strOrNull(body.batch_id),
-    entry: str(body.entry),
-    time: str(body.time),
-    threshold: numOrNull(body.threshold),
-    columns: list(
-      body.columns,
-      (c): IDriftFlag => ({
-        dataset: str(c.dataset),
-        column: str(c.column),
-        psi: numOrNull(c.psi),
-        problem: strOrNull(c.problem)
-      })
-    )
-  };
 }

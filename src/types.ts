@@ -249,19 +249,6 @@ export interface IDriftFlag {
   problem: string | null;
 }
 
-/** The latest batch run flagged drift and nothing was approved in every role since. */
-export interface INeedsReview {
-  /** One line naming the batch run and the drifted columns. */
-  reason: string;
-  fix: string;
-  batch_id: string | null;
-  /** The `batch.run` entry. */
-  entry: string;
-  time: string;
-  threshold: number | null;
-  columns: IDriftFlag[];
-}
-
 /** One run of a champion or challenger bundle, with its key metrics. */
 export interface IProductionRun {
   /** MLflow run id. */
@@ -319,8 +306,6 @@ export interface INotebookStatus {
   approvals: IApprovals | null;
   /** Null when the notebook is in no project (or the server does not say). */
   documentation: IDocumentation | null;
-  /** Drift flagged by the latest batch run awaits a review; null when not (see production.ts). */
-  needs_review?: INeedsReview | null;
   /** The champion and its challenger; null without an approved bundle. */
   production?: IProduction | null;
   /** Newest first. */
@@ -348,8 +333,16 @@ export interface INeedsReview {
   reason: string;
   batch_id: string | null;
   time: string | null;
-  /** The input columns that drifted. */
+  /** The input columns that drifted (`dataset.column`). */
   columns: string[];
+  /** What answers it (retraining, then the sign-offs); absent from an older server. */
+  fix?: string;
+  /** The `batch.run` entry that flagged it. */
+  entry?: string;
+  /** The PSI over which a column is flagged. */
+  threshold?: number | null;
+  /** Each drifted column with its PSI, or why it could not be compared. */
+  flags?: IDriftFlag[];
 }
 
 /** `POST mlops/api/review-requests` */

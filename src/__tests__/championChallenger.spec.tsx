@@ -143,21 +143,28 @@ describe('production normalization', () => {
     const status = normalizeStatus(
       {
         path: 'x.ipynb',
-        needs_review: { reason: 'drift', columns: [{ dataset: 'a', column: 'b', psi: 0.7 }, {}] },
+        needs_review: {
+          reason: 'drift',
+          fix: 'mlops retrain x.ipynb',
+          entry: 'e'.repeat(64),
+          threshold: 0.2,
+          columns: [{ dataset: 'a', column: 'b', psi: 0.7 }, { dataset: 'a', column: 'c', problem: 'missing' }]
+        },
         production: { champion: { runs: [{ id: 'r', metrics: { auc: '0.8', ok: 0.8 } }] } }
       },
       'x.ipynb'
     );
     expect(status.needs_review).toEqual({
       reason: 'drift',
-      fix: '',
       batch_id: null,
-      entry: '',
-      time: '',
-      threshold: null,
-      columns: [
+      time: null,
+      columns: ['a.b', 'a.c'],
+      fix: 'mlops retrain x.ipynb',
+      entry: 'e'.repeat(64),
+      threshold: 0.2,
+      flags: [
         { dataset: 'a', column: 'b', psi: 0.7, problem: null },
-        { dataset: '', column: '', psi: null, problem: null }
+        { dataset: 'a', column: 'c', psi: null, problem: 'missing' }
       ]
     });
     expect(status.production!.champion.runs[0].metrics).toEqual({ ok: 0.8 });

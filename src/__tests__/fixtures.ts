@@ -306,7 +306,6 @@ export function status(overrides: Partial<INotebookStatus> = {}): INotebookStatu
     report: null,
     approvals: null,
     documentation: null,
-    needs_review: null,
     production: null,
     timeline: [],
     names: {},
