@@ -20,9 +20,9 @@ from jupyterlab_mlops.ledger import verify_ledger
 from jupyterlab_mlops.project import find_project, init_project
 
 from .helpers import ACTOR
+from .helpers.examples import credit_risk_copy
 
 pytestmark = pytest.mark.slow
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "credit-risk"
 
 
 def test_credit_risk_notebook_runs_and_records_its_decisions(
@@ -30,14 +30,7 @@ def test_credit_risk_notebook_runs_and_records_its_decisions(
 ) -> None:
     import papermill
 
-    root = tmp_path / "credit-risk"
-    shutil.copytree(
-        EXAMPLE, root, ignore=shutil.ignore_patterns("data", ".mlops", ".ipynb_checkpoints")
-    )
-    init_project(
-        root, name="credit-risk", template="classification", risk_tier="high", actor=ACTOR,
-        single_user=True,  # as `make lab` sets it up
-    )  # fmt: skip
+    root = credit_risk_copy(tmp_path)
     monkeypatch.setenv(
         "MLOPS_NOTEBOOK", str(root / "train.ipynb")
     )  # a batch run names its notebook

@@ -110,13 +110,19 @@ def test_review_requests_batch_failure_drift_and_a_stale_approval_raise_flags(
     assert flagged["dataset"] == "applications" and flagged["column"] == "annual_income"
     assert flagged["psi"] > 0.5 and row["batch"]["drift_threshold"] == 0.2
     assert row["stage"] == "in production"
+    assert "annual_income" in row["needs_review"]["reason"]
+    # the owner looks and approves again: the notebook no longer needs review
+    sign_off(project, notebook, role="business", actor=BUSINESS, decision="approve")
+    row = only_row(tmp_path)
+    assert row["needs_review"] is None and "drift" not in row["flags"]
+    assert row["batch"]["drift"]  # the last batch run still shows what it flagged
 
     edit(notebook, "print('changed')")
     row = only_row(tmp_path)
     assert "stale" in row["flags"] and row["stale_because"] and row["may_run"] is False
     assert row["stage"] != "approved" and "failing" in row["flags"]
     (listed,) = portfolio(tmp_path).to_json()["projects"]
-    assert listed["flags"]["stale"] == 1 and listed["flags"]["drift"] == 1
+    assert listed["flags"]["stale"] == 1 and "drift" not in listed["flags"]
 
 
 def test_the_cache_answers_an_unchanged_project_and_never_a_changed_one(approved, tmp_path):

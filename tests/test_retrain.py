@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -37,6 +36,7 @@ from jupyterlab_mlops.signoffs import find_champion
 from .helpers import ACTOR, git_project, make_notebook
 from .helpers.analyses import record_analyses
 from .helpers.data_fixtures import write_credit_csv
+from .helpers.examples import credit_risk_copy
 from .helpers.ready import ready_project
 from .test_openapi import check
 
@@ -299,24 +299,13 @@ def test_a_parameter_change_is_no_retraining(ready: Project) -> None:
 
 # --- the credit-risk example, its data changed (slow: the notebook runs five times) -----------
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "credit-risk"
-
 
 @pytest.mark.slow
 @pytest.mark.timeout(1200)  # five runs of the example notebook: about 4.5 minutes on 2 busy cores
 def test_the_example_retrains_on_changed_data_and_promotes_the_challenger(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jupyterlab_mlops.project import init_project
-
-    root = tmp_path / "credit-risk"
-    shutil.copytree(
-        EXAMPLE, root, ignore=shutil.ignore_patterns("data", ".mlops", ".ipynb_checkpoints")
-    )
-    init_project(
-        root, name="credit-risk", template="classification", risk_tier="high", actor=ACTOR,
-        single_user=True,
-    )  # fmt: skip
+    root = credit_risk_copy(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
     def mlops(*args: str) -> subprocess.CompletedProcess[str]:

@@ -17,6 +17,7 @@ from .checklists.evaluate import Report, check_notebook
 from .documentation.api import documentation_status
 from .kinds import BATCH_RUN
 from .ledger import Entry
+from .production import needs_review
 from .project import Project
 from .reviews import pending_requests
 
@@ -25,7 +26,7 @@ FLAGS = {
     "failing": "failing checklist items",
     "stale": "stale approvals",
     "review": "review requested",
-    "drift": "drift flagged in the last batch run",
+    "drift": "needs review: drift flagged in the last batch run",
     "batch_failed": "last batch run failed",
     "docs_stale": "documentation stale",
     "docs_incomplete": "documentation incomplete",
@@ -51,6 +52,7 @@ def notebook_row(project: Project, path: Path) -> tuple[dict[str, Any], list[str
         "may_run": status.may_run,
         "reviews": pending_reviews(project, report.notebook, entries),
         "batch": last_batch(entries),
+        "needs_review": needs_review(project, report.notebook, status),
         "documentation": _documentation(documents.to_json()),
         "last_activity": entries[-1].time if entries else None,
         "error": None,
@@ -119,7 +121,7 @@ def flags_of(row: dict[str, Any]) -> list[str]:
         "failing": row["failing"] > 0,
         "stale": row["stale"],
         "review": bool(row["reviews"]),
-        "drift": bool(batch and batch["drift"]),
+        "drift": row.get("needs_review") is not None,  # cleared once approved again
         "batch_failed": bool(batch and batch["status"] != "succeeded"),
         "docs_stale": docs["stale"] is True,
         "docs_incomplete": any(d["covered"] < d["total"] for d in docs["documents"].values()),
