@@ -19,7 +19,7 @@ from jupyterlab_mlops.batch.jobs import (
     recover,
     this_process,
 )
-from jupyterlab_mlops.batch.run import BATCH_RUN
+from jupyterlab_mlops.batch.run import BATCH_RUN, batch_run
 from jupyterlab_mlops.batch.worker import JobRunner
 from jupyterlab_mlops.errors import MlopsError
 from jupyterlab_mlops.experiments import store
@@ -86,6 +86,22 @@ def test_a_job_stranded_before_it_started_is_interrupted_with_nothing_recorded(a
     assert recover(project, this_process("g" * 32)) == []  # once
     store.path(queued["id"]).unlink()
     store.path(running["id"]).unlink()
+
+
+def test_a_job_recorded_just_before_its_server_died_is_not_recorded_again(approved) -> None:
+    project, notebook = approved
+    done = batch_run(project, notebook, {"n": 13}, actor="me")
+    store = JobStore(project)
+    dead = {"pid": dead_pid(), "token": "h", "since": None}
+    record = {**new_record("score.ipynb", {"n": 13}, "me", dead), "status": "running",
+              "run": {"batch_id": done.entry.payload["batch_id"]}}  # fmt: skip
+    store.write(record)  # the entry was appended, the job record not yet updated
+    before = len(find_project(project.root).ledger.entries(BATCH_RUN))
+    assert recover(project, this_process("i" * 32)) == [record["id"]]
+    job = store.read(record["id"])
+    assert job["status"] == "succeeded" and job["outcome"]["entry"] == done.entry.hash
+    assert len(find_project(project.root).ledger.entries(BATCH_RUN)) == before
+    store.path(record["id"]).unlink()
 
 
 def test_jobs_beyond_the_limit_wait_their_turn(approved) -> None:

@@ -214,3 +214,27 @@ def test_the_server_never_writes_its_cache_through_a_link_out_of_its_root(tmp_pa
     (root / "p" / ".mlops" / "cache").unlink()
     portfolio(root)  # the CLI keeps its own rows: the server does not take them
     assert portfolio(root).cached == 1 and confined_to(root, portfolio, root).evaluated == 1
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        {"format": 1, "dirs": None},
+        {"format": 1, "dirs": [], "skip": "batch-runs", "info": {}, "notebooks": {}},
+        {
+            "format": 1,
+            "dirs": [],
+            "skip": "batch-runs",
+            "info": {"name": "a", "template": "llm", "risk_tier": "high", "context": {}},
+            "notebooks": {"train.ipynb": {"key": 1, "data": [], "row": []}},
+        },
+    ],
+)
+def test_a_cache_of_the_wrong_shape_is_not_used(tmp_path: Path, damaged: dict) -> None:
+    (tmp_path / "a").mkdir()
+    init_project(tmp_path / "a", name="a", template="classification", risk_tier="high", actor=ACTOR)
+    make_notebook(tmp_path / "a" / "train.ipynb", ["x = 1"])
+    cache_path(tmp_path / "a").parent.mkdir(parents=True, exist_ok=True)
+    cache_path(tmp_path / "a").write_text(json.dumps(damaged))
+    row = only_row(tmp_path)
+    assert row["stage"] == "draft" and row["error"] is None

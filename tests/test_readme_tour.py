@@ -237,12 +237,16 @@ def test_the_readme_tour_works_when_followed_literally(
     assert list((example / "batch-runs" / "train").rglob("*.ipynb"))
     assert IDENTITY[1] in ledger  # the git identity acted
     assert not (example / "ledger.backup").exists()
-    # in production, as its `mlops check` says, with its documentation complete
-    from jupyterlab_mlops.checklists.evaluate import check_notebook
+    # in production (step 5), with its documentation complete; retrained (step 8): the
+    # champion still runs the batch jobs while the challenger awaits its sign-offs
+    from jupyterlab_mlops.approvals import approval_status
     from jupyterlab_mlops.project import find_project
 
     project = find_project(example)
-    report = check_notebook(project, example / "train.ipynb")
-    assert report.stage == "in production", report.to_json()["blocking"]
+    status = approval_status(example / "train.ipynb", project, production=True)
+    assert status.runs_champion and status.challenger is not None, status.problems()
+    last_batch = project.ledger.entries("batch.run")[-1].payload
+    assert last_batch["status"] == "succeeded"
+    assert last_batch["bundle_digest"] == status.champion.bundle.digest
     generated = project.ledger.entries("documentation.generated")[-1].payload
     assert generated["documents"]["annex-iv"]["missing"] == []

@@ -282,6 +282,16 @@ def test_revoking_or_refusing_after_the_champion_refuses_production(ready: Proje
     assert not require_approval(ready, "train.ipynb").runs_champion  # the challenger runs
 
 
+def test_the_project_as_it_is_now_blocks_the_champion_too(ready: Project) -> None:
+    challenge(ready, seed=5)
+    assert require_approval(ready, "train.ipynb").runs_champion
+    (ready.root / "requirements.txt").unlink()  # no pinned environment: not the bundle's evidence
+    status = approval_status(ready.root / "train.ipynb", ready, production=True)
+    assert status.present_blocking == ["environment-pinned"] and not status.runs_champion
+    with pytest.raises(ForbiddenError, match="checklist item environment-pinned fails"):
+        require_approval(ready, "train.ipynb")
+
+
 def test_a_parameter_change_is_no_retraining(ready: Project) -> None:
     notebook = ready.root / "train.ipynb"
     make_notebook(

@@ -23,6 +23,11 @@ from .project import Project, find_project
 from .roles import REQUIRED_ROLES, check_independence, check_role_identity
 from .signoffs import Bundle, Champion, SignOff, find_champion, latest_signoffs
 
+#: checks of the project and notebook as they are now (the environment's lock file, the
+#: parameters cell, secrets in the saved notebook), not of a bundle's evidence: when one fails,
+#: the champion may not run in the challenger's place either
+PRESENT_STATE_CHECKS = frozenset({"environment_pinned", "parameters_cell", "no_secrets"})
+
 
 @dataclass
 class ApprovalStatus:
@@ -38,6 +43,9 @@ class ApprovalStatus:
     champion: Champion | None = None
     #: asked for a batch run: the champion may run while the current bundle awaits sign-off
     production: bool = False
+    #: blocking items about the project as it is now, not the evidence of a bundle: they
+    #: block the champion too
+    present_blocking: list[str] = field(default_factory=list)
 
     @property
     def approved_roles(self) -> list[str]:
@@ -58,6 +66,7 @@ class ApprovalStatus:
             self.production
             and self.retired is None
             and bool(self.blocking or self.signoff_problems)
+            and not self.present_blocking
             and self.challenger is not None
             and self.champion is not None
             and self.champion.bundle.same_code(self.bundle)
@@ -133,14 +142,16 @@ def approval_status(
         report = check_notebook(project, path, production=production)
     bundle = current_bundle(project, path, report.context)
     latest, stale, problems = latest_signoffs(project, report.notebook, bundle)
-    blocking = [r.item.id for r in report.blocking("approval")]
+    blocked = report.blocking("approval")
+    blocking = [r.item.id for r in blocked]
+    present = [r.item.id for r in blocked if r.item.check.name in PRESENT_STATE_CHECKS]
     required = REQUIRED_ROLES[project.config.risk_tier]
     if stale and project.config.alerts:  # approvals made stale by a change: tell once
         outdated = {r: s.entry.hash for r, s in latest.items() if s and s.entry.kind == GRANTED and not s.current}  # fmt: skip
         alerts.approvals_stale(project, report.notebook, outdated, bundle.digest, stale)
     return ApprovalStatus(
         report.notebook, bundle, required, latest, blocking, stale, problems, report.retired,
-        find_champion(project, report.notebook), production,
+        find_champion(project, report.notebook), production, present,
     )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -44,22 +45,47 @@ def load(project_root: Path) -> dict[str, Any]:
         stored = json.loads(readable(cache_path(project_root)).read_text(encoding="utf-8"))
     except (OSError, ValueError, MlopsError):  # absent, broken, or through a link out of the root
         return {}
-    if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+    if not isinstance(stored, dict) or stored.get("format") != FORMAT or not _well_formed(stored):
         return {}
     return stored
+
+
+def _well_formed(stored: dict[str, Any]) -> bool:
+    """Has the cache the shape :func:`save` writes (a hand-edited file is simply not used)?"""
+    notebooks, info = stored.get("notebooks"), stored.get("info")
+    return (
+        isinstance(stored.get("dirs"), list)
+        and all(isinstance(d, str) for d in stored["dirs"])
+        and isinstance(stored.get("skip"), str)
+        and isinstance(info, dict)
+        and {"name", "template", "risk_tier", "context"} <= set(info)
+        and isinstance(notebooks, dict)
+        and all(
+            isinstance(v, dict)
+            and isinstance(v.get("row"), dict)
+            and isinstance(v.get("data"), list)
+            and "key" in v
+            and "error" in v["row"]
+            for v in notebooks.values()
+        )
+    )
 
 
 def save(project_root: Path, cache: dict[str, Any]) -> None:
     """Write the cache whole or not at all; a cache that cannot be written is simply not kept."""
     path = cache_path(project_root)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary: Path | None = None
     try:
         readable(path.parent)  # never write through a link out of the server's root
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({**cache, "format": FORMAT}), encoding="utf-8")
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        temporary = Path(name)  # one of its own per writer: two threads never share it
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps({**cache, "format": FORMAT}))
         os.replace(temporary, path)
     except (OSError, MlopsError):
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 def now_ns() -> int:

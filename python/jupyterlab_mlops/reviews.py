@@ -79,17 +79,22 @@ def request_review(
             "shorten it or remove control characters",
         )
     state = notebook_state(project, notebook)
-    waiting = [r for r in pending_requests(project, state.path) if r.role == role]
-    if waiting:
-        first = waiting[0]
+
+    def waiting() -> Entry | None:  # asked under the ledger's lock: two at once record one
+        return next(
+            (r.entry for r in pending_requests(project, state.path) if r.role == role), None
+        )
+
+    entry, created = project.ledger.append_once(
+        REVIEW_REQUESTED, {"role": role, "comment": text}, actor=actor, notebook=state.ref(),
+        existing=waiting,
+    )  # fmt: skip
+    if not created:
         raise MlopsError(
-            f"a {role} review of {state.path} was already requested by {first.entry.actor} "
-            f"at {first.entry.time[:16].replace('T', ' ')}",
+            f"a {role} review of {state.path} was already requested by {entry.actor} "
+            f"at {entry.time[:16].replace('T', ' ')}",
             "it stays pending until someone signs off or refuses in that role",
         )
-    entry = project.ledger.append(
-        REVIEW_REQUESTED, {"role": role, "comment": text}, actor=actor, notebook=state.ref()
-    )
     alerts.review_requested(project, entry)  # never raises
     return entry
 

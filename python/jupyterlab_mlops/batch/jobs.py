@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MlopsError, NotFoundError
+from ..kinds import BATCH_RUN
 from ..ledger import Entry
 from ..project import Project
 from .run import record_interrupted
@@ -228,6 +229,10 @@ def _interrupted(project: Project, record: dict[str, Any]) -> dict[str, Any]:
     run = record.get("run")
     finished = {"status": "interrupted", "finished": utc_now()}
     if record.get("status") == "running" and isinstance(run, dict):
+        recorded = _recorded(project, str(run.get("batch_id")))
+        if recorded is not None:  # the run was recorded, then its server died: keep that record
+            status = str(recorded.payload.get("status"))
+            return {**record, **finished, "status": status, "outcome": outcome_of(recorded)}
         try:
             entry = record_interrupted(
                 project, run, actor=str(record.get("actor")), seconds=seconds_since(record.get("started")),
@@ -244,6 +249,12 @@ def _interrupted(project: Project, record: dict[str, Any]) -> dict[str, Any]:
         "error": "the Jupyter server stopped before the notebook started: nothing ran",
         "hint": "run it again",
     }}  # fmt: skip
+
+
+def _recorded(project: Project, batch_id: str) -> Entry | None:
+    """The ``batch.run`` entry of ``batch_id``, if its run was recorded."""
+    runs = project.ledger.entries(BATCH_RUN)
+    return next((e for e in reversed(runs) if e.payload.get("batch_id") == batch_id), None)
 
 
 def public(record: Mapping[str, Any], base: str) -> dict[str, Any]:
