@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -147,9 +148,25 @@ def browser() -> Iterator:
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
+    """Keep each phase's report on the test, so the ``page`` fixture knows it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser) -> Iterator:
+def page(browser, request: pytest.FixtureRequest) -> Iterator:
+    """A page at 1400 x 900; when the test fails, what it showed is saved as
+    ``test-artifacts/failed-TEST.png`` for a person to look at."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in request.node.name)
+        ARTIFACTS.mkdir(exist_ok=True)
+        with contextlib.suppress(Exception):  # the page may be gone: the failure is what counts
+            page.screenshot(path=str(ARTIFACTS / f"failed-{name}.png"))
     context.close()

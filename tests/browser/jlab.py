@@ -74,7 +74,9 @@ def ready_project(folder: Path) -> Project:
 
 def open_notebook(page: Page, lab, path: str) -> None:
     page.goto(lab.page_url(f"lab/tree/{path}"))
-    expect(page.locator(".jp-Notebook .jp-CodeCell").first).to_be_visible(timeout=60_000)
+    # the workspace may keep a notebook opened before in a hidden tab: look in the shown one
+    shown = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-CodeCell").first
+    expect(shown).to_be_visible(timeout=60_000)
     wait_for_idle_kernels(page)
 
 

@@ -65,6 +65,10 @@ def test_panel_shows_a_change_quickly(start_lab, page: Page, tmp_path: Path) -> 
     lab = start_lab(tmp_path / "root")
     open_notebook(page, lab, "bench/train.ipynb")
     panel = open_panel(page)
+    timeline = panel.get_by_test_id("mlops-section-timeline").locator(".jp-mlops-section-toggle")
+    expect(timeline).to_be_visible(timeout=60_000)
+    if timeline.get_attribute("aria-expanded") == "false":
+        timeline.click()  # folded by default: the panel leads with what needs the user
     expect(panel.locator(".jp-mlops-timeline")).to_be_visible(timeout=60_000)
 
     rounds = []
