@@ -11,7 +11,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from ..kinds import GRANTED, REFUSED, REVOKED
 from ..ledger import Entry
@@ -36,12 +36,12 @@ def _never_raises(function: F) -> F:
         if not project.config.alerts:
             return None
         try:
-            return function(project, *args, **kwargs)  # type: ignore[no-any-return]
+            return cast("Event | None", function(project, *args, **kwargs))
         except Exception as exc:  # an alert never fails the command that caused it
             log.warning("jupyterlab_mlops: alert not queued (%s: %s)", type(exc).__name__, exc)
             return None
 
-    return guarded  # type: ignore[return-value]
+    return cast(F, guarded)
 
 
 def queue(project: Project, event: Event, now: float | None = None) -> Event | None:

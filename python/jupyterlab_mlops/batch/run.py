@@ -55,7 +55,7 @@ class NotApproved(ForbiddenError):
         super().__init__(message, hint)
         self.problems = problems
 
-    def to_json(self) -> dict[str, Any]:  # type: ignore[override]
+    def to_json(self) -> dict[str, Any]:
         return {**super().to_json(), "problems": self.problems}
 
 
