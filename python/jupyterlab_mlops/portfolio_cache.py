@@ -18,11 +18,11 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomic
 from .confinement import confined_root, readable
 from .data.hashing import stat_signature
 from .errors import MlopsError
@@ -74,18 +74,12 @@ def _well_formed(stored: dict[str, Any]) -> bool:
 def save(project_root: Path, cache: dict[str, Any]) -> None:
     """Write the cache whole or not at all; a cache that cannot be written is simply not kept."""
     path = cache_path(project_root)
-    temporary: Path | None = None
     try:
         readable(path.parent)  # never write through a link out of the server's root
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        temporary = Path(name)  # one of its own per writer: two threads never share it
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(json.dumps({**cache, "format": FORMAT}))
-        os.replace(temporary, path)
+        write_atomic(path, json.dumps({**cache, "format": FORMAT}))
     except (OSError, MlopsError):
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+        pass  # not kept: the next answer evaluates again
 
 
 def now_ns() -> int:

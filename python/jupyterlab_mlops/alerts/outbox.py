@@ -14,12 +14,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic
 from ..canonical import sha256_hex
 from ..config import AlertTarget
 from ..project import Project
@@ -161,23 +161,8 @@ def _remember_sent(project: Project, event_id: str) -> None:
         os.fsync(handle.fileno())
     lines = path.read_text(encoding="utf-8").split()
     if len(lines) > 2 * SENT_KEPT:
-        _write_text(path, "\n".join(lines[-SENT_KEPT:]) + "\n")
+        write_atomic(path, "\n".join(lines[-SENT_KEPT:]) + "\n")
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    _write_text(path, json.dumps(data, ensure_ascii=False, sort_keys=True))
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write ``path`` whole or not at all (a temporary file beside it, then a rename)."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True))

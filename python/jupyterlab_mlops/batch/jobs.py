@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomic
 from ..errors import MlopsError, NotFoundError
 from ..kinds import BATCH_RUN
 from ..ledger import Entry
@@ -123,16 +124,7 @@ class JobStore:
         """Write ``record`` atomically: readers see the old record or the new one."""
         path = self.path(record["id"])
         self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{record['id']}.{uuid.uuid4().hex[:8]}.tmp"
-        try:
-            with open(temporary, "w", encoding="utf-8") as out:
-                json.dump(record, out, ensure_ascii=False, sort_keys=True)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
+        write_atomic(path, json.dumps(record, ensure_ascii=False, sort_keys=True))
 
     def update(self, job_id: str, **fields: Any) -> dict[str, Any]:
         """Change fields of a record (in this process, one change at a time)."""

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..atomic import write_atomic
 from ..canonical import sha256_hex
 from ..confinement import resolve
 from ..errors import MlopsError
@@ -223,7 +223,7 @@ def generate_docs(
     out.mkdir(parents=True, exist_ok=True)
     files = {kind: out / f"{kind}.{FORMATS[fmt]}" for kind in rendered}
     for kind, text in rendered.items():
-        _write_atomic(files[kind], text.encode("utf-8"))
+        write_atomic(files[kind], text)
     previous = latest_generated(project, state.path)
     payload = {
         "notebook": state.path,
@@ -305,17 +305,3 @@ def _out_dir(project: Project, out_dir: str | Path | None, notebook: str) -> Pat
             "write the documents into another folder of the project, e.g. docs/",
         )
     return Path(os.path.abspath(out))  # as the project's root is spelled (links checked above)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it: never half-written."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
