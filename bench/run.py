@@ -6,12 +6,14 @@ Set BENCH_DIR to put temporary projects on another disk (default: the system tem
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import platform
 from pathlib import Path
 
 from . import (
+    _goals,
     bench_batch,
     bench_check,
     bench_data,
@@ -63,6 +65,9 @@ def main() -> None:
     results["docs"] = bench_docs.run()
     print("== prompts and LLM evaluation (against MLflow's prompt registry and the app alone)")
     results["prompts"] = bench_prompts.run()
+    print("\n== every figure against its goal")
+    print(_goals.summary())
+    results["goals"] = [dataclasses.asdict(figure) for figure in _goals.FIGURES]
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     path = out / f"{results['when'].replace(':', '')}.json"
