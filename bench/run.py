@@ -27,6 +27,7 @@ from . import (
     bench_portfolio,
     bench_prompts,
     bench_runs,
+    bench_status,
     bench_whatif,
 )
 
@@ -41,6 +42,8 @@ def main() -> None:
     results["load_ext"] = bench_load_ext.run()
     print("== ledger")
     results["ledger"] = bench_ledger.run()
+    print("== a notebook's status in a 10,000-entry ledger")
+    results["status"] = bench_status.run()
     print("== readiness check")
     results["check"] = bench_check.run()
     print("== panel refresh (REST, against jupyter-server's contents API)")
