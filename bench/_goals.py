@@ -39,7 +39,7 @@ FIGURES: list[Figure] = []
 
 def _show(value: float, unit: str) -> str:
     if unit == "x":
-        return f"{value:.2f}x"
+        return f"{value:.3f}x" if abs(value) < 0.1 else f"{value:.2f}x"
     if unit == "%":
         return f"{value:.1%}"
     if unit == "ms":
@@ -48,6 +48,8 @@ def _show(value: float, unit: str) -> str:
         return f"{value:.2f} s"
     if unit == "/s":
         return f"{value:,.0f} /s"
+    if not unit:
+        return f"{value:.3f}"
     return f"{value:,.1f} {unit}"
 
 

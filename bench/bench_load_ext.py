@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import _goals
 from ._util import fmt_ms, median, time_in_fresh_python
 
 LOAD_EXT = """
@@ -30,6 +31,8 @@ def run(repeat: int = 11) -> dict[str, float]:
     print(f"%load_ext jupyterlab_mlops   median {fmt_ms(load_ext)}  (goal < 200 ms)")
     print(f"import mlflow (peer)         median {fmt_ms(mlflow)}")
     print(f"ratio load_ext / import mlflow     {result['ratio']:.3f}  (goal < 0.1)")
+    _goals.report("%load_ext jupyterlab_mlops", load_ext, "<", 0.200, "ms")
+    _goals.report("%load_ext against import mlflow", result["ratio"], "<", 0.1, "x")
     return result
 
 

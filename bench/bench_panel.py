@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import _goals
 from ._util import fmt_ms
 from .bench_check import build_project
 
@@ -88,6 +89,7 @@ def run(cells: int = 300, entries: int = 10_000, rounds: int = 40) -> dict[str, 
         f"unchanged (304) p50 {fmt_ms(result['unchanged_p50_s'])}; jupyter-server contents GET "
         f"p50 {fmt_ms(result['contents_p50_s'])}; ratio {result['ratio_changed_to_contents']:.2f}"
     )
+    _goals.report("panel refresh after a change, p95", result["changed_p95_s"], "<", 0.150, "ms")
     return result
 
 

@@ -21,6 +21,7 @@ import time
 
 import numpy as np
 
+from . import _goals
 from ._util import median
 
 GOAL_P50_S, GOAL_P95_S = 0.050, 0.150  # issue 15: a what-if update
@@ -109,6 +110,8 @@ def run(updates: int = 200, rows: int = 1000, seed: int = 0) -> dict[str, dict[s
         f"p95 {p95 * 1000:6.1f} ms   (goal p50 < {GOAL_P50_S * 1000:.0f}, "
         f"p95 < {GOAL_P95_S * 1000:.0f} ms)"
     )
+    _goals.report("what-if update p50", p50, "<", GOAL_P50_S, "ms", f"floor {f50 * 1000:.1f} ms")
+    _goals.report("what-if update p95", p95, "<", GOAL_P95_S, "ms", f"floor {f95 * 1000:.1f} ms")
     print(
         f"predict_proba, one row (floor)   p50 {f50 * 1000:6.1f} ms   p95 {f95 * 1000:6.1f} ms   "
         f"update/floor p50 {p50 / f50:4.2f}  p95 {p95 / f95:4.2f}"
