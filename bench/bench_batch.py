@@ -3,6 +3,11 @@
 * fan-out: 16 runs of a small parameterized notebook, the whole ``mlops batch grid`` command
   (approval gate, validation, a ledger entry and an MLflow run per run) against 16 ``papermill``
   commands one after the other (the peer: no gate, no record), same project, same machine;
+* the floor (issue 20): the sum of the notebooks' own execution times / workers + one kernel
+  start. "Own execution time" is what the cells take in the kernel: per cell, from the kernel's
+  ``execute_input`` to its ``execute_reply`` (the timestamps nbclient records in each executed
+  notebook's cell metadata), summed over the cells of every run of the grid's round. The kernel
+  start (``start_kernel`` until the kernel answers ``kernel_info``) is measured in each round;
 * overhead: what the approval gate (``approval_status``) and the ledger recording (appending a
   ``batch.run`` entry) add to each run, against the run's own time.
 
@@ -21,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import _goals
 from ._util import fmt_ms, median
 
 BUSINESS = "Bo <bo@example.com>"
@@ -98,6 +104,58 @@ def _grid(root: Path, runs: int, workers: int) -> float:
     return seconds
 
 
+def _kernel_start(root: Path) -> float:
+    """Seconds from starting a kernel (as batch runs do) until it answers ``kernel_info``."""
+    from jupyter_core.utils import run_sync
+
+    from jupyterlab_mlops.execution import shut_down, start_kernel
+
+    start = time.perf_counter()
+    manager = start_kernel("python3", root, dict(os.environ))
+    client = manager.client()
+    try:
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=120)
+        return time.perf_counter() - start
+    finally:
+        client.stop_channels()
+        shut_down(manager)
+
+
+def _cells_seconds(executed: Path) -> float:
+    """The kernel's own time for the cells of one executed notebook (execute_input ->
+    execute_reply, from the cell timings nbclient records)."""
+    import datetime as dt
+    import json
+
+    total = 0.0
+    for cell in json.loads(executed.read_text(encoding="utf-8"))["cells"]:
+        timing = (cell.get("metadata") or {}).get("execution") or {}
+        begin, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if begin and end:
+            parse = dt.datetime.fromisoformat
+            total += (
+                parse(end.replace("Z", "+00:00")) - parse(begin.replace("Z", "+00:00"))
+            ).total_seconds()
+    return total
+
+
+def _own_execution(project, since: int) -> tuple[float, int]:
+    """Summed cell time of the batch runs recorded after the first ``since`` (one grid)."""
+    from jupyterlab_mlops.batch.run import BATCH_RUN
+
+    entries = project.ledger.entries(BATCH_RUN)[since:]
+    outputs = [project.root / e.payload["output"] for e in entries if e.payload.get("output")]
+    return sum(_cells_seconds(o) for o in outputs), len(outputs)
+
+
+def _batch_count(root: Path) -> int:
+    from jupyterlab_mlops.batch.run import BATCH_RUN
+    from jupyterlab_mlops.project import find_project
+
+    return len(find_project(root).ledger.entries(BATCH_RUN))
+
+
 def _overhead(project, notebook: Path, repeat: int = 20) -> dict[str, float]:
     """Median seconds of the approval gate and of recording a batch.run entry."""
     from jupyterlab_mlops.approvals import approval_status
@@ -139,20 +197,30 @@ def run(runs: int = 16, workers: int = 2, rounds: int = 3) -> dict[str, object]:
         project, notebook = _project(Path(tmp))
         root = project.root
         _papermill_loop(root, 1)  # warm the disk cache on both sides
-        times: dict[str, list[float]] = {"grid": [], "papermill": []}
+        _kernel_start(root)  # warm the kernel's imports too
+        times: dict[str, list[float]] = {"grid": [], "papermill": [], "kernel": [], "cells": []}
+        from jupyterlab_mlops.project import find_project
+
         for index in range(rounds):
             for side in ("grid", "papermill") if index % 2 == 0 else ("papermill", "grid"):
                 if side == "grid":
+                    before = _batch_count(root)
                     times["grid"].append(_grid(root, runs, workers))
+                    cells, counted = _own_execution(find_project(root), before)
+                    if counted != runs:
+                        raise SystemExit(f"{counted} of {runs} grid runs left an executed notebook")
+                    times["cells"].append(cells)
                 else:
                     times["papermill"].append(_papermill_loop(root, runs))
-        from jupyterlab_mlops.project import find_project
+            times["kernel"].append(_kernel_start(root))
 
         per_run = _run_seconds(find_project(root))
         overhead = _overhead(find_project(root), notebook)
     grid, peer = median(times["grid"]), median(times["papermill"])
     extra = overhead["gate_s"] + overhead["ledger_s"]
     grid_per_run = grid * workers / runs
+    kernel, cells = median(times["kernel"]), median(times["cells"])
+    floor = cells / workers + kernel
     print(
         f"{runs} runs   mlops batch grid --workers {workers} {grid:6.2f} s   papermill CLI loop "
         f"{peer:6.2f} s   {peer / grid:4.2f}x faster  (goal >= 2.5x)"
@@ -162,6 +230,21 @@ def run(runs: int = 16, workers: int = 2, rounds: int = 3) -> dict[str, object]:
         f"{extra * 1000:.1f} ms = {extra / grid_per_run:.1%} of a grid run ({grid_per_run:.2f} s "
         f"per worker), {extra / per_run:.1%} of its execution ({per_run:.2f} s), "
         f"{extra / (peer / runs):.1%} of a papermill CLI run  (goal < 5%)"
+    )
+    print(
+        f"floor: cells {cells:.3f} s in all ({cells / runs * 1000:.1f} ms a run) / {workers} + "
+        f"one kernel start {kernel:.2f} s = {floor:.2f} s; the grid is {grid / floor:.1f}x it"
+    )
+    _goals.report(
+        f"{runs}-run grid, {workers} workers, against a papermill CLI loop", peer / grid,
+        ">=", 2.5, "x", f"grid {grid:.2f} s, papermill loop {peer:.2f} s",
+    )  # fmt: skip
+    _goals.report(
+        f"{runs}-run grid, {workers} workers, against the floor", grid / floor, "<=", 1.3, "x",
+        f"floor {floor:.2f} s = cells {cells:.3f} s / {workers} + kernel start {kernel:.2f} s",
+    )  # fmt: skip
+    _goals.report(
+        "batch gate + ledger record, share of a run's execution", extra / per_run, "<", 0.05, "%"
     )
     return {
         "runs": runs,
@@ -175,6 +258,10 @@ def run(runs: int = 16, workers: int = 2, rounds: int = 3) -> dict[str, object]:
         "execution_s": per_run,
         "overhead_of_grid_run": extra / grid_per_run,
         "overhead_of_execution": extra / per_run,
+        "kernel_start_s": kernel,
+        "cells_s": cells,
+        "floor_s": floor,
+        "floor_ratio": grid / floor,
         "rounds": {k: v for k, v in times.items()},
     }
 
