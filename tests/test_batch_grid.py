@@ -152,3 +152,32 @@ def test_a_run_refused_meanwhile_does_not_stop_the_others(approved, tmp_path: Pa
         sign_off(project, notebook, role="business", actor=BUSINESS, decision="approve", comment="ok")  # fmt: skip
     assert outcome["status"] == "refused" and "may not run in production" in outcome["error"]
     assert run_task(task)["status"] == "succeeded"
+
+
+def test_a_grid_worker_skips_only_the_slow_iri_checker(tmp_path: Path) -> None:
+    """A worker process imports papermill without jsonschema's IRI grammar, and nbformat
+    still validates (and refuses) notebooks as before; a kernel started there is unaffected."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from jupyterlab_mlops.batch.grid import IRI_CHECKER, _skip_iri_checker
+_skip_iri_checker()
+import nbformat, papermill
+nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]))
+bad = nbformat.v4.new_notebook()
+bad["cells"] = [{"cell_type": "code", "source": 1}]
+try:
+    nbformat.validate(bad)
+except nbformat.ValidationError:
+    print("refused")
+print(sys.modules[IRI_CHECKER])
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["refused", "None"], done.stderr
+    kernel = subprocess.run(
+        [sys.executable, "-c", "import jsonschema, sys; print('rfc3987_syntax' in sys.modules)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert kernel.stdout.strip() == "True"  # elsewhere jsonschema loads it as before

@@ -264,6 +264,7 @@ def _init_worker(root: str, notebook: str, kernel_name: str) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _skip_iri_checker()
     project = find_project(root)
     source = Path(notebook)
     with contextlib.suppress(Exception):  # else the first run starts its own kernel
@@ -276,6 +277,21 @@ def _init_worker(root: str, notebook: str, kernel_name: str) -> None:
 
     for module in ("papermill", "mlflow"):  # once per worker, not once per run
         importlib.import_module(module)
+
+
+#: jsonschema's optional IRI format checker: it compiles a grammar when imported (seconds)
+IRI_CHECKER = "rfc3987_syntax"
+
+
+def _skip_iri_checker() -> None:
+    """In a grid's own worker process, jsonschema (imported by nbformat, so by papermill) skips
+    its optional "iri" format checker, whose import costs more than a whole run. Nothing a
+    worker validates uses that format: nbformat's schemas have no ``format`` at all, and
+    jsonschema checks formats only when asked to. Kernels and Dask workers are not affected."""
+    import sys
+
+    if IRI_CHECKER not in sys.modules and "jsonschema" not in sys.modules:
+        sys.modules[IRI_CHECKER] = None  # importing it now raises ImportError: "not installed"
 
 
 def _on_processes(
