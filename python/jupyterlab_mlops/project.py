@@ -189,6 +189,7 @@ def init_project(
             },
             actor=actor,
         )
+        ledger.close()
         (staging / "ledger.lock").unlink(missing_ok=True)
         os.rename(staging, root / MARKER)  # atomic: the project appears whole or not at all
         _fsync_dir(root)

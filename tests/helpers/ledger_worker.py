@@ -2,6 +2,8 @@
 
 usage: python -m tests.helpers.ledger_worker MLOPS_DIR LABEL COUNT   (COUNT 0: until killed)
        python -m tests.helpers.ledger_worker MLOPS_DIR LABEL torn    (die mid-write, holding the lock)
+       python -m tests.helpers.ledger_worker MLOPS_DIR LABEL unsynced (die after writing one entry,
+                                                                     before its fsync)
 Prints each entry's hash once its append has returned (i.e. once it is acknowledged).
 """
 
@@ -29,6 +31,14 @@ def main() -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.kill(os.getpid(), signal.SIGKILL)  # dies holding the lock, mid-entry
+    if count == "unsynced":
+        from jupyterlab_mlops.ledger import durable
+
+        def die(self: object) -> None:  # the line is written and the lock released: no fsync yet
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        durable.AppendFile.sync = die
+        ledger.append("test.note", {"writer": label, "unsynced": True}, actor=f"writer {label}")
     numbers = itertools.count() if count == "0" else range(int(count))
     for i in numbers:
         entry = ledger.append("test.note", {"writer": label, "i": i}, actor=f"writer {label}")

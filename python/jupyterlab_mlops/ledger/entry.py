@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..canonical import sha256_hex
+from ..canonical import canonical_and_sorted
 
 FORMAT_VERSION = 1
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -18,6 +19,7 @@ _UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 MAX_LINE_BYTES = 1 << 20
 #: the largest integer an entry can hold: what RFC 8785 encodes exactly (2**53 - 1)
 _MAX_INT = 2**53 - 1
+_TEXT = json.JSONEncoder(ensure_ascii=False)  # a string as lines hold it
 _BODY_KEYS = ("v", "kind", "time", "actor", "parents", "n", "notebook", "payload", "links")
 
 
@@ -72,7 +74,7 @@ class Entry:
         return text.encode("utf-8") + b"\n"
 
 
-def make_entry(
+def new_entry(
     *,
     kind: str,
     time: str,
@@ -82,10 +84,20 @@ def make_entry(
     notebook: dict[str, str] | None,
     payload: dict[str, Any],
     links: tuple[str, ...],
-) -> Entry:
-    """Build an entry and compute its hash over the canonical encoding of its body."""
+    line: int = 0,
+) -> tuple[Entry, bytes]:
+    """An entry at file line ``line``, its hash over the canonical encoding of its body, and
+    its line (what ``encode`` gives), from one JSON encoding of the body where that is also
+    the canonical one."""
     draft = Entry("", kind, time, actor, parents, n, notebook, payload, links)
-    return Entry(sha256_hex(draft.body()), kind, time, actor, parents, n, notebook, payload, links)
+    exact, text = canonical_and_sorted(draft.body())
+    digest = hashlib.sha256(exact).hexdigest()
+    # the line is the body's sorted text with "hash" put in its place, after "actor" (the
+    # first key): '{"actor":"..."' + ',"hash":"..."' + ',"kind":...'
+    cut = len('{"actor":') + len(_TEXT.encode(actor))
+    record = f'{text[:cut]},"hash":"{digest}"{text[cut:]}\n'
+    entry = Entry(digest, kind, time, actor, parents, n, notebook, payload, links, line)
+    return entry, record.encode("utf-8")
 
 
 def _float(text: str) -> float:

@@ -1,7 +1,9 @@
 """Reading and appending the ledger file safely from many processes.
 
-* Appends hold an exclusive file lock (``.mlops/ledger.lock``), write one newline-terminated
-  line with a single ``write`` and ``fsync`` it before returning: an acknowledged entry is on disk.
+* Appends hold an exclusive file lock (``.mlops/ledger.lock``) while they write one
+  newline-terminated line with a single ``write``, then release it and ``fsync`` before
+  returning: an acknowledged entry is on disk. Writers in flight share their ``fsync``s
+  (group commit, ``durable.py``); see "Durability" in ``docs/architecture.md``.
 * A process killed mid-append can leave a torn last line. Readers ignore bytes after the last
   newline; the next writer (holding the lock, so nobody else can be writing) repairs it: a
   complete entry that only lacks its newline is kept, anything else is moved to
@@ -14,24 +16,25 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..confinement import readable
 from ..errors import LedgerBusyError, MlopsError, NotFoundError
-from .entry import Entry, MalformedEntry, decode, make_entry
+from .durable import AppendFile, LockTimeout, WriterLock
+from .entry import Entry, MalformedEntry, decode, new_entry
 
 _LOCK_TIMEOUT_S = 30.0
 
 
 def utc_now() -> str:
     """Current UTC time, ISO 8601 with microseconds and a ``Z``."""
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 class Ledger:
@@ -45,7 +48,10 @@ class Ledger:
         self.lock_path = lock_path
         self.torn_dir = torn_dir
         self._mutex = threading.RLock()
-        self._file_lock: Any = None
+        self._lock = WriterLock(lock_path)
+        self._file = AppendFile(path)
+        # the descriptors kept for appends close with the view (or on close())
+        self._closer = weakref.finalize(self, _close_kept, self._lock, self._file)
         self._reset()
 
     # ----------------------------------------------------------------- reading
@@ -211,72 +217,77 @@ class Ledger:
         Returns the entry and whether it was appended now. Asking under the lock means two
         processes recording the same fact at once still record it once.
         """
-        with self._mutex, self._locked():
-            self._repair_torn_tail()
-            earlier = existing() if existing is not None else None
-            if earlier is not None:
-                return earlier, False
-            parents = tuple(sorted(self._heads))
-            n = max((self._by_hash[p].n for p in parents), default=-1) + 1
-            entry = make_entry(
-                kind=kind,
-                time=utc_now(),
-                actor=actor,
-                parents=parents,
-                n=n,
-                notebook=notebook,
-                payload=payload,
-                links=tuple(links),
-            )
-            line = entry.encode()
-            fd = os.open(readable(self.path), os.O_WRONLY | os.O_APPEND)
+        with self._mutex:
+            self._acquire()
             try:
-                _write_all(fd, line)
-                os.fsync(fd)
-                st = os.fstat(fd)
+                self._repair_torn_tail()
+                earlier = existing() if existing is not None else None
+                if earlier is None:
+                    parents = tuple(sorted(self._heads))
+                    entry, line = new_entry(
+                        kind=kind,
+                        time=utc_now(),
+                        actor=actor,
+                        parents=parents,
+                        n=max((self._by_hash[p].n for p in parents), default=-1) + 1,
+                        notebook=notebook,
+                        payload=payload,
+                        links=tuple(links),
+                        line=self._lines + 1,
+                    )
+                    self._write(entry, line)
             finally:
-                os.close(fd)
-            self._lines += 1
-            entry = dataclasses.replace(entry, line=self._lines)
-            self._add(entry)
-            self._offset += len(line)
-            self._anchor = line
-            self._stat_key = _stat_key(st)
-            return entry, True
+                self._lock.release()
+        # outside the lock and the mutex, so that other writers' fsyncs and ours coalesce; it
+        # also covers an ``earlier`` entry another writer may not have synced yet
+        self._file.sync()
+        return (entry, True) if earlier is None else (earlier, False)
 
-    def _locked(self) -> Any:
-        import filelock
+    def _write(self, entry: Entry, line: bytes) -> None:
+        """Under the lock, the view current: write the entry's line and follow it in the view."""
+        st = self._file.append(line, self._offset)
+        self._lines += 1
+        self._add(entry)
+        self._offset += len(line)
+        self._anchor = line
+        self._stat_key = _stat_key(st)
 
-        if self._file_lock is None:
-            self._file_lock = filelock.FileLock(self.lock_path, thread_local=False)
-        lock = self._file_lock
+    def _acquire(self) -> None:
+        try:
+            self._lock.acquire(_LOCK_TIMEOUT_S)
+        except LockTimeout as exc:
+            raise LedgerBusyError(
+                "the ledger stayed locked by another process",
+                "another mlops command is writing; try again in a moment",
+            ) from exc
+        except FileNotFoundError:  # no .mlops folder to hold the lock: refresh names the ledger
+            self.refresh(force=True)
+            raise
 
-        class _Guard:
-            def __enter__(self_inner) -> None:
-                try:
-                    lock.acquire(timeout=_LOCK_TIMEOUT_S, poll_interval=0.001)
-                except filelock.Timeout as exc:
-                    raise LedgerBusyError(
-                        "the ledger stayed locked by another process",
-                        "another mlops command is writing; try again in a moment",
-                    ) from exc
+    def close(self) -> None:
+        """Close the files this view keeps open for its appends (none may be in progress).
 
-            def __exit__(self_inner, *exc: object) -> None:
-                lock.release()
-
-        return _Guard()
+        The view still reads; a later append opens them again.
+        """
+        with self._mutex:
+            _close_kept(self._lock, self._file)
 
     def repair(self) -> int:
         """Repair a torn tail now, under the lock; returns how many bytes were cut off."""
-        with self._mutex, self._locked():
-            return self._repair_torn_tail()
+        with self._mutex:
+            self._acquire()
+            try:
+                return self._repair_torn_tail()
+            finally:
+                self._lock.release()
 
     def _repair_torn_tail(self) -> int:
         """Under the lock: finish or cut off a line left incomplete by a killed writer.
 
         Returns the number of bytes cut off (they are kept in ``.mlops/cache/torn/``).
         """
-        self.refresh(force=True)
+        if not self._unchanged_under_lock():
+            self.refresh(force=True)
         if not self._torn_bytes:
             return 0
         with open(self.path, "r+b") as stream:
@@ -299,17 +310,33 @@ class Ledger:
         self.refresh()
         return cut
 
+    def _unchanged_under_lock(self) -> bool:
+        """Under the lock: is the file still exactly what this view has parsed, to its end?
+
+        Then ``refresh(force=True)`` would change nothing, and the kept file answers without
+        opening the path again: the same inode, no byte past the last parsed line, and that
+        line still where it was (a file rewritten within one timestamp tick keeps its size
+        and times, not its last line). The stat key is updated as a refresh would.
+        """
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return False  # refresh says so
+        stream = self._file.stream(st)
+        if not (self._anchor and st.st_size == self._offset and self._prefix_intact(stream, st)):
+            return False
+        self._stat_key, self._torn_bytes = _stat_key(st), 0
+        return True
+
+
+def _close_kept(lock: WriterLock, file: AppendFile) -> None:
+    lock.close()
+    file.close()
+
 
 def _stat_key(st: os.stat_result) -> tuple[int, ...]:
     # ctime changes on every write and cannot be set back by tools that preserve mtime
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
 
 
 _OPEN: dict[Path, Ledger] = {}
