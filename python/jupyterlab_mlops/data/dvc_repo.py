@@ -160,7 +160,10 @@ def forget_new(root: Path, initialised: bool, md5: str | None) -> None:
         shutil.rmtree(root / DVC_DIR, ignore_errors=True)
         (root / ".dvcignore").unlink(missing_ok=True)
     elif md5 is not None:
-        (cache_dir(root) / "files" / "md5" / md5[:2] / md5[2:]).unlink(missing_ok=True)
+        obj = cache_dir(root) / "files" / "md5" / md5[:2] / md5[2:]
+        obj.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # its prefix folder, if nothing else is in it
+            obj.parent.rmdir()
 
 
 def dvc_add(

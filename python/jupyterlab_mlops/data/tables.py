@@ -206,7 +206,8 @@ def _csv_reader(
     return pacsv.open_csv(
         stream,
         read_options=pacsv.ReadOptions(block_size=_BLOCK, use_threads=threads),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter),
+        # a quoted value may hold a newline: blocks are then cut where a row really ends
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in header}, strings_can_be_null=True
         ),
