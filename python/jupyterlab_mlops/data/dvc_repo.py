@@ -12,6 +12,7 @@ import configparser
 import contextlib
 import logging
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -150,6 +151,19 @@ def ensure_dvc_repo(root: Path) -> bool:
         finally:
             repo.close()
     return True
+
+
+def forget_new(root: Path, initialised: bool, md5: str | None) -> None:
+    """Remove what a registration that failed after ``dvc add`` made: the DVC repository it
+    initialised (``.dvc/``, ``.dvcignore``), else the cache object ``md5`` that was new."""
+    if initialised:
+        shutil.rmtree(root / DVC_DIR, ignore_errors=True)
+        (root / ".dvcignore").unlink(missing_ok=True)
+    elif md5 is not None:
+        obj = cache_dir(root) / "files" / "md5" / md5[:2] / md5[2:]
+        obj.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # its prefix folder, if nothing else is in it
+            obj.parent.rmdir()
 
 
 def dvc_add(

@@ -19,6 +19,7 @@ from ..kinds import DATA_REGISTERED
 from ..notebooks import notebook_state
 from ..project import Project
 from . import dvc_repo, undo
+from .background import Background
 from .hashing import dvc_info, md5_files, stat_signature
 from .profile import DataProfile, profile_path
 from .register_checks import (
@@ -111,34 +112,47 @@ def register_data(
         if total == 0:
             raise MlopsError(f"{relative} is empty (0 bytes)", "check the export that wrote it")
         check_disk_space(project, total)
-        md5s = _hash(files, total, relative, progress)
-        content = content_key(target, files, md5s)
-        if (
-            latest
-            and not redeclared
-            and _same_content(project, latest, content, state.get(relative))
-        ):
-            save_state(project, relative, signature, latest.md5, content)
-            return Registration(latest, False, review_status(project, latest))
-        profile = _profile(target, total, sensitive, progress)
-        initialised = dvc_repo.ensure_dvc_repo(project.root)
-        version, to_commit = _record(
-            project,
-            target,
-            list(zip(files, md5s, infos, strict=True)),
-            signature=signature,
-            latest=latest,
-            new_even_if_same=redeclared,
-            payload={
-                "name": name,
-                "path": relative,
-                "description": description,
-                "sensitive": sensitive,
-                "profile": profile.to_json(),
-            },
-            actor=actor,
-            binding=_binding(project, notebook, cell_id, cell_source),
-        )
+        # the profile (CPU) runs beside hashing and DVC's copy (I/O, md5): both cores work
+        job = Background(lambda check: _profile(target, total, sensitive, progress, check))
+        try:
+            md5s = _hash(files, total, relative, progress)
+            content = content_key(target, files, md5s)
+            if (
+                latest
+                and not redeclared
+                and _same_content(project, latest, content, state.get(relative))
+            ):
+                job.cancel()
+                save_state(project, relative, signature, latest.md5, content)
+                return Registration(latest, False, review_status(project, latest))
+            if job.failed:  # a malformed table found early: DVC is never touched
+                job.result()
+            cached = dvc_repo.cache_holds(project.root, md5s[0]) if len(files) == 1 else True
+            initialised = dvc_repo.ensure_dvc_repo(project.root)
+            try:
+                version, to_commit = _record(
+                    project,
+                    target,
+                    list(zip(files, md5s, infos, strict=True)),
+                    signature=signature,
+                    latest=latest,
+                    new_even_if_same=redeclared,
+                    payload={
+                        "name": name,
+                        "path": relative,
+                        "description": description,
+                        "sensitive": sensitive,
+                    },
+                    profile=lambda: job.result().to_json(),
+                    actor=actor,
+                    binding=_binding(project, notebook, cell_id, cell_source),
+                )
+            except BaseException:
+                if job.failed:  # the profile failed while DVC copied: undo what DVC made
+                    dvc_repo.forget_new(project.root, initialised, None if cached else md5s[0])
+                raise
+        finally:
+            job.cancel()
         save_state(project, relative, signature, version.md5, content)
     if initialised:
         to_commit = [*_dvc_init_files(project), *to_commit]
@@ -192,6 +206,7 @@ def _record(
     latest: DataVersion | None,
     new_even_if_same: bool,
     payload: dict[str, Any],
+    profile: Callable[[], dict[str, Any]],
     actor: str,
     binding: tuple[dict[str, str] | None, dict[str, Any] | None],
 ) -> tuple[DataVersion, list[str]]:
@@ -204,6 +219,7 @@ def _record(
     try:
         out = dvc_repo.dvc_add(project.root, target, hashed)
         undo.remember_after(project)
+        payload = {**payload, "profile": profile()}  # waits for the profile running beside
         if stat_signature(target, versioned_files(project, target)) != signature or (
             hashed[0][0] == target and out.md5 != hashed[0][1]
         ):
@@ -296,15 +312,21 @@ def _hash(
 
 
 def _profile(
-    target: Path, total: int, sensitive: list[str], progress: ProgressFactory | None
+    target: Path,
+    total: int,
+    sensitive: list[str],
+    progress: ProgressFactory | None,
+    check: Callable[[], None],
 ) -> DataProfile:
+    """Profile ``target``; ``check()`` (between batches) raises when the caller cancels."""
     if progress is None:
-        return profile_path(target, declared=sensitive)
+        return profile_path(target, declared=sensitive, progress=lambda _current: check())
     with progress(total, f"Profiling {target.name}") as update:
         done = 0
 
         def report(current: int) -> None:  # profile_path reports bytes read so far
             nonlocal done
+            check()
             if current > done:
                 update(current - done)
                 done = current
