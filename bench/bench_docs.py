@@ -11,8 +11,10 @@ alternating order, each round times:
 * peer: ``nbconvert``'s HTML export of the same executed notebook (what JupyterLab's
   File ▸ Save and Export Notebook As ▸ HTML does), in this process.
 
-Also: the first call in a fresh interpreter (imports included), and Markdown.
-Goal (issue 17): both documents in under 5 s. Medians of the rounds.
+Also: the first call in a fresh interpreter (imports included; ``mlops docs``' case), in
+interleaved rounds: right after the notebook was saved (no scan of its text kept yet) and
+again (the secret scan's results kept in ``.mlops/cache/secrets/``), and Markdown.
+Goal (issue 17): both documents in a fresh process in under 5 s. Medians of the rounds.
 usage: python -m bench.bench_docs [--rounds 5]
 """
 
@@ -27,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import _goals
 from ._util import median
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "credit-risk"
@@ -60,7 +63,10 @@ def _example(base: Path) -> Path:
     return root
 
 
-def _fresh(root: Path) -> float:
+def _fresh(root: Path, *, scanned: bool) -> float:
+    """``generate_docs`` in a fresh interpreter; ``scanned``: with the secret scan kept."""
+    if not scanned:
+        shutil.rmtree(root / ".mlops" / "cache" / "secrets", ignore_errors=True)
     code = (
         "import time; t = time.perf_counter()\n"
         "from jupyterlab_mlops.project import find_project\n"
@@ -83,7 +89,11 @@ def run(rounds: int = 5) -> dict[str, float]:
         root = _example(Path(tmp))
         project = find_project(root)
         notebook = root / "train.ipynb"
-        fresh = _fresh(root)
+        cold, warm = [], []
+        for index in range(rounds):
+            for scanned in (False, True) if index % 2 == 0 else (True, False):
+                (warm if scanned else cold).append(_fresh(root, scanned=scanned))
+        fresh, fresh_scanned = median(cold), median(warm)
         first = generate_docs(project, notebook, actor=ACTOR)  # warm-up
         missing = first.entry.payload["documents"]["annex-iv"]["missing"]
         exporter = HTMLExporter()
@@ -106,6 +116,7 @@ def run(rounds: int = 5) -> dict[str, float]:
         "docs_html_s": median(docs),
         "docs_md_s": median(md),
         "fresh_process_s": fresh,
+        "fresh_process_scanned_s": fresh_scanned,
         "nbconvert_html_s": median(peer),
         "ratio_to_nbconvert": median(docs) / median(peer),
         "annex_iv_missing": len(missing),
@@ -114,9 +125,18 @@ def run(rounds: int = 5) -> dict[str, float]:
     }
     print(
         f"both documents (HTML) {result['docs_html_s']:.2f} s, Markdown {result['docs_md_s']:.2f} s, "
-        f"in a fresh process {fresh:.2f} s (goal < {GOAL_S:g} s); nbconvert HTML of the notebook "
+        f"in a fresh process {fresh:.2f} s, {fresh_scanned:.2f} s with the scan kept "
+        f"(goal < {GOAL_S:g} s); nbconvert HTML of the notebook "
         f"{result['nbconvert_html_s']:.2f} s: ratio {result['ratio_to_nbconvert']:.2f}; "
         f"Annex IV points missing: {len(missing)}; medians of {rounds} rounds"
+    )
+    _goals.report(
+        "mlops docs, both documents, fresh process, after a save",
+        fresh,
+        "<",
+        GOAL_S,
+        "s",
+        f"{fresh_scanned:.2f} s with the secret scan kept; medians of {rounds}",
     )
     return result
 

@@ -1,43 +1,114 @@
 """Lines of text that hold something like a credential, found with detect-secrets.
 
-Its high-entropy detectors are left out: hashes and fingerprints are not secrets. Results are
-remembered per text, so scanning a notebook again only scans what changed. detect-secrets is
-imported on the first scan.
+Its high-entropy detectors are left out: hashes and fingerprints are not secrets. A line's
+findings depend on that line alone, so each distinct line is scanned once. Results are
+remembered per text (its SHA-256), so scanning a notebook again only scans what changed: in
+this process, and, given a ``cache`` file (a notebook's, in the project's git-ignored
+``.mlops/cache/secrets/``), across processes. The cache holds the results of one scanner (the
+detect-secrets version and the detectors left out); another scanner's, or a damaged file, is
+ignored and rewritten. detect-secrets is imported on the first scan that needs it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 from collections.abc import Iterable
+from pathlib import Path
+
+from .atomic import write_atomic
 
 _NOISY = {"Base64HighEntropyString", "HexHighEntropyString"}
 _SEEN: dict[str, list[tuple[int, str]]] = {}
 _SEEN_MAX = 20_000
+_FORMAT = 1
+
+Lines = list[tuple[int, str]]
 
 
-def secret_lines(texts: Iterable[str]) -> list[list[tuple[int, str]]]:
-    """For each text, the (line number, kind) of every line that looks like a credential."""
+def secret_lines(texts: Iterable[str], cache: Path | None = None) -> list[Lines]:
+    """For each text, the (line number, kind) of every line that looks like a credential.
+
+    ``cache``: a JSON file that keeps these texts' results for the next process (only the
+    texts of this call are kept in it)."""
     texts = list(texts)
     keys = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
-    if all(k in _SEEN for k in keys):
-        return [_SEEN[k] for k in keys]
+    known = {k: _SEEN[k] for k in keys if k in _SEEN}
+    if cache is not None and len(known) < len(set(keys)):
+        stored = _read_cache(cache)
+        known.update({k: stored[k] for k in keys if k in stored and k not in known})
+    if len(known) < len(set(keys)):
+        known.update(_scan({k: t for k, t in zip(keys, texts, strict=True) if k not in known}))
+        if cache is not None:
+            _write_cache(cache, {k: known[k] for k in keys})
+    for key in keys:
+        if key not in _SEEN:
+            if len(_SEEN) >= _SEEN_MAX:
+                _SEEN.clear()
+            _SEEN[key] = known[key]
+    return [known[k] for k in keys]
+
+
+def _scan(texts: dict[str, str]) -> dict[str, Lines]:
     from detect_secrets.core.scan import scan_line
     from detect_secrets.settings import default_settings, get_settings
 
-    found = []
+    found = {}
+    kinds: dict[str, list[str]] = {}  # per distinct line: a line's findings are its own alone
     with default_settings():
         settings = get_settings()
         settings.plugins = {p: v for p, v in settings.plugins.items() if p not in _NOISY}
-        for key, text in zip(keys, texts, strict=True):
-            lines = _SEEN.get(key)
-            if lines is None:
-                lines = [
-                    (number, kind)
-                    for number, line in enumerate(text.splitlines(), start=1)
-                    for kind in sorted({secret.type for secret in scan_line(line)})
-                ]
-                if len(_SEEN) >= _SEEN_MAX:
-                    _SEEN.clear()
-                _SEEN[key] = lines
-            found.append(lines)
+        for key, text in texts.items():
+            lines = []
+            for number, line in enumerate(text.splitlines(), start=1):
+                if line not in kinds:
+                    kinds[line] = sorted({secret.type for secret in scan_line(line)})
+                lines += [(number, kind) for kind in kinds[line]]
+            found[key] = lines
     return found
+
+
+def scanner() -> str:
+    """What the results depend on besides the text: the detect-secrets version, the detectors
+    left out, the cache's format."""
+    from importlib.metadata import version
+
+    return f"detect-secrets {version('detect-secrets')}; without {sorted(_NOISY)}; {_FORMAT}"
+
+
+def _read_cache(path: Path) -> dict[str, Lines]:
+    """The cached results, or nothing when the file is missing, damaged or another scanner's."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("scanner") != scanner():
+        return {}
+    texts = data.get("texts")
+    if not isinstance(texts, dict):
+        return {}
+    found: dict[str, Lines] = {}
+    for key, lines in texts.items():
+        if not isinstance(lines, list) or not all(_is_line(line) for line in lines):
+            return {}  # damaged: trust none of it
+        found[key] = [(line[0], line[1]) for line in lines]
+    return found
+
+
+def _is_line(line: object) -> bool:
+    return (
+        isinstance(line, list)
+        and len(line) == 2
+        and type(line[0]) is int
+        and line[0] >= 1
+        and isinstance(line[1], str)
+    )
+
+
+def _write_cache(path: Path, results: dict[str, Lines]) -> None:
+    """Keep ``results`` for the next process; a cache that cannot be written is no error."""
+    data = {"scanner": scanner(), "texts": {k: [list(x) for x in v] for k, v in results.items()}}
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":")))

@@ -4,15 +4,20 @@ Cell sources, cell and notebook metadata, text outputs and text attachments are 
 notebook JSON and scanned line by line with detect-secrets (its high-entropy detectors are left
 out: hashes and fingerprints in outputs are not secrets). Images and other binary outputs or
 attachments are not text and are not scanned; inline ``data:`` URIs in HTML are removed first.
+The results are kept per notebook in the project's git-ignored ``.mlops/cache/secrets/``, so a
+fresh process (the CLI, a kernel) scans only the text that changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..fingerprint import cell_source
+from ..project import Project
 from ..secret_scan import secret_lines
 
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
@@ -32,8 +37,15 @@ class SecretFinding:
         return f"cell {self.cell + 1}, {self.where} line {self.line}: {self.kind}"
 
 
-def scan_notebook(notebook: dict[str, Any]) -> list[SecretFinding]:
-    """Every line of code or text output that holds something like a credential."""
+def cache_file(project: Project, notebook: str) -> Path:
+    """Where the scan results of ``notebook`` (relative path) are kept between processes."""
+    name = hashlib.sha256(notebook.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return project.mlops_dir / "cache" / "secrets" / f"{name}.json"
+
+
+def scan_notebook(notebook: dict[str, Any], cache: Path | None = None) -> list[SecretFinding]:
+    """Every line of code or text output that holds something like a credential
+    (``cache``: the file that keeps the results between processes, see :func:`cache_file`)."""
     places: list[tuple[int, str, str]] = []  # (cell, where, text)
     metadata = notebook.get("metadata") or {}
     places.append((-1, "metadata", _joined_lines(metadata)))
@@ -43,7 +55,7 @@ def scan_notebook(notebook: dict[str, Any]) -> list[SecretFinding]:
             places.append((index, "metadata", _joined_lines(cell["metadata"])))
         places += [(index, "attachment", text) for text in _attachment_texts(cell)]
         places += [(index, "output", text) for text in _output_texts(cell)]
-    scanned = secret_lines(text for _, _, text in places)
+    scanned = secret_lines((text for _, _, text in places), cache)
     return [
         SecretFinding(cell, where, number, kind)
         for (cell, where, _), lines in zip(places, scanned, strict=True)

@@ -200,25 +200,19 @@ def generate_docs(
     """Write ``model-card.<fmt>`` and ``annex-iv.<fmt>`` for the notebook's current bundle
     into ``out_dir`` (default ``docs/<notebook>/`` in the project), record them, and say what
     changed since the previous version."""
-    from ..checklists.bundle import current_bundle  # lazy: the checklist templates
     from .authored import authored_texts
-    from .fill import build_documents
+    from .evidence import gather
+    from .fill import documents_from
 
     if fmt not in FORMATS:
         raise MlopsError(f"unknown format {fmt!r}", "use --format html or --format md")
     state = notebook_state(project, notebook)
     out = _out_dir(project, out_dir, state.path)
-    bundle = current_bundle(project, notebook)
+    evidence = gather(project, notebook)
+    bundle = evidence.approval.bundle  # the bundle of the checklist just evaluated, once
     generated_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     authored = authored_texts(project)
-    documents = build_documents(
-        project,
-        notebook,
-        authored=authored,
-        bundle_digest=bundle.digest,
-        actor=actor,
-        generated_at=generated_at,
-    )
+    documents = documents_from(evidence, authored, bundle.digest, actor, generated_at)
     rendered = {d.kind: _render(project, d, fmt) for d in documents}
     out.mkdir(parents=True, exist_ok=True)
     files = {kind: out / f"{kind}.{FORMATS[fmt]}" for kind in rendered}

@@ -8,7 +8,6 @@ look at what this gathers.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,33 +120,17 @@ def gather(project: Project, notebook: str | Path) -> Evidence:
 def _group_figures(project: Project, entry: Entry) -> list[dict[str, Any]] | None:
     """The per-group rows of a fairness report, read from its run's ``report.json``."""
     import json
-    import tempfile
 
-    from mlflow.exceptions import MlflowException
-
-    from ..experiments import store
+    from ..experiments.artifacts import read_artifact  # lazy: mlflow, when it is needed
 
     folder, run_id = entry.payload.get("artifacts"), entry.payload.get("run_id")
     if not folder or not run_id:
         return None
-    quiet = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"  # no progress bar for one small file
-    was = os.environ.get(quiet)
-    os.environ[quiet] = "false"
     try:
-        client = store.client(project)
-        with (
-            tempfile.TemporaryDirectory() as scratch,
-            store.mlflow_errors(store.tracking_uri(project)),
-        ):
-            path = client.download_artifacts(run_id, f"{folder}/report.json", scratch)
-            report = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (MlopsError, MlflowException, OSError, ValueError):  # the store lacks it (a clone,
-        return None  # a fixture): the ledger's figures remain
-    finally:
-        if was is None:
-            os.environ.pop(quiet, None)
-        else:
-            os.environ[quiet] = was
+        raw = read_artifact(project, str(run_id), f"{folder}/report.json")
+        report = json.loads(raw.decode("utf-8"))
+    except (MlopsError, OSError, ValueError):  # the store lacks it (a clone, a fixture): the
+        return None  # ledger's figures remain
     rows = report.get("by_group") if isinstance(report, dict) else None
     if not isinstance(rows, list):
         return None

@@ -38,7 +38,17 @@ def build_documents(
 
     ``authored`` holds the author's recorded text (or reason it does not apply) keyed by
     ``(document, key)``; ``bundle_digest`` is the bundle the documents describe."""
-    evidence = gather(project, notebook)
+    return documents_from(gather(project, notebook), authored, bundle_digest, actor, generated_at)
+
+
+def documents_from(
+    evidence: Evidence,
+    authored: Mapping[tuple[str, str], Authored],
+    bundle_digest: str,
+    actor: str,
+    generated_at: str,
+) -> list[Document]:
+    """The model card and the Annex IV documentation from evidence already gathered."""
     return [
         build_document(evidence, kind, authored, bundle_digest, actor, generated_at)
         for kind in DOCUMENTS

@@ -4,8 +4,7 @@ MLflow from the project's store) or a file under the project root, never anythin
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from ..confinement import readable, resolve
 from ..errors import MlopsError
@@ -57,10 +56,6 @@ def _project_file(project: Project, ref: str) -> bytes:
 
 
 def _artifact(project: Project, run_id: str, path: str) -> bytes:
-    from ..experiments import store  # lazy: mlflow
+    from ..experiments.artifacts import read_artifact  # lazy: mlflow, when it is needed
 
-    client = store.client(project)
-    with tempfile.TemporaryDirectory(prefix="mlops-docs-") as temp:
-        with store.mlflow_errors(store.tracking_uri(project)):
-            local = client.download_artifacts(run_id, path, temp)
-        return Path(local).read_bytes()
+    return read_artifact(project, run_id, path)
