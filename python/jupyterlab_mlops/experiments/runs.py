@@ -66,6 +66,7 @@ class Run:
         self._lineage: Lineage | None = None
         self._finished: Any = None  # the ended MLflow run, until its ledger entry is written
         self._buffer: MetricBuffer | None = None
+        self._artifacts = ""  # the run's artifact URI, known from its start
         self._unhook: Any = None  # removes the after-cell flush
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -105,6 +106,7 @@ class Run:
                     experiment_id=experiment, run_name=self.name, tags=self._lineage.tags()
                 )
             self.run_id = started.info.run_id
+            self._artifacts = started.info.artifact_uri
             self._buffer = MetricBuffer(self._uri, self.run_id)
             self._unhook = after_each_cell(self._cell_ended)
         except BaseException:
@@ -178,7 +180,7 @@ class Run:
                 self._lineage.prompts = prompts_used(str(self.project.root))
                 tags = self._lineage.data_tags() | self._lineage.prompt_tags()
                 self._buffer.flush(tags=tags)  # the metrics still kept, and the tags: one call
-                client.log_text(self.run_id, pinned_packages(), "environment/requirements.txt")
+                self._log_requirements()
                 active = mlflow.active_run()
                 if active is not None and active.info.run_id == self.run_id:
                     mlflow.end_run(status=status)  # MLflow's current run is ours: close it too
@@ -194,6 +196,21 @@ class Run:
         self.status = self._finished.info.status
         self.entry = self._record(self._finished)
         return self.entry
+
+    def _log_requirements(self) -> None:
+        """The pinned package list as ``environment/requirements.txt``, written where the run's
+        artifacts go (known since its start: MLflow's ``log_text`` would fetch the run again)."""
+        import tempfile
+
+        from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
+        from mlflow.utils.uri import add_databricks_profile_info_to_artifact_uri
+
+        uri = add_databricks_profile_info_to_artifact_uri(self._artifacts, self._uri)
+        repository = get_artifact_repository(uri, tracking_uri=self._uri)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "requirements.txt"
+            path.write_text(pinned_packages(), encoding="utf-8")
+            repository.log_artifact(str(path), "environment")
 
     def _record(self, finished: Any) -> Entry:
         lineage = self._lineage
