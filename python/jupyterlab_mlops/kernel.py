@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,27 @@ def shell() -> Any:
     """The running IPython shell, or None outside IPython (never imports IPython)."""
     get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
     return get_ipython() if get_ipython is not None else None
+
+
+def after_each_cell(callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` after every cell the running IPython shell runs (its
+    ``post_run_cell`` event), until the function returned is called. Outside IPython nothing
+    is registered. ``callback`` should not raise: IPython would show a traceback."""
+    ipython = shell()
+    events = getattr(ipython, "events", None)
+    if events is None:
+        return lambda: None
+
+    def hook(*_: Any) -> None:
+        callback()
+
+    events.register("post_run_cell", hook)
+
+    def remove() -> None:
+        with contextlib.suppress(ValueError):
+            events.unregister("post_run_cell", hook)
+
+    return remove
 
 
 def batch_run_id() -> str | None:

@@ -8,8 +8,11 @@ environment (Python version; the pinned package list is logged as an artifact) a
 from __future__ import annotations
 
 import json
+import os
 import platform
 import subprocess
+import sys
+import threading
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -26,29 +29,115 @@ class GitState:
     branch: str | None = None
 
 
-def git_state(folder: Path) -> GitState:
-    """The commit checked out in ``folder``'s git work tree and whether anything is uncommitted."""
+class GitProbe:
+    """``git status`` of ``folder`` started now, in a child process, read by :meth:`state`:
+    the run's other work (reading the notebook, asking MLflow) goes on meanwhile."""
 
-    def git(*args: str) -> str | None:
+    #: the work tree's uncommitted or untracked (not ignored) files count, the ledger does not:
+    #: every run appends to it
+    ARGS = ("status", "--porcelain=v2", "--branch", "--", ".", ":(exclude).mlops")
+
+    def __init__(self, folder: Path) -> None:
         try:
-            done = subprocess.run(
-                ["git", *args], cwd=folder, capture_output=True, text=True, timeout=20, check=False
+            self._child: subprocess.Popen[str] | None = subprocess.Popen(
+                ["git", *self.ARGS],
+                cwd=folder,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
             )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
+        except (OSError, ValueError):
+            self._child = None
+        self._state: GitState | None = None
 
-    commit = git("rev-parse", "HEAD")
-    if commit is None:
+    def state(self) -> GitState:
+        """The commit checked out, whether anything is uncommitted, and the branch."""
+        if self._state is None:
+            self._state = self._read()
+        return self._state
+
+    def _read(self) -> GitState:
+        if self._child is None:
+            return GitState(None, None)
+        try:
+            out, _ = self._child.communicate(timeout=20)
+        except subprocess.SubprocessError:
+            self._child.kill()
+            self._child.communicate()
+            return GitState(None, None)
+        if self._child.returncode != 0:
+            return GitState(None, None)
+        return parse_status(out)
+
+
+def parse_status(out: str) -> GitState:
+    """``git status --porcelain=v2 --branch`` as the state ``git rev-parse HEAD``,
+    ``git status --porcelain`` and ``git rev-parse --abbrev-ref HEAD`` report."""
+    commit = branch = None
+    dirty = False
+    for line in out.splitlines():
+        if line.startswith("# branch.oid "):
+            oid = line.removeprefix("# branch.oid ").strip()
+            commit = None if oid == "(initial)" else oid
+        elif line.startswith("# branch.head "):
+            head = line.removeprefix("# branch.head ").strip()
+            branch = "HEAD" if head == "(detached)" else head
+        elif line and not line.startswith("# "):
+            dirty = True
+    if commit is None:  # no commit yet: as ``git rev-parse HEAD`` failing
         return GitState(None, None)
-    # uncommitted or untracked (not ignored) files of the project count, the ledger does not:
-    # every run appends to it
-    status = git("status", "--porcelain", "--", ".", ":(exclude).mlops")
-    return GitState(commit, bool(status), git("rev-parse", "--abbrev-ref", "HEAD"))
+    return GitState(commit, dirty, branch)
+
+
+def git_state(folder: Path) -> GitState:
+    """The commit checked out in ``folder``'s git work tree and whether anything is uncommitted
+    (one ``git status`` child process)."""
+    return GitProbe(folder).state()
+
+
+_PACKAGES_LOCK = threading.Lock()
+_PACKAGES: tuple[tuple[object, ...], str] | None = None  # (environment key, requirements text)
+
+
+def _environment_key() -> tuple[object, ...]:
+    """What identifies the installed distributions: the import path and, for each folder on it,
+    its modification time (installing, upgrading or removing a distribution adds or removes
+    its ``*.dist-info`` folder there)."""
+    key: list[object] = [sys.prefix]
+    for entry in sys.path:
+        try:
+            key.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            key.append((entry, None))
+    return tuple(key)
 
 
 def pinned_packages() -> str:
-    """``name==version`` of every installed distribution, sorted (a requirements file)."""
+    """``name==version`` of every installed distribution, sorted (a requirements file).
+
+    Reading every distribution's metadata costs ~0.1-0.5 s; the answer is kept for this process
+    while the environment stays the same (:func:`_environment_key`)."""
+    global _PACKAGES
+    key = _environment_key()
+    with _PACKAGES_LOCK:
+        if _PACKAGES is not None and _PACKAGES[0] == key:
+            return _PACKAGES[1]
+        text = read_pinned_packages()
+        _PACKAGES = (key, text)
+        return text
+
+
+def warm_pinned_packages() -> None:
+    """Read the package list in a background thread unless it is known already (a run's
+    start calls it; its end then finds the list ready)."""
+    if _PACKAGES is not None and _PACKAGES[0] == _environment_key():
+        return
+    threading.Thread(target=pinned_packages, name="mlops-packages", daemon=True).start()
+
+
+def read_pinned_packages() -> str:
+    """The package list, read from every distribution's metadata now."""
     seen: dict[str, str] = {}
     for dist in metadata.distributions():
         name = dist.metadata.get("Name")

@@ -5,13 +5,15 @@ run in the project's store, tagged with the notebook version, the cell, git stat
 MLflow's own calls and autologging land in it too. When it ends, the data versions read through
 ``jupyterlab_mlops.data.path`` and the pinned package list are attached, and a ``run.logged``
 ledger entry links the MLflow run id to the notebook fingerprint and the data version entries.
+
+Metrics logged through ``run.log`` (and ``%mlops log``) are kept in memory and written to MLflow
+in one batch at the end of each cell, when the run ends, and at the limits of :mod:`.buffer`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-import numbers
 import re
 import threading
 from dataclasses import dataclass
@@ -21,18 +23,18 @@ from typing import Any
 from .. import data
 from ..errors import MlopsError, NotFoundError
 from ..identity import current_actor
-from ..kernel import batch_run_id, current_cell, current_notebook
+from ..kernel import after_each_cell, batch_run_id, current_cell, current_notebook
 from ..kinds import RUN_LOGGED
 from ..ledger import Entry
 from ..notebooks import notebook_state
 from ..project import Project, find_project
 from . import store
-from .lineage import Lineage, git_state, pinned_packages
+from .buffer import MetricBuffer
+from .lineage import GitProbe, Lineage, pinned_packages, warm_pinned_packages
 from .prompt_uses import prompts_used
+from .values import validate_metrics, validate_params
 
 _NAME = re.compile(r"^[^\x00-\x1f]{1,250}$")
-_KEY = re.compile(r"^[A-Za-z0-9_\-. /]{1,250}$")  # what MLflow accepts as a metric/param key
-_MAX_PARAM = 6000
 _ACTIVE: list[Run] = []
 _ACTIVE_LOCK = threading.Lock()
 
@@ -63,6 +65,9 @@ class Run:
         self._uri = ""
         self._lineage: Lineage | None = None
         self._finished: Any = None  # the ended MLflow run, until its ledger entry is written
+        self._buffer: MetricBuffer | None = None
+        self._artifacts = ""  # the run's artifact URI, known from its start
+        self._unhook: Any = None  # removes the after-cell flush
 
     # -- lifecycle -----------------------------------------------------------------------------
     def __enter__(self) -> Run:
@@ -91,14 +96,19 @@ class Run:
                 )
             _ACTIVE.append(self)
         try:
+            git = GitProbe(self.project.root)  # runs while the rest is gathered
+            warm_pinned_packages()  # read in the background, for the end
             self._uri = store.prepare(self.project)
-            self._lineage = self._capture()
+            self._lineage = self._capture(git)
             with store.mlflow_errors(self._uri):
                 experiment = store.experiment_id(self.project)
                 started = mlflow.start_run(
                     experiment_id=experiment, run_name=self.name, tags=self._lineage.tags()
                 )
             self.run_id = started.info.run_id
+            self._artifacts = started.info.artifact_uri
+            self._buffer = MetricBuffer(self._uri, self.run_id)
+            self._unhook = after_each_cell(self._cell_ended)
         except BaseException:
             with _ACTIVE_LOCK:
                 _ACTIVE.remove(self)
@@ -108,7 +118,7 @@ class Run:
             raise
         return self
 
-    def _capture(self) -> Lineage:
+    def _capture(self, git: GitProbe) -> Lineage:
         notebook = cell = None
         if self._notebook is not None:
             try:
@@ -127,8 +137,22 @@ class Run:
             actor=self.actor,
             notebook=notebook,
             cell=cell,
-            git=git_state(self.project.root),
+            git=git.state(),
         )
+
+    def _cell_ended(self) -> None:
+        """After each cell: write the metrics it logged. An error is one line for the user (the
+        metrics stay kept for the next try), not IPython's traceback of a callback."""
+        try:
+            self.flush()
+        except MlopsError as exc:
+            import sys
+
+            print(f"jupyterlab-mlops: {exc.message}. Hint: {exc.hint}", file=sys.stderr)
+
+    def flush(self) -> int:
+        """Write the metrics kept since the last write to MLflow now; returns how many."""
+        return self._buffer.flush() if self._buffer is not None else 0
 
     def end(self, failed: bool = False) -> Entry:
         """Attach data versions and the environment, end the MLflow run, record the entry.
@@ -143,9 +167,11 @@ class Run:
             if self.run_id is None or self not in _ACTIVE:
                 raise MlopsError(f"run '{self.name}' is not open", "open it with `with run(...)`")
             _ACTIVE.remove(self)
+        if self._unhook is not None:
+            self._unhook()
         import mlflow
 
-        assert self._lineage is not None
+        assert self._lineage is not None and self._buffer is not None
         client = mlflow.MlflowClient(tracking_uri=self._uri)
         status = "FAILED" if failed else "FINISHED"
         try:
@@ -153,9 +179,8 @@ class Run:
                 self._lineage.data = data_read(self.project)
                 self._lineage.prompts = prompts_used(str(self.project.root))
                 tags = self._lineage.data_tags() | self._lineage.prompt_tags()
-                for key, value in tags.items():
-                    client.set_tag(self.run_id, key, value)
-                client.log_text(self.run_id, pinned_packages(), "environment/requirements.txt")
+                self._buffer.flush(tags=tags)  # the metrics still kept, and the tags: one call
+                self._log_requirements()
                 active = mlflow.active_run()
                 if active is not None and active.info.run_id == self.run_id:
                     mlflow.end_run(status=status)  # MLflow's current run is ours: close it too
@@ -171,6 +196,21 @@ class Run:
         self.status = self._finished.info.status
         self.entry = self._record(self._finished)
         return self.entry
+
+    def _log_requirements(self) -> None:
+        """The pinned package list as ``environment/requirements.txt``, written where the run's
+        artifacts go (known since its start: MLflow's ``log_text`` would fetch the run again)."""
+        import tempfile
+
+        from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
+        from mlflow.utils.uri import add_databricks_profile_info_to_artifact_uri
+
+        uri = add_databricks_profile_info_to_artifact_uri(self._artifacts, self._uri)
+        repository = get_artifact_repository(uri, tracking_uri=self._uri)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "requirements.txt"
+            path.write_text(pinned_packages(), encoding="utf-8")
+            repository.log_artifact(str(path), "environment")
 
     def _record(self, finished: Any) -> Entry:
         lineage = self._lineage
@@ -209,12 +249,28 @@ class Run:
         import mlflow
 
         run_id = self._open_id()
+        if self._buffered(run_id):
+            assert self._buffer is not None
+            self._buffer.add(values, step)
+            return
         with store.mlflow_errors(self._uri):
             if len(values) == 1:  # MLflow's single-metric call is the cheaper one
                 ((key, value),) = values.items()
                 mlflow.log_metric(key, value, step=step, run_id=run_id)
             else:
                 mlflow.log_metrics(values, step=step, run_id=run_id)
+
+    def _buffered(self, run_id: str | None) -> bool:
+        """Whether metrics may wait for the batch: only when MLflow would link them to no
+        model (this is MLflow's active run, no active model is set, the run logged no model);
+        else MLflow's own call links them, as it always did."""
+        if run_id is not None or self._buffer is None:
+            return False
+        import mlflow
+
+        active = mlflow.active_run()
+        outputs = getattr(active, "outputs", None)
+        return mlflow.get_active_model_id() is None and not getattr(outputs, "model_outputs", None)
 
     def params(self, **params: Any) -> None:
         """Log parameters (stored as text by MLflow)."""
@@ -281,50 +337,6 @@ def require_active_run() -> Run:
             'open one with %%mlops run "NAME" (or `with jupyterlab_mlops.run(...)`)',
         )
     return found
-
-
-def validate_metrics(metrics: dict[str, Any]) -> dict[str, float]:
-    """Finite numbers under valid keys, or one clear error naming the first bad one."""
-    if not metrics:
-        raise MlopsError("no metrics given", "e.g. run.log(auc=0.81) or %mlops log auc=0.81")
-    values = {}
-    for key, value in metrics.items():
-        _check_key(key)
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise MlopsError(
-                f"metric {key} must be a number, not {type(value).__name__}",
-                "log text as a parameter or a tag instead",
-            )
-        number = float(value)
-        if not math.isfinite(number):
-            raise MlopsError(
-                f"metric {key} is {number}", "log finite numbers only: check the computation"
-            )
-        values[key] = number
-    return values
-
-
-def validate_params(params: dict[str, Any]) -> dict[str, str]:
-    if not params:
-        raise MlopsError("no parameters given", "e.g. run.params(max_depth=3)")
-    values = {}
-    for key, value in params.items():
-        _check_key(key)
-        text = str(value)
-        if len(text) > _MAX_PARAM:
-            raise MlopsError(
-                f"parameter {key} is {len(text)} characters long (at most {_MAX_PARAM})",
-                "log long values as an artifact",
-            )
-        values[key] = text
-    return values
-
-
-def _check_key(key: str) -> None:
-    if not _KEY.match(key) or ".." in key or key.startswith("/"):
-        raise MlopsError(
-            f"invalid name {key!r}", "use letters, digits and _ - . / (up to 250 characters)"
-        )
 
 
 def _json_number(value: float) -> float | None:
