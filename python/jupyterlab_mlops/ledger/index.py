@@ -50,7 +50,17 @@ class IndexMismatch(Exception):
 class State:
     """What a sync leaves the reader with (the index's ``meta``)."""
 
-    __slots__ = ("anchor", "count", "crc", "first", "heads", "lines", "offset", "stat")
+    __slots__ = (
+        "anchor",
+        "continued",
+        "count",
+        "crc",
+        "first",
+        "heads",
+        "lines",
+        "offset",
+        "stat",
+    )
 
     def __init__(self) -> None:
         self.offset = 0
@@ -61,6 +71,9 @@ class State:
         self.first = b""
         self.heads: dict[str, None] = {}
         self.stat: list[int] = []  # dev, ino, size, mtime_ns, ctime_ns at the last sync
+        #: this sync went on from the caller's own last view (not stored): what the caller
+        #: decoded before still stands
+        self.continued = False
 
     def to_meta(self) -> dict[str, str]:
         return {
@@ -179,6 +192,8 @@ class Index:
                     db.execute("DELETE FROM entries")
                     db.execute("DELETE FROM problems")
                     state = State()
+                else:
+                    state.continued = followed == (state.offset, state.anchor)
                 if state.offset < st.st_size:
                     self._ingest(db, stream, state)
             state.stat = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]

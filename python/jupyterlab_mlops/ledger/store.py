@@ -90,8 +90,8 @@ class Ledger:
                 return
             readable(self.path)
             state = self._index.sync(st, self._problems, (self._offset, self._anchor))
-            if state.lines < self._lines or state.anchor != self._anchor:
-                self._decoded.clear()  # another file, or parsed anew
+            if not state.continued:
+                self._decoded.clear()  # another file, parsed anew, or changed by others
             self._heads = state.heads
             self._count, self._lines = state.count, state.lines
             self._offset, self._anchor = state.offset, state.anchor
