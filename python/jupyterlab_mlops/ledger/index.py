@@ -31,6 +31,7 @@ SCHEMA = 1
 _CHUNK = 4 << 20  # bytes read at a time while parsing
 _BATCH = 2000  # rows inserted at a time
 _ANCHOR_MAX = 1 << 20
+_WINDOW = 1 << 20  # bytes before the parsed end whose checksum the index keeps
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -66,7 +67,7 @@ class State:
         self.offset = 0
         self.lines = 0
         self.count = 0
-        self.crc = 0  # zlib.crc32 of the bytes before ``offset``
+        self.crc = 0  # zlib.crc32 of the last _WINDOW bytes before ``offset``
         self.anchor = b""
         self.first = b""
         self.heads: dict[str, None] = {}
@@ -172,7 +173,7 @@ class Index:
         ``followed`` is (offset, last line) of the caller's own last view of the file: an
         index at exactly that point is trusted on its last line alone, as a reader that
         followed the file trusts it; any other is trusted only if the file is unchanged since
-        it was written or the bytes it covers still have its checksum.
+        it was written or the last MiB it covers still has its checksum.
         """
         try:
             return self._sync(st, problems_out, followed)
@@ -196,6 +197,7 @@ class Index:
                     state.continued = followed == (state.offset, state.anchor)
                 if state.offset < st.st_size:
                     self._ingest(db, stream, state)
+                    state.crc = _crc_of(stream, state.offset)
             state.stat = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
             db.executemany(
                 "INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", state.to_meta().items()
@@ -248,7 +250,6 @@ class Index:
             data = carry + chunk
             end = data.rfind(b"\n") + 1
             carry = data[end:]
-            state.crc = zlib.crc32(memoryview(data)[:end], state.crc)
             start = 0
             while start < end:
                 stop = data.index(b"\n", start) + 1
@@ -348,9 +349,12 @@ class Index:
         return dict(self.db().execute(sql, args).fetchall())
 
 
-def _crc_of(stream: Any, size: int) -> int:
-    stream.seek(0)
-    crc, left = 0, size
+def _crc_of(stream: Any, end: int) -> int:
+    """The checksum of the last ``_WINDOW`` bytes before ``end`` (an edit further back, in a
+    file that also grew since, is left to ``verify``, as for a reader that followed it)."""
+    start = max(end - _WINDOW, 0)
+    stream.seek(start)
+    crc, left = 0, end - start
     while left > 0:
         chunk = stream.read(min(_CHUNK, left))
         if not chunk:
