@@ -27,6 +27,7 @@ from . import (
     bench_portfolio,
     bench_prompts,
     bench_runs,
+    bench_scaling,
     bench_status,
     bench_whatif,
 )
@@ -46,6 +47,8 @@ def main() -> None:
     results["status"] = bench_status.run()
     print("== readiness check")
     results["check"] = bench_check.run()
+    print("== how costs grow with the ledger: 1k, 10k, 100k entries (1M: --max-entries)")
+    results["scaling"] = bench_scaling.run()
     print("== panel refresh (REST, against jupyter-server's contents API)")
     results["panel"] = bench_panel.run()
     print("== portfolio, 200 projects x 1,000 entries (goal: warm under 1 s)")

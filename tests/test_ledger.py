@@ -11,7 +11,8 @@ import pytest
 
 from jupyterlab_mlops.canonical import sha256_hex
 from jupyterlab_mlops.ledger import Ledger, verify_ledger
-from jupyterlab_mlops.ledger import store as store_module
+from jupyterlab_mlops.ledger import index as index_module
+from jupyterlab_mlops.ledger.store import INDEX_FILE
 from jupyterlab_mlops.project import Project
 
 from .helpers import ACTOR
@@ -140,28 +141,33 @@ def test_incremental_reads_parse_only_new_lines(
 ) -> None:
     fill(project, 50)
     calls: list[int] = []
-    real_decode = store_module.decode
+    real_decode = index_module.decode
     monkeypatch.setattr(
-        store_module, "decode", lambda raw, line: calls.append(line) or real_decode(raw, line)
+        index_module, "decode", lambda raw, line: calls.append(line) or real_decode(raw, line)
     )
+    (project.mlops_dir / "cache" / INDEX_FILE).unlink()  # no index yet (a fresh clone)
 
-    reader = Ledger(
-        project.ledger_path, project.mlops_dir / "ledger.lock", project.mlops_dir / "cache"
-    )
-    assert len(reader.entries()) == 51 and len(calls) == 51  # first read parses everything
+    def reader() -> Ledger:
+        return Ledger(
+            project.ledger_path, project.mlops_dir / "ledger.lock", project.mlops_dir / "cache"
+        )
+
+    first = reader()
+    assert len(first) == 51 and calls == list(range(1, 52))  # first read parses everything
     calls.clear()
-    assert len(reader.entries()) == 51 and calls == []  # unchanged file: nothing parsed
-    writer = Ledger(
-        project.ledger_path, project.mlops_dir / "ledger.lock", project.mlops_dir / "cache"
-    )
+    assert len(first) == 51 and calls == []  # unchanged file: nothing parsed
+    writer = reader()
     writer.append("test.note", {"i": "new"}, actor=ACTOR)  # another writer appends
     calls.clear()
-    assert reader.entries()[-1].payload == {"i": "new"} and calls == [52]  # only the new line
+    assert len(first) == 52 and calls == [52]  # only the new line
+    calls.clear()
+    assert len(reader()) == 52 and calls == []  # another process: the index is up to date
+    assert first.entries("test.note")[-1].payload == {"i": "new"}
 
     rewrite(project.ledger_path, lambda ls: [*ls[:10], rehash(ls[10], i="changed"), *ls[11:]])
     calls.clear()
-    assert reader.entries()[10].payload == {"i": "changed"}  # a changed prefix is noticed ...
-    assert len(calls) == 52  # ... and the file is read again from the start
+    assert first.entries()[10].payload == {"i": "changed"}  # a changed prefix is noticed ...
+    assert calls[:52] == list(range(1, 53))  # ... and the file is read again from the start
 
 
 def test_notebook_index(project: Project) -> None:

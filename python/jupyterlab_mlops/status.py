@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,16 +73,15 @@ def project_status(project: Project, notebook: str | Path | None = None) -> Stat
         head=heads[-1] if heads else None,
         problems=ledger.problems[:5],
     )
-    scope = ledger.entries()
     if notebook is not None:
         status.notebook_path = project.relpath(notebook)
         status.notebook = notebook_state(project, project.root / status.notebook_path)
-        scope = ledger.entries(notebook=status.notebook_path)
-        status.notebook_entries = len(scope)
+        status.by_kind = ledger.kind_counts(status.notebook_path)
+        status.notebook_entries = sum(status.by_kind.values())
         status.decisions = list_decisions(
             project, project.root / status.notebook_path, status.notebook
         )
     else:
         status.decisions = list_decisions(project)
-    status.by_kind = dict(Counter(e.kind for e in scope))
+        status.by_kind = ledger.kind_counts()
     return status

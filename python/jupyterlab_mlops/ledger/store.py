@@ -20,6 +20,7 @@ import datetime as _dt
 import os
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,6 +29,12 @@ from ..confinement import readable
 from ..errors import LedgerBusyError, MlopsError, NotFoundError
 from .durable import AppendFile, LockTimeout, WriterLock
 from .entry import Entry, MalformedEntry, decode, new_entry
+from .index import Index, IndexMismatch, read_entries
+
+#: the read index, in the project's git-ignored cache folder
+INDEX_FILE = "ledger-index.sqlite"
+_DECODED_MAX = 4096  # decoded entries kept for the next read
+_STREAM_BATCH = 1000  # entries decoded at a time when all of them are read
 
 _LOCK_TIMEOUT_S = 30.0
 
@@ -56,22 +63,26 @@ class Ledger:
 
     # ----------------------------------------------------------------- reading
     def _reset(self) -> None:
-        self._entries: list[Entry] = []
-        self._by_hash: dict[str, Entry] = {}
-        self._by_notebook: dict[str, list[Entry]] = {}
+        self._index = Index(self.path, self.path.parent / "cache" / INDEX_FILE)
+        self._by_hash = _ByHash(self)  # entries by hash, looked up in the index
         self._heads: dict[str, None] = {}  # insertion-ordered set of entries nobody builds on
         self._problems: list[str] = []
+        self._count = 0  # entries (lines that are well-formed, not duplicates)
         self._lines = 0  # complete lines parsed
         self._offset = 0  # bytes parsed (always just after a newline)
         self._anchor = b""  # the last line parsed, which must still end at _offset
         self._stat_key: tuple[int, ...] | None = None  # (dev, ino, size, mtime_ns, ctime_ns)
         self._torn_bytes = 0
+        self._recent: dict[str, Entry] = {}  # appended here, not yet in the index
+        self._decoded: OrderedDict[tuple[int, str], Entry] = OrderedDict()
 
     def refresh(self, *, force: bool = False) -> None:
-        """Parse whatever was appended since the last read (cheap when nothing changed).
+        """Catch up with whatever was appended since the last read (cheap when nothing changed).
 
-        ``force`` skips the "file unchanged" shortcut (writers use it under the lock: a file
-        rewritten within one timestamp tick keeps its size and times).
+        The index (:mod:`.index`) parses only what was appended since it last saw the file, and
+        starts over when the file was replaced (git checkout, merge) or rewritten. ``force``
+        skips the "file unchanged" shortcut (writers use it under the lock: a file rewritten
+        within one timestamp tick keeps its size and times).
         """
         with self._mutex:
             try:
@@ -81,80 +92,81 @@ class Ledger:
                     f"ledger file missing: {self.path}", "restore .mlops/ledger.jsonl from git"
                 ) from exc
             key = _stat_key(st)
-            if key == self._stat_key and not force:
+            if key == self._stat_key and not force and not self._recent:
                 return
-            with open(readable(self.path), "rb") as stream:
-                if self._offset and not self._prefix_intact(stream, st):
-                    self._reset()  # replaced or rewritten (checkout, merge, edit): start over
-                stream.seek(self._offset)
-                data = stream.read()
-            end = data.rfind(b"\n") + 1
-            self._ingest(data[:end])
-            self._torn_bytes = len(data) - end
+            readable(self.path)
+            state = self._index.sync(st, self._problems, (self._offset, self._anchor))
+            if not state.continued:
+                self._decoded.clear()  # another file, parsed anew, or changed by others
+            self._heads = state.heads
+            self._count, self._lines = state.count, state.lines
+            self._offset, self._anchor = state.offset, state.anchor
+            self._torn_bytes = max(st.st_size - state.offset, 0)
+            self._recent = {}
             self._stat_key = key
 
-    def _prefix_intact(self, stream: BinaryIO, st: os.stat_result) -> bool:
-        if (
-            self._stat_key is None
-            or self._stat_key[:2] != (st.st_dev, st.st_ino)
-            or st.st_size < self._offset
-        ):
-            return False
-        stream.seek(self._offset - len(self._anchor))
-        return stream.read(len(self._anchor)) == self._anchor
-
-    def _ingest(self, chunk: bytes) -> None:
-        lines = chunk.split(b"\n")[:-1]
-        for raw in lines:
-            self._lines += 1
-            try:
-                entry = decode(raw, self._lines)
-            except MalformedEntry as exc:
-                self._problems.append(f"line {self._lines}: {exc}")
-                continue
-            self._add(entry)
-        self._offset += len(chunk)
-        if lines:
-            self._anchor = lines[-1] + b"\n"
-
     def _add(self, entry: Entry) -> None:
-        if entry.hash in self._by_hash:
-            self._problems.append(
-                f"line {entry.line}: duplicates line {self._by_hash[entry.hash].line}"
-            )
-            return
-        missing = [p for p in entry.parents if p not in self._by_hash]
-        if missing:
-            self._problems.append(f"line {entry.line}: builds on unknown entry {missing[0][:12]}")
-        self._entries.append(entry)
-        self._by_hash[entry.hash] = entry
-        if entry.notebook:
-            self._by_notebook.setdefault(entry.notebook["path"], []).append(entry)
+        """Account for an entry this process just appended (the index parses it on next read)."""
+        self._recent[entry.hash] = entry
+        self._count += 1
         for parent in entry.parents:
             self._heads.pop(parent, None)
         self._heads[entry.hash] = None
 
+    def _decode(self, rows: list[tuple[int, int, int, str]]) -> list[Entry]:
+        """The entries the index rows name, decoded from the file (recent ones kept)."""
+        found: list[Entry] = []
+        missing: list[tuple[int, int, int, str]] = []
+        for row in rows:
+            cached = self._decoded.get((row[1], row[3]))
+            if cached is None:
+                missing.append(row)
+        fresh = {(e.line, e.hash): e for e in read_entries(self.path, missing)}
+        for line, off, _length, entry_hash in rows:
+            entry = self._decoded.get((off, entry_hash)) or fresh[(line, entry_hash)]
+            self._decoded[(off, entry_hash)] = entry
+            self._decoded.move_to_end((off, entry_hash))
+            found.append(entry)
+        while len(self._decoded) > _DECODED_MAX:
+            self._decoded.popitem(last=False)
+        return found
+
+    def _query(self, ask: Callable[[], list[tuple[int, int, int, str]]]) -> list[Entry]:
+        """Rows from the index, decoded; a lying index is rebuilt and asked again."""
+        self.refresh()
+        try:
+            return self._decode(ask())
+        except IndexMismatch:
+            self._index.discard()
+            self._decoded.clear()
+            self.refresh(force=True)
+            return self._decode(ask())
+
     def entries(self, kind: str | None = None, notebook: str | None = None) -> list[Entry]:
         """Entries in file order, optionally only one kind and/or one notebook (project-relative)."""
         with self._mutex:
+            if kind is None and notebook is None:
+                return list(self)
+            return self._query(lambda: self._index.rows(self._lines, kind, notebook))
+
+    def kind_counts(self, notebook: str | None = None) -> dict[str, int]:
+        """How many entries of each kind (of one notebook), without decoding any."""
+        with self._mutex:
             self.refresh()
-            pool: Iterable[Entry] = (
-                self._entries if notebook is None else self._by_notebook.get(notebook, ())
-            )
-            return [e for e in pool if kind is None or e.kind == kind]
+            return self._index.kind_counts(self._lines, notebook)
 
     def get(self, entry_id: str) -> Entry:
         """Find an entry by its hash or a unique prefix of at least 6 hex digits."""
         with self._mutex:
-            self.refresh()
             entry_id = entry_id.strip().lower()
-            if entry_id in self._by_hash:
-                return self._by_hash[entry_id]
+            found = self._query(lambda: _some(self._index.row_of(entry_id, self._lines)))
+            if found:
+                return found[0]
             if len(entry_id) >= 6:
-                found = [h for h in self._by_hash if h.startswith(entry_id)]
-                if len(found) == 1:
-                    return self._by_hash[found[0]]
-                if len(found) > 1:
+                rows = self._query(lambda: self._index.prefixed(entry_id, self._lines))
+                if len(rows) == 1:
+                    return rows[0]
+                if len(rows) > 1:
                     raise MlopsError(
                         f"entry id {entry_id} is ambiguous", "give more characters of the id"
                     )
@@ -183,10 +195,33 @@ class Ledger:
     def __len__(self) -> int:
         with self._mutex:
             self.refresh()
-            return len(self._entries)
+            return self._count
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(self.entries())
+        """Every entry in file order, decoded a batch at a time (memory stays bounded)."""
+        with self._mutex:
+            self.refresh()
+            upto = self._lines
+        after = 0
+        while True:
+            with self._mutex:
+                batch = self._stream_batch(upto, after)
+            if not batch:
+                return
+            yield from batch
+            after = batch[-1].line
+
+    def _stream_batch(self, upto: int, after: int) -> list[Entry]:
+        rows = self._index.rows(upto, after=after, limit=_STREAM_BATCH)
+        try:
+            return list(read_entries(self.path, rows))
+        except IndexMismatch:
+            self._index.discard()
+            self._decoded.clear()
+            self.refresh(force=True)
+            return list(
+                read_entries(self.path, self._index.rows(upto, after=after, limit=_STREAM_BATCH))
+            )
 
     # ---------------------------------------------------------------- writing
     def append(
@@ -328,10 +363,48 @@ class Ledger:
         self._stat_key, self._torn_bytes = _stat_key(st), 0
         return True
 
+    def _prefix_intact(self, stream: BinaryIO, st: os.stat_result) -> bool:
+        """Is the last line this view parsed still where it was, in the same file?"""
+        if (
+            self._stat_key is None
+            or self._stat_key[:2] != (st.st_dev, st.st_ino)
+            or st.st_size < self._offset
+        ):
+            return False
+        stream.seek(self._offset - len(self._anchor))
+        return stream.read(len(self._anchor)) == self._anchor
+
 
 def _close_kept(lock: WriterLock, file: AppendFile) -> None:
     lock.close()
     file.close()
+
+
+class _ByHash:
+    """``ledger._by_hash[h]`` / ``h in ledger._by_hash``, answered by the index."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    def _find(self, entry_hash: str) -> Entry | None:
+        ledger = self._ledger
+        if entry_hash in ledger._recent:
+            return ledger._recent[entry_hash]
+        found = ledger._query(lambda: _some(ledger._index.row_of(entry_hash, ledger._lines)))
+        return found[0] if found else None
+
+    def __contains__(self, entry_hash: object) -> bool:
+        return isinstance(entry_hash, str) and self._find(entry_hash) is not None
+
+    def __getitem__(self, entry_hash: str) -> Entry:
+        found = self._find(entry_hash)
+        if found is None:
+            raise KeyError(entry_hash)
+        return found
+
+
+def _some(row: tuple[int, int, int, str] | None) -> list[tuple[int, int, int, str]]:
+    return [row] if row is not None else []
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import subprocess
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from .entry import Entry, MalformedEntry, decode
 ProblemKind = Literal["altered", "removed", "reordered", "duplicated", "inserted"]
 #: how far an entry's time may precede its parent's (clocks of different machines disagree)
 CLOCK_SKEW = datetime.timedelta(minutes=5)
+_CHUNK = 4 << 20  # bytes read at a time
 
 
 @dataclass(frozen=True)
@@ -65,17 +67,51 @@ class VerifyReport:
         }
 
 
-def verify_ledger(path: Path, *, check_git: bool = True) -> VerifyReport:
-    """Recompute and cross-check everything in the ledger at ``path``."""
-    data = readable(path).read_bytes()
-    end = data.rfind(b"\n") + 1
-    report = VerifyReport(path=str(path), torn_tail_bytes=len(data) - end)
-    problems: list[Problem] = []
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the checks keep of an entry (not its payload): the history is streamed."""
 
-    entries: list[Entry] = []
+    hash: str
+    line: int
+    n: int
+    time: str
+    parents: tuple[str, ...]
+    intact: bool  # its hash matches its canonical encoding
+
+    @property
+    def short_id(self) -> str:
+        return self.hash[:12]
+
+
+def _intact(entry: Entry) -> bool:
+    try:
+        return sha256_hex(entry.body()) == entry.hash
+    except Exception:  # a value no writer could have hashed
+        return False
+
+
+def _complete_lines(path: Path) -> Iterator[bytes]:
+    """The file's complete lines (without their newline), read a chunk at a time."""
+    with open(readable(path), "rb") as stream:
+        carry = b""
+        while chunk := stream.read(_CHUNK):
+            data = carry + chunk
+            end = data.rfind(b"\n") + 1
+            carry = data[end:]
+            yield from data[:end].split(b"\n")[:-1]
+
+
+def verify_ledger(path: Path, *, check_git: bool = True) -> VerifyReport:
+    """Recompute and cross-check everything in the ledger at ``path`` (streamed: no payload
+    is held after its line was checked)."""
+    size = readable(path).stat().st_size
+    problems: list[Problem] = []
+    entries: list[_Seen] = []
     stored_at: dict[str, int] = {}
-    raw_lines = data[:end].split(b"\n")[:-1]
-    for line_no, raw in enumerate(raw_lines, start=1):
+    referenced: set[str] = set()
+    complete = lines = 0
+    for line_no, raw in enumerate(_complete_lines(path), start=1):
+        lines, complete = line_no, complete + len(raw) + 1
         try:
             entry = decode(raw, line_no, canonical=True)
         except MalformedEntry as exc:
@@ -83,17 +119,19 @@ def verify_ledger(path: Path, *, check_git: bool = True) -> VerifyReport:
                 Problem("altered", line_no, None, f"line {line_no} is not a valid entry: {exc}")
             )
             continue
-        entries.append(entry)
+        seen_entry = _Seen(entry.hash, line_no, entry.n, entry.time, entry.parents, _intact(entry))
+        entries.append(seen_entry)
         stored_at.setdefault(entry.hash, line_no)
-    referenced = {p for e in entries for p in e.parents}
+        referenced.update(entry.parents)
+    report = VerifyReport(path=str(path), torn_tail_bytes=max(size - complete, 0))
 
-    seen: dict[str, Entry] = {}
-    for entry in entries:
-        problems.extend(_check_entry(entry, seen, stored_at, referenced))
-        seen.setdefault(entry.hash, entry)
+    seen: dict[str, _Seen] = {}
+    for seen_entry in entries:
+        problems.extend(_check_entry(seen_entry, seen, stored_at, referenced))
+        seen.setdefault(seen_entry.hash, seen_entry)
 
     if check_git:
-        report.git_commit, changed = _compare_with_commit(path, raw_lines, stored_at)
+        report.git_commit, changed = _compare_with_commit(path, lines, stored_at)
         problems.extend(changed)
 
     report.problems = sorted(problems, key=lambda p: (p.line is None, p.line or 0))
@@ -103,7 +141,7 @@ def verify_ledger(path: Path, *, check_git: bool = True) -> VerifyReport:
 
 
 def _check_entry(
-    entry: Entry, seen: dict[str, Entry], stored_at: dict[str, int], referenced: set[str]
+    entry: _Seen, seen: dict[str, _Seen], stored_at: dict[str, int], referenced: set[str]
 ) -> list[Problem]:
     line, short = entry.line, entry.short_id
     if entry.hash in seen:
@@ -117,11 +155,7 @@ def _check_entry(
             )
         ]
     found: list[Problem] = []
-    try:
-        intact = sha256_hex(entry.body()) == entry.hash
-    except Exception:  # a value no writer could have hashed
-        intact = False
-    if not intact:
+    if not entry.intact:
         found.append(
             Problem(
                 "altered",
@@ -204,7 +238,7 @@ def _older(time: str, than: str) -> bool:
 
 
 def _compare_with_commit(
-    path: Path, lines: list[bytes], stored_at: dict[str, int]
+    path: Path, count: int, stored_at: dict[str, int]
 ) -> tuple[str | None, list[Problem]]:
     """The ledger committed at git HEAD must be the start of the working copy."""
 
@@ -223,18 +257,20 @@ def _compare_with_commit(
     commit = head.stdout.decode().strip()[:10]
     data = committed.stdout
     old = data[: data.rfind(b"\n") + 1].split(b"\n")[:-1]
+    current = _complete_lines(path)
     for index, old_line in enumerate(old):
         line = index + 1
-        if index >= len(lines):
+        mine = next(current, None)
+        if mine is None:
             return commit, [
                 Problem(
                     "removed",
                     None,
                     None,
-                    f"the last {len(old) - index} entries committed at {commit} were removed (the file now ends at line {len(lines)})",
+                    f"the last {len(old) - index} entries committed at {commit} were removed (the file now ends at line {count})",
                 )
             ]
-        if lines[index] == old_line:
+        if mine == old_line:
             continue
         try:
             old_hash: str | None = decode(old_line, line).hash
