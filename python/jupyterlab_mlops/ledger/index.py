@@ -156,6 +156,12 @@ class Index:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{self.index_path}{suffix}")
 
+    def close(self) -> None:
+        """Close the connection (the index stays on disk; the next read opens it again)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
     def discard(self) -> None:
         """Forget the index (it is damaged): the next sync rebuilds it."""
         if self._db is not None:

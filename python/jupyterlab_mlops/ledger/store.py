@@ -300,12 +300,12 @@ class Ledger:
             raise
 
     def close(self) -> None:
-        """Close the files this view keeps open for its appends (none may be in progress).
-
-        The view still reads; a later append opens them again.
+        """Close the files this view keeps open: for its appends (none may be in progress) and
+        its read index. The view still reads; a later read or append opens them again.
         """
         with self._mutex:
             _close_kept(self._lock, self._file)
+            self._index.close()
 
     def repair(self) -> int:
         """Repair a torn tail now, under the lock; returns how many bytes were cut off."""
