@@ -191,6 +191,7 @@ def init_project(
         )
         ledger.close()
         (staging / "ledger.lock").unlink(missing_ok=True)
+        shutil.rmtree(staging / "cache", ignore_errors=True)  # its read index: rebuilt on use
         os.rename(staging, root / MARKER)  # atomic: the project appears whole or not at all
         _fsync_dir(root)
     except BaseException:
