@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .atomic import write_atomic
+from .confinement import readable
+from .errors import ForbiddenError
 
 _NOISY = {"Base64HighEntropyString", "HexHighEntropyString"}
 _SEEN: dict[str, list[tuple[int, str]]] = {}
@@ -80,8 +82,8 @@ def scanner() -> str:
 def _read_cache(path: Path) -> dict[str, Lines]:
     """The cached results, or nothing when the file is missing, damaged or another scanner's."""
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(readable(path).read_bytes())
+    except (OSError, ValueError, ForbiddenError):  # ForbiddenError: led out of the server root
         return {}
     if not isinstance(data, dict) or data.get("scanner") != scanner():
         return {}
@@ -109,6 +111,7 @@ def _is_line(line: object) -> bool:
 def _write_cache(path: Path, results: dict[str, Lines]) -> None:
     """Keep ``results`` for the next process; a cache that cannot be written is no error."""
     data = {"scanner": scanner(), "texts": {k: [list(x) for x in v] for k, v in results.items()}}
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, ForbiddenError):
         path.parent.mkdir(parents=True, exist_ok=True)
+        readable(path.parent)  # never write through a link out of the server's root
         write_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":")))

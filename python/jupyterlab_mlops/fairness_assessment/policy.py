@@ -187,7 +187,10 @@ def judge(disparities: dict[str, Any], policy: Policy, intersections: Any = ()) 
             why = _unmeasured(d)
             if why is not None:
                 unjudged.append(Unjudged(feature, metric, why, feature not in crossed))
-    return Verdict([b for _, b in sorted(found, key=lambda pair: -pair[0])], unjudged)
+    # worst first; on a tie a single feature before an intersection, then by name, so the
+    # order never depends on how the recorded payload's keys happen to be ordered
+    found.sort(key=lambda pair: (-pair[0], pair[1].feature in crossed, pair[1].feature))
+    return Verdict([b for _, b in found], unjudged)
 
 
 def breaches(disparities: dict[str, Any], policy: Policy) -> list[Breach]:

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..confinement import readable
+from ..errors import ForbiddenError
 from .entry import Entry, MalformedEntry, decode
 
 SCHEMA = 1
@@ -143,13 +145,14 @@ class Index:
     def _open(self) -> sqlite3.Connection:
         try:
             self.index_path.parent.mkdir(parents=True, exist_ok=True)
+            readable(self.index_path.parent)  # never through a link out of the server's root
             try:
                 return _connect(self.index_path)
             except sqlite3.DatabaseError:  # damaged: not a database, or a foreign schema
                 self._delete()
                 return _connect(self.index_path)
-        except (OSError, sqlite3.Error):
-            return _connect(None)  # read-only folder, locked for good: keep it in memory
+        except (OSError, sqlite3.Error, ForbiddenError):
+            return _connect(None)  # read-only, locked for good or led out: keep it in memory
 
     def _delete(self) -> None:
         for suffix in ("", "-wal", "-shm"):
