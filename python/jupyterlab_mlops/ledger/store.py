@@ -321,7 +321,7 @@ class Ledger:
 
         Returns the number of bytes cut off (they are kept in ``.mlops/cache/torn/``).
         """
-        if not self._unchanged_under_lock():
+        if not self._unchanged_under_lock() and not self._caught_up_under_lock():
             self.refresh(force=True)
         if not self._torn_bytes:
             return 0
@@ -361,6 +361,46 @@ class Ledger:
         if not (self._anchor and st.st_size == self._offset and self._prefix_intact(stream, st)):
             return False
         self._stat_key, self._torn_bytes = _stat_key(st), 0
+        return True
+
+    def _caught_up_under_lock(self) -> bool:
+        """Under the lock: follow lines other writers appended, in memory, without the index.
+
+        Only when the file merely grew (same inode, the last parsed line where it was) and
+        every new line is a well-formed entry building on known ones; anything else returns
+        False and ``refresh(force=True)`` rebuilds the view through the index. The index
+        catches up at the next read (``_recent`` is not empty). Writers thus never hold the
+        ledger lock while they write the sqlite index.
+        """
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        stream = self._file.stream(st)
+        if not (self._anchor and st.st_size > self._offset and self._prefix_intact(stream, st)):
+            return False
+        stream.seek(self._offset)
+        data = stream.read(st.st_size - self._offset)
+        end = data.rfind(b"\n") + 1
+        lines = data[:end].split(b"\n")[:-1]
+        known = {*self._recent, *self._heads}  # no index lookups here: they would sync it
+        found: list[Entry] = []
+        for number, raw in enumerate(lines, start=self._lines + 1):
+            try:
+                entry = decode(raw, number)
+            except MalformedEntry:
+                return False
+            if entry.hash in known or not all(p in known for p in entry.parents):
+                return False  # a duplicate or a line on older entries: the index judges it
+            known.add(entry.hash)
+            found.append(entry)
+        for entry in found:
+            self._lines += 1
+            self._add(entry)
+        if lines:
+            self._anchor = lines[-1] + b"\n"
+        self._offset += end
+        self._stat_key, self._torn_bytes = _stat_key(st), len(data) - end
         return True
 
     def _prefix_intact(self, stream: BinaryIO, st: os.stat_result) -> bool:
