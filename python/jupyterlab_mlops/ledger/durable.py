@@ -19,11 +19,11 @@ import io
 import os
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..confinement import readable
+from .tip import NOTE_MAX
 
 try:
     import fcntl
@@ -31,7 +31,6 @@ except ImportError:  # Windows: filelock's own lock
     fcntl = None
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_MEANWHILE_S = 0.0002  # how often a waiting writer reads what the others appended
 
 
 class LockTimeout(Exception):
@@ -48,12 +47,8 @@ class WriterLock:
         self._pid = 0
         self._fallback: Any = None
 
-    def acquire(self, timeout: float, meanwhile: Callable[[], object] | None = None) -> None:
-        """Take the lock, waiting at most ``timeout`` seconds (then :class:`LockTimeout`).
-
-        While another process holds it, ``meanwhile()`` is called now and then (a writer
-        reads what the others append, so that little is left to read once the lock is its).
-        """
+    def acquire(self, timeout: float) -> None:
+        """Take the lock, waiting at most ``timeout`` seconds (then :class:`LockTimeout`)."""
         if fcntl is None:
             self._acquire_filelock(timeout)
             return
@@ -62,18 +57,19 @@ class WriterLock:
             try:
                 fcntl.flock(self._descriptor(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                self._wait(deadline, meanwhile)
+                self._wait(deadline)
             if self._still_the_lock_file():
                 return
             fcntl.flock(self._fd, fcntl.LOCK_UN)  # removed or replaced meanwhile: lock the new one
             self._close()
 
-    def _wait(self, deadline: float, meanwhile: Callable[[], object] | None) -> None:
+    def _wait(self, deadline: float) -> None:
         """Another process holds the lock: wait in the kernel until it is ours, up to ``deadline``.
 
         A thread blocks in ``flock`` on a descriptor of its own (no polling: it wakes when the
-        lock is released). Given up at the deadline, that thread unlocks and closes it once
-        it gets the lock, so giving up never leaves this process holding it.
+        lock is released, and waiting takes no CPU from the writer holding it). Given up at the
+        deadline, that thread unlocks and closes it once it gets the lock, so giving up never
+        leaves this process holding it.
         """
         assert fcntl is not None
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _CLOEXEC, 0o644)
@@ -95,11 +91,7 @@ class WriterLock:
                 locked.set()
 
         _thread.start_new_thread(block, ())  # not threading.Thread: no wait for it to start
-        while not locked.wait(min(_MEANWHILE_S, max(0.0, deadline - time.monotonic()))):
-            if time.monotonic() >= deadline:
-                break
-            if meanwhile is not None:
-                meanwhile()
+        locked.wait(max(0.0, deadline - time.monotonic()))
         with guard:
             if not outcome:
                 outcome.append(LockTimeout(str(self.path)))
@@ -110,6 +102,18 @@ class WriterLock:
         self._close()
         opened = os.fstat(fd)
         self._fd, self._inode = fd, (opened.st_dev, opened.st_ino)
+
+    def note(self) -> bytes:
+        """Held: the note the last holder left in the lock file (empty where there is none)."""
+        if fcntl is None or self._fd < 0:
+            return b""  # filelock's lock file is not ours to write
+        return os.pread(self._fd, NOTE_MAX, 0)
+
+    def leave_note(self, data: bytes) -> None:
+        """Held: leave ``data`` in the lock file for the next holder (a hint, never synced)."""
+        if fcntl is None or self._fd < 0:
+            return
+        os.pwrite(self._fd, data, 0)
 
     def release(self) -> None:
         if fcntl is None:

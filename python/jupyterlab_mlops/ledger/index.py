@@ -34,6 +34,8 @@ _CHUNK = 4 << 20  # bytes read at a time while parsing
 _BATCH = 2000  # rows inserted at a time
 _ANCHOR_MAX = 1 << 20
 _WINDOW = 1 << 20  # bytes before the parsed end whose checksum the index keeps
+_SETUP_WAIT_S = 2.0
+_SYNC_WAIT_MS = 60_000
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -115,16 +117,24 @@ class State:
 
 
 def _connect(path: Path | None) -> sqlite3.Connection:
+    """Open the index. Setting it up waits briefly for others (an index replaced under a
+    process that still has it open can stay locked: then it lives in memory); syncs wait long
+    enough for another process's ingest of a long history."""
     db = sqlite3.connect(
         ":memory:" if path is None else str(path),
-        timeout=60.0,
+        timeout=_SETUP_WAIT_S,
         isolation_level=None,
         check_same_thread=False,
     )
-    if path is not None:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost commit is rebuilt
-    db.executescript(_DDL)
+    try:
+        if path is not None:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost commit is rebuilt
+        db.executescript(_DDL)
+        db.execute(f"PRAGMA busy_timeout={_SYNC_WAIT_MS}")
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -148,7 +158,9 @@ class Index:
             readable(self.index_path.parent)  # never through a link out of the server's root
             try:
                 return _connect(self.index_path)
-            except sqlite3.DatabaseError:  # damaged: not a database, or a foreign schema
+            except sqlite3.DatabaseError as exc:  # damaged: not a database, or a foreign schema
+                if _busy(exc):
+                    raise  # in use by others as it is: not ours to delete
                 self._delete()
                 return _connect(self.index_path)
         except (OSError, sqlite3.Error, ForbiddenError):
@@ -186,8 +198,12 @@ class Index:
         """
         try:
             return self._sync(st, problems_out, followed)
-        except sqlite3.DatabaseError:
-            self.discard()
+        except sqlite3.DatabaseError as exc:
+            if _busy(exc):  # others kept it locked past the wait: this process goes on in memory
+                self.close()
+                self._db = _connect(None)
+            else:
+                self.discard()
             return self._sync(st, problems_out, followed)
 
     def _sync(
@@ -356,6 +372,11 @@ class Index:
         # first-seen order, as a Counter over the entries in file order gives
         sql += " GROUP BY kind ORDER BY MIN(line)"
         return dict(self.db().execute(sql, args).fetchall())
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Did sqlite give up waiting for another connection's lock?"""
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _crc_of(stream: Any, end: int) -> int:

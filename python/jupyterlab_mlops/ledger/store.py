@@ -30,10 +30,14 @@ from ..errors import LedgerBusyError, MlopsError, NotFoundError
 from .durable import AppendFile, LockTimeout, WriterLock
 from .entry import Entry, MalformedEntry, decode, new_entry
 from .index import Index, IndexMismatch, read_entries
+from .tip import Tip, follow_lines, last_entry, read_note
 
 #: the read index, in the project's git-ignored cache folder
 INDEX_FILE = "ledger-index.sqlite"
 _DECODED_MAX = 4096  # decoded entries kept for the next read
+#: entries appended or followed in memory before a writer brings the index up to date (outside
+#: the ledger lock), so a process that only appends keeps a bounded number of them
+_RECENT_MAX = 4096
 _STREAM_BATCH = 1000  # entries decoded at a time when all of them are read
 
 _LOCK_TIMEOUT_S = 30.0
@@ -73,7 +77,8 @@ class Ledger:
         self._anchor = b""  # the last line parsed, which must still end at _offset
         self._stat_key: tuple[int, ...] | None = None  # (dev, ino, size, mtime_ns, ctime_ns)
         self._torn_bytes = 0
-        self._recent: dict[str, Entry] = {}  # appended here, not yet in the index
+        self._recent: dict[str, Entry] = {}  # appended or followed here, maybe not in the index
+        self._index_behind = False  # the view went past the index (the next read syncs it)
         self._decoded: OrderedDict[tuple[int, str], Entry] = OrderedDict()
 
     def refresh(self, *, force: bool = False) -> None:
@@ -92,7 +97,7 @@ class Ledger:
                     f"ledger file missing: {self.path}", "restore .mlops/ledger.jsonl from git"
                 ) from exc
             key = _stat_key(st)
-            if key == self._stat_key and not force and not self._recent:
+            if key == self._stat_key and not force and not self._index_behind:
                 return
             readable(self.path)
             state = self._index.sync(st, self._problems, (self._offset, self._anchor))
@@ -102,12 +107,13 @@ class Ledger:
             self._count, self._lines = state.count, state.lines
             self._offset, self._anchor = state.offset, state.anchor
             self._torn_bytes = max(st.st_size - state.offset, 0)
-            self._recent = {}
+            self._recent, self._index_behind = {}, False
             self._stat_key = key
 
     def _add(self, entry: Entry) -> None:
         """Account for an entry this process just appended (the index parses it on next read)."""
         self._recent[entry.hash] = entry
+        self._index_behind = True
         self._count += 1
         for parent in entry.parents:
             self._heads.pop(parent, None)
@@ -253,6 +259,8 @@ class Ledger:
         processes recording the same fact at once still record it once.
         """
         with self._mutex:
+            if len(self._recent) >= _RECENT_MAX:
+                self.refresh()  # the index takes them over; not under the ledger lock
             self._acquire()
             try:
                 self._repair_torn_tail()
@@ -286,6 +294,9 @@ class Ledger:
         self._offset += len(line)
         self._anchor = line
         self._stat_key = _stat_key(st)
+        if st.st_size == self._offset:  # the next writer may take this state from the note
+            tip = Tip(st.st_dev, st.st_ino, st.st_size, self._lines, self._count, len(line))
+            self._lock.leave_note(tip.encode())
 
     def _acquire(self) -> None:
         try:
@@ -321,7 +332,7 @@ class Ledger:
 
         Returns the number of bytes cut off (they are kept in ``.mlops/cache/torn/``).
         """
-        if not self._unchanged_under_lock() and not self._caught_up_under_lock():
+        if not self._followed_under_lock():
             self.refresh(force=True)
         if not self._torn_bytes:
             return 0
@@ -345,63 +356,68 @@ class Ledger:
         self.refresh()
         return cut
 
-    def _unchanged_under_lock(self) -> bool:
-        """Under the lock: is the file still exactly what this view has parsed, to its end?
+    def _followed_under_lock(self) -> bool:
+        """Under the lock: bring the view to the file's end without the read index, if it can.
 
-        Then ``refresh(force=True)`` would change nothing, and the kept file answers without
-        opening the path again: the same inode, no byte past the last parsed line, and that
-        line still where it was (a file rewritten within one timestamp tick keeps its size
-        and times, not its last line). The stat key is updated as a refresh would.
+        True when the file is still exactly what this view parsed (the same inode, the last
+        parsed line where it was: a file rewritten within one timestamp tick keeps its size and
+        times, not its last line), or when it merely grew and the view could follow: by the
+        last writer's tip note, else by decoding the new lines (:mod:`.tip`). Writers thus
+        never write the sqlite index under the ledger lock; it catches up at the next read.
+        False means ``refresh(force=True)`` must rebuild the view through the index.
         """
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
             return False  # refresh says so
         stream = self._file.stream(st)
-        if not (self._anchor and st.st_size == self._offset and self._prefix_intact(stream, st)):
+        if not (self._anchor and st.st_size >= self._offset and self._prefix_intact(stream, st)):
             return False
-        self._stat_key, self._torn_bytes = _stat_key(st), 0
+        if st.st_size == self._offset:
+            self._torn_bytes = 0
+        elif not (self._jump_to_tip(stream, st) or self._follow(stream, st.st_size)):
+            return False
+        self._stat_key = _stat_key(st)
         return True
 
-    def _caught_up_under_lock(self) -> bool:
-        """Under the lock: follow lines other writers appended, in memory, without the index.
+    def _jump_to_tip(self, stream: BinaryIO, st: os.stat_result) -> bool:
+        """Take the state the last writer's note describes, if it is this file as it is now."""
+        tip = read_note(self._lock.note())
+        if tip is None or (tip.dev, tip.ino, tip.size) != (st.st_dev, st.st_ino, st.st_size):
+            return False
+        if tip.lines <= self._lines:
+            return False
+        stream.seek(tip.size - tip.last)
+        raw = stream.read(tip.last)
+        last = last_entry(raw, tip)
+        if last is None:
+            return False
+        self._heads = {last.hash: None}  # it built on every head before it
+        self._recent[last.hash] = last
+        self._lines, self._count, self._offset = tip.lines, tip.count, tip.size
+        self._anchor, self._torn_bytes, self._index_behind = raw, 0, True
+        return True
 
-        Only when the file merely grew (same inode, the last parsed line where it was) and
-        every new line is a well-formed entry building on known ones; anything else returns
-        False and ``refresh(force=True)`` rebuilds the view through the index. The index
-        catches up at the next read (``_recent`` is not empty). Writers thus never hold the
-        ledger lock while they write the sqlite index.
-        """
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return False
-        stream = self._file.stream(st)
-        if not (self._anchor and st.st_size > self._offset and self._prefix_intact(stream, st)):
-            return False
+    def _follow(self, stream: BinaryIO, size: int) -> bool:
+        """Decode the complete lines between the parsed end and ``size`` into the view."""
         stream.seek(self._offset)
-        data = stream.read(st.st_size - self._offset)
-        end = data.rfind(b"\n") + 1
-        lines = data[:end].split(b"\n")[:-1]
-        known = {*self._recent, *self._heads}  # no index lookups here: they would sync it
-        found: list[Entry] = []
-        for number, raw in enumerate(lines, start=self._lines + 1):
-            try:
-                entry = decode(raw, number)
-            except MalformedEntry:
-                return False
-            if entry.hash in known or not all(p in known for p in entry.parents):
-                return False  # a duplicate or a line on older entries: the index judges it
-            known.add(entry.hash)
-            found.append(entry)
-        for entry in found:
+        data = stream.read(size - self._offset)
+        followed = follow_lines(data, self._lines + 1, self._known)
+        if followed is None:
+            return False
+        entries, end = followed
+        for entry in entries:
             self._lines += 1
             self._add(entry)
-        if lines:
-            self._anchor = lines[-1] + b"\n"
+        if entries:
+            self._anchor = data[data.rfind(b"\n", 0, end - 1) + 1 : end]
         self._offset += end
-        self._stat_key, self._torn_bytes = _stat_key(st), len(data) - end
+        self._torn_bytes = len(data) - end
         return True
+
+    def _known(self, entry_hash: str) -> bool:
+        # no index lookups here: they would sync it under the lock
+        return entry_hash in self._recent or entry_hash in self._heads
 
     def _prefix_intact(self, stream: BinaryIO, st: os.stat_result) -> bool:
         """Is the last line this view parsed still where it was, in the same file?"""
