@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jupyterlab_mlops.ledger import Ledger
-from jupyterlab_mlops.ledger.entry import Entry, MalformedEntry, decode
-from jupyterlab_mlops.ledger.store import INDEX_FILE
+from jupyterlab_mlops.ledger.entry import Entry, MalformedEntry, decode, new_entry
+from jupyterlab_mlops.ledger.store import INDEX_FILE, utc_now
 from jupyterlab_mlops.project import Project
 
 from .helpers import ACTOR
@@ -259,3 +259,39 @@ def test_any_history_of_changes_reads_like_a_full_parse(project: Project, ops: l
     assert seen_by(reader(project)) == full_parse(project.ledger_path)
     # hypothesis reuses the project: start the next example from the saved file
     project.ledger_path.write_bytes(saved)
+
+
+def test_problems_across_index_batches_read_like_a_full_parse(project: Project) -> None:
+    """Duplicates and unknown parents are found whether the entry they concern sits in the
+    same batch of lines or in one the index wrote before (batches of 2,000 lines)."""
+    lines, parents = [], tuple(project.ledger.heads)
+    for i in range(2300):
+        entry, line = new_entry(
+            kind="test.note",
+            time=utc_now(),
+            actor=ACTOR,
+            parents=parents,
+            n=i + 1,
+            notebook=NB if i % 5 == 0 else None,
+            payload={"i": i},
+            links=(),
+        )
+        lines.append(line)
+        parents = (entry.hash,)
+    _, orphan_line = new_entry(
+        kind="test.note",
+        time=utc_now(),
+        actor=ACTOR,
+        parents=("b" * 64,),
+        n=1,
+        notebook=None,
+        payload={"orphan": True},
+        links=(),
+    )
+    lines[2100:2100] = [lines[5], lines[2050], orphan_line]  # one far back, one near
+    lines.insert(40, lines[10])  # a duplicate within the first batch
+    with open(project.ledger_path, "ab") as stream:
+        stream.write(b"".join(lines))
+    expected = full_parse(project.ledger_path)
+    assert len(expected["problems"]) == 4
+    assert seen_by(reader(project)) == expected

@@ -11,9 +11,9 @@ from typing import Any
 from ..canonical import canonical_and_sorted
 
 FORMAT_VERSION = 1
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"[0-9a-f]{64}")  # fullmatch: no newline after it, ASCII digits only
 #: the times writers record (``utc_now``): UTC, microseconds, ``Z``
-_UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+_UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 #: no entry is longer (a decision's text is at most 10,000 characters); longer lines are
 #: refused before they are parsed
 MAX_LINE_BYTES = 1 << 20
@@ -21,6 +21,7 @@ MAX_LINE_BYTES = 1 << 20
 _MAX_INT = 2**53 - 1
 _TEXT = json.JSONEncoder(ensure_ascii=False)  # a string as lines hold it
 _BODY_KEYS = ("v", "kind", "time", "actor", "parents", "n", "notebook", "payload", "links")
+_KEYS = frozenset((*_BODY_KEYS, "hash"))
 
 
 class MalformedEntry(ValueError):
@@ -126,6 +127,21 @@ _READER = json.JSONDecoder(parse_float=_float, parse_constant=_no_constant)
 _STRICT = json.JSONDecoder(parse_float=_float, parse_constant=_no_constant, parse_int=_integer)
 
 
+def _refuse(record: Any) -> None:
+    if not isinstance(record, dict):
+        raise MalformedEntry("not a JSON object")
+    missing = [k for k in (*_BODY_KEYS, "hash") if k not in record]
+    extra = sorted(set(record) - _KEYS)
+    if missing or extra:
+        raise MalformedEntry(f"unexpected fields (missing {missing}, extra {extra})")
+    raise MalformedEntry(f"unknown format version {record['v']!r}")
+
+
+def _hex_list(values: list[Any]) -> bool:
+    """Are all ``values`` entry hashes (64 lower-case hex digits)?"""
+    return all(type(value) is str and _HEX64.fullmatch(value) for value in values)
+
+
 def decode(raw: bytes, line: int, *, canonical: bool = False) -> Entry:
     """Parse one ledger line. Structure is checked here; the hash is checked by ``verify``.
 
@@ -152,42 +168,35 @@ def decode(raw: bytes, line: int, *, canonical: bool = False) -> Entry:
 
 
 def _entry(record: Any, line: int) -> Entry:
-    if not isinstance(record, dict):
-        raise MalformedEntry("not a JSON object")
-    missing = [k for k in (*_BODY_KEYS, "hash") if k not in record]
-    extra = sorted(set(record) - {*_BODY_KEYS, "hash"})
-    if missing or extra:
-        raise MalformedEntry(f"unexpected fields (missing {missing}, extra {extra})")
-    if record["v"] != FORMAT_VERSION:
-        raise MalformedEntry(f"unknown format version {record['v']!r}")
+    # the common, well-formed case in as few steps as it takes; _refuse names what is wrong
+    if not (type(record) is dict and record.keys() == _KEYS and record["v"] == FORMAT_VERSION):
+        _refuse(record)
     hash_, parents, links = record["hash"], record["parents"], record["links"]
-    notebook, n = record["notebook"], record["n"]
-    if not (isinstance(hash_, str) and _HEX64.match(hash_)):
+    notebook, n, time = record["notebook"], record["n"], record["time"]
+    if not (type(hash_) is str and _HEX64.fullmatch(hash_)):
         raise MalformedEntry("hash is not 64 hex digits")
-    if not (
-        isinstance(parents, list) and all(isinstance(p, str) and _HEX64.match(p) for p in parents)
-    ):
+    if not (type(parents) is list and _hex_list(parents)):
         raise MalformedEntry("parents must be a list of entry hashes")
-    if not (isinstance(n, int) and not isinstance(n, bool) and n >= 0):
+    if not (type(n) is int and n >= 0):
         raise MalformedEntry("n must be a non-negative integer")
     if notebook is not None and not (
-        isinstance(notebook, dict)
-        and isinstance(notebook.get("path"), str)
-        and isinstance(notebook.get("fingerprint"), str)
+        type(notebook) is dict
+        and type(notebook.get("path")) is str
+        and type(notebook.get("fingerprint")) is str
     ):
         raise MalformedEntry("notebook must be null or {path, fingerprint}")
-    if not all(isinstance(record[k], str) for k in ("kind", "time", "actor")):
+    if not (type(record["kind"]) is str and type(time) is str and type(record["actor"]) is str):
         raise MalformedEntry("kind, time and actor must be strings")
-    if not _UTC_TIME.match(record["time"]):
+    if not _UTC_TIME.fullmatch(time):
         raise MalformedEntry("time is not a UTC time like 2026-01-31T12:00:00.000000Z")
-    if not isinstance(record["payload"], dict):
+    if type(record["payload"]) is not dict:
         raise MalformedEntry("payload must be an object")
-    if not (isinstance(links, list) and all(isinstance(link, str) for link in links)):
+    if not (type(links) is list and all(type(link) is str for link in links)):
         raise MalformedEntry("links must be a list of strings")
     return Entry(
         hash_,
         record["kind"],
-        record["time"],
+        time,
         record["actor"],
         tuple(parents),
         n,

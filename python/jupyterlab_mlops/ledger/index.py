@@ -31,7 +31,8 @@ from .entry import Entry, MalformedEntry, decode
 
 SCHEMA = 1
 _CHUNK = 4 << 20  # bytes read at a time while parsing
-_BATCH = 2000  # rows inserted at a time
+_BATCH = 2000  # lines indexed at a time
+_ASK = 500  # hashes looked up in one query
 _ANCHOR_MAX = 1 << 20
 _WINDOW = 1 << 20  # bytes before the parsed end whose checksum the index keeps
 _SETUP_WAIT_S = 2.0
@@ -262,11 +263,10 @@ class Index:
         return state
 
     def _ingest(self, db: sqlite3.Connection, stream: Any, state: State) -> None:
-        """Parse every complete line after ``state.offset`` into the index."""
+        """Parse every complete line after ``state.offset`` into the index, a batch at a time."""
         stream.seek(state.offset)
-        rows: list[tuple[Any, ...]] = []
-        batch: dict[str, int] = {}  # hash -> line, of rows not yet inserted
-        problems: list[tuple[str]] = []
+        pending: list[bytes] = []  # complete lines, newline included
+        held = 0  # their bytes
         carry = b""
         while True:
             chunk = stream.read(_CHUNK)
@@ -278,48 +278,13 @@ class Index:
             start = 0
             while start < end:
                 stop = data.index(b"\n", start) + 1
-                raw = data[start : stop - 1]
-                self._ingest_line(db, state, raw, rows, batch, problems)
-                state.offset += stop - start
-                if state.lines == 1:
-                    state.first = data[start:stop][:_ANCHOR_MAX]
-                state.anchor = data[start:stop]
+                pending.append(data[start:stop])
+                held += stop - start
                 start = stop
-                if len(rows) >= _BATCH:
-                    _flush(db, rows, batch, problems)
-        _flush(db, rows, batch, problems)
-
-    def _ingest_line(
-        self,
-        db: sqlite3.Connection,
-        state: State,
-        raw: bytes,
-        rows: list[tuple[Any, ...]],
-        batch: dict[str, int],
-        problems: list[tuple[str]],
-    ) -> None:
-        state.lines += 1
-        line = state.lines
-        try:
-            entry = decode(raw, line)
-        except MalformedEntry as exc:
-            problems.append((f"line {line}: {exc}",))
-            return
-        first = batch.get(entry.hash) or _line_of(db, entry.hash)
-        if first is not None:
-            problems.append((f"line {line}: duplicates line {first}",))
-            return
-        missing = [p for p in entry.parents if p not in batch and _line_of(db, p) is None]
-        if missing:
-            problems.append((f"line {line}: builds on unknown entry {missing[0][:12]}",))
-        rows.append(
-            (line, state.offset, len(raw) + 1, entry.hash, entry.kind, entry.notebook_path, entry.n)
-        )
-        batch[entry.hash] = line
-        state.count += 1
-        for parent in entry.parents:
-            state.heads.pop(parent, None)
-        state.heads[entry.hash] = None
+                if len(pending) >= _BATCH or held >= _CHUNK:
+                    _ingest_batch(db, state, pending)
+                    pending, held = [], 0
+        _ingest_batch(db, state, pending)
 
     # --------------------------------------------------------------- queries
     def rows(
@@ -393,22 +358,61 @@ def _crc_of(stream: Any, end: int) -> int:
     return crc
 
 
-def _line_of(db: sqlite3.Connection, entry_hash: str) -> int | None:
-    row = db.execute("SELECT line FROM entries WHERE hash = ?", (entry_hash,)).fetchone()
-    return row[0] if row else None
+def _ingest_batch(db: sqlite3.Connection, state: State, lines: list[bytes]) -> None:
+    """Index ``lines`` (the next complete lines after ``state``), in file order.
 
-
-def _flush(
-    db: sqlite3.Connection,
-    rows: list[tuple[Any, ...]],
-    batch: dict[str, int],
-    problems: list[tuple[str]],
-) -> None:
+    A line that is no entry, or repeats an earlier entry, is a problem and no entry; one that
+    builds on an entry not seen before it is an entry with a problem. What the index already
+    holds is looked up once for the whole batch.
+    """
+    decoded: list[Entry | str] = []
+    for number, raw in enumerate(lines, start=state.lines + 1):
+        try:
+            decoded.append(decode(raw[:-1], number))
+        except MalformedEntry as exc:
+            decoded.append(f"line {number}: {exc}")
+    asked = {h for e in decoded if isinstance(e, Entry) for h in (e.hash, *e.parents)}
+    earlier = _lines_of(db, asked)
+    batch: dict[str, int] = {}  # hash -> line, of this batch's entries
+    rows: list[tuple[Any, ...]] = []
+    problems: list[tuple[str]] = []
+    for raw, entry in zip(lines, decoded, strict=True):
+        state.lines += 1
+        line = state.lines
+        if isinstance(entry, str):
+            problems.append((entry,))
+        elif (first := batch.get(entry.hash) or earlier.get(entry.hash)) is not None:
+            problems.append((f"line {line}: duplicates line {first}",))
+        else:
+            missing = [p for p in entry.parents if p not in batch and p not in earlier]
+            if missing:
+                problems.append((f"line {line}: builds on unknown entry {missing[0][:12]}",))
+            rows.append(
+                (line, state.offset, len(raw), entry.hash, entry.kind, entry.notebook_path, entry.n)
+            )
+            batch[entry.hash] = line
+            state.count += 1
+            for parent in entry.parents:
+                state.heads.pop(parent, None)
+            state.heads[entry.hash] = None
+        if line == 1:
+            state.first = raw[:_ANCHOR_MAX]
+        state.anchor = raw
+        state.offset += len(raw)
     db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO problems (text) VALUES (?)", problems)
-    rows.clear()
-    batch.clear()
-    problems.clear()
+
+
+def _lines_of(db: sqlite3.Connection, hashes: set[str]) -> dict[str, int]:
+    """hash -> line of those of ``hashes`` the index holds."""
+    found: dict[str, int] = {}
+    asked = list(hashes)
+    for at in range(0, len(asked), _ASK):
+        part = asked[at : at + _ASK]
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT hash, line FROM entries WHERE hash IN ({marks})"
+        found.update(db.execute(sql, part).fetchall())
+    return found
 
 
 def read_entries(path: Path, rows: list[tuple[int, int, int, str]]) -> Iterator[Entry]:
