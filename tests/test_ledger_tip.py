@@ -144,3 +144,14 @@ def test_a_note_of_any_numbers_is_read_only_when_it_makes_sense(fields: list[int
     if tip is not None:
         assert fields[0] == 1 and min(fields) >= 0
         assert 0 < tip.last <= tip.size and tip.count <= tip.lines
+
+
+def test_a_process_that_only_appends_keeps_a_bounded_number_of_entries(project: Project) -> None:
+    other = view(project)
+    first = other.append("test.note", {"i": -1}, actor=ACTOR)
+    for i in range(store_module._RECENT_MAX + 60):
+        (project.ledger if i % 7 == 0 else other).append("test.note", {"i": i}, actor=ACTOR)
+    assert len(other._recent) <= store_module._RECENT_MAX  # the newest, by hash
+    assert other.get(first.hash) == first  # an older one is found through the index
+    assert seen_by(other) == full_parse(project.ledger_path)
+    assert verify_ledger(project.ledger_path, check_git=False).ok

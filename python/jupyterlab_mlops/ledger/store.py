@@ -35,9 +35,9 @@ from .tip import Tip, follow_lines, last_entry, read_note
 #: the read index, in the project's git-ignored cache folder
 INDEX_FILE = "ledger-index.sqlite"
 _DECODED_MAX = 4096  # decoded entries kept for the next read
-#: entries appended or followed in memory before a writer brings the index up to date (outside
-#: the ledger lock), so a process that only appends keeps a bounded number of them
-_RECENT_MAX = 4096
+#: the newest entries appended or followed here kept by hash (older ones are found through
+#: the index), so a process that only appends keeps a bounded number of them
+_RECENT_MAX = 1024
 _STREAM_BATCH = 1000  # entries decoded at a time when all of them are read
 
 _LOCK_TIMEOUT_S = 30.0
@@ -77,7 +77,7 @@ class Ledger:
         self._anchor = b""  # the last line parsed, which must still end at _offset
         self._stat_key: tuple[int, ...] | None = None  # (dev, ino, size, mtime_ns, ctime_ns)
         self._torn_bytes = 0
-        self._recent: dict[str, Entry] = {}  # appended or followed here, maybe not in the index
+        self._recent: dict[str, Entry] = {}  # the newest appended or followed here (_remember)
         self._index_behind = False  # the view went past the index (the next read syncs it)
         self._decoded: OrderedDict[tuple[int, str], Entry] = OrderedDict()
 
@@ -112,12 +112,19 @@ class Ledger:
 
     def _add(self, entry: Entry) -> None:
         """Account for an entry this process just appended (the index parses it on next read)."""
-        self._recent[entry.hash] = entry
-        self._index_behind = True
+        self._remember(entry)
         self._count += 1
         for parent in entry.parents:
             self._heads.pop(parent, None)
         self._heads[entry.hash] = None
+
+    def _remember(self, entry: Entry) -> None:
+        """Keep a new entry by hash until the index has it (the oldest go first: heads, the
+        newest entries, stay; an entry no longer kept is found through the index)."""
+        self._recent[entry.hash] = entry
+        self._index_behind = True
+        if len(self._recent) > _RECENT_MAX:
+            del self._recent[next(iter(self._recent))]
 
     def _decode(self, rows: list[tuple[int, int, int, str]]) -> list[Entry]:
         """The entries the index rows name, decoded from the file (recent ones kept)."""
@@ -259,8 +266,6 @@ class Ledger:
         processes recording the same fact at once still record it once.
         """
         with self._mutex:
-            if len(self._recent) >= _RECENT_MAX:
-                self.refresh()  # the index takes them over; not under the ledger lock
             self._acquire()
             try:
                 self._repair_torn_tail()
@@ -393,9 +398,9 @@ class Ledger:
         if last is None:
             return False
         self._heads = {last.hash: None}  # it built on every head before it
-        self._recent[last.hash] = last
+        self._remember(last)
         self._lines, self._count, self._offset = tip.lines, tip.count, tip.size
-        self._anchor, self._torn_bytes, self._index_behind = raw, 0, True
+        self._anchor, self._torn_bytes = raw, 0
         return True
 
     def _follow(self, stream: BinaryIO, size: int) -> bool:
