@@ -17,6 +17,7 @@ import bisect
 import io
 import os
 import subprocess
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -110,18 +111,20 @@ class _History:
 
 
 _PROJECTS: OrderedDict[str, _History] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 def _history(root: Path) -> _History:
     where = str(root.resolve())
     env = tuple(os.environ.get(k) for k in ("GIT_DIR", "GIT_WORK_TREE", "GIT_CONFIG_PARAMETERS"))
     key = (git_head(Path(where)), *env)
-    history = _PROJECTS.get(where)
-    if history is None or history.key != key:
-        history = _PROJECTS[where] = _History(key)
-    _PROJECTS.move_to_end(where)
-    while len(_PROJECTS) > MAX_PROJECTS:
-        _PROJECTS.popitem(last=False)
+    with _LOCK:  # the server asks from several threads
+        history = _PROJECTS.get(where)
+        if history is None or history.key != key:
+            history = _PROJECTS[where] = _History(key)
+        _PROJECTS.move_to_end(where)
+        while len(_PROJECTS) > MAX_PROJECTS:
+            _PROJECTS.popitem(last=False)
     return history
 
 
