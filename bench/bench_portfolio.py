@@ -7,14 +7,22 @@ the server's case, asked again in the same process with nothing changed; from di
 process with the caches present (the CLI's case); one changed: one project's ledger gained an
 entry. The floors: walking the tree (``os.walk``, what any scan costs) and parsing every ledger
 in a fresh process (what a cold answer cannot avoid).
+
+Git authors (reviewer independence; asked twice per signed notebook, by its checklist and its
+approval status): a project of ``--notebooks`` notebooks in a git repository of
+``--commits`` commits by five people, every notebook asked twice, against the peer: one
+``git log -- NOTEBOOK`` per question (what each question cost before). Same answers asserted.
 usage: python -m bench.bench_portfolio [--projects 200] [--entries 1000] [--rounds 7]
+       [--notebooks 20] [--commits 300] [--git-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +32,7 @@ from ._util import fmt_ms, median, time_in_fresh_python
 from .bench_check import build_project
 
 GOAL_S = 1.0
+GOAL_GIT = 0.5  # git authors of every notebook, against a git log per question
 
 _COLD = """
 import time, pathlib
@@ -128,10 +137,70 @@ def run(projects: int = 200, entries: int = 1000, rounds: int = 7) -> dict[str, 
     return result
 
 
+def build_repo(root: Path, notebooks: int, commits: int) -> list[str]:
+    """A project folder below the top of a git repository; its notebooks' relative paths."""
+    project = root / "repo" / "project"
+    project.mkdir(parents=True)
+    people = [(f"Person {i}", f"p{i}@example.com") for i in range(5)]
+    names = [f"team{i % 4}/nb{i:02d}.ipynb" for i in range(notebooks)]
+    rng = random.Random(7)
+
+    def git(*args: str, who: tuple[str, str] = people[0]) -> None:
+        env = {**os.environ, "GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1],
+               "GIT_COMMITTER_NAME": who[0], "GIT_COMMITTER_EMAIL": who[1]}  # fmt: skip
+        subprocess.run(["git", *args], cwd=root / "repo", env=env, check=True, capture_output=True)
+
+    git("init", "-q")
+    for index in range(commits):
+        touched = rng.sample(names, rng.randint(1, 3)) if index % 5 else ["../README.md"]
+        for name in touched:
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            (project / name).write_text(f'{{"cells": [], "n": {index}}}\n', encoding="utf-8")
+        git("add", "-A")
+        git("commit", "-qm", f"c{index}", who=rng.choice(people))
+    return names
+
+
+def run_git_authors(notebooks: int = 20, commits: int = 300, rounds: int = 7) -> dict[str, float]:
+    from jupyterlab_mlops import git_history
+
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as tmp:
+        names = build_repo(Path(tmp), notebooks, commits)
+        project = Path(tmp) / "repo" / "project"
+        asked = names + names  # the checklist's question, then the approval status's
+        peer, ours = [], []
+        for index in range(rounds):
+            for side in ("peer", "ours") if index % 2 == 0 else ("ours", "peer"):
+                git_history._PROJECTS.clear()
+                ask = git_history.log_authors if side == "peer" else git_history.git_authors
+                start = time.perf_counter()
+                for name in asked:
+                    ask(project, name)
+                (peer if side == "peer" else ours).append(time.perf_counter() - start)
+        git_history._PROJECTS.clear()
+        assert [git_history.git_authors(project, n) for n in asked] == [
+            git_history.log_authors(project, n) for n in asked
+        ]
+    ratio = median(ours) / median(peer)
+    print(
+        f"git authors, {notebooks} notebooks asked twice, {commits} commits:\n"
+        f"  ours {fmt_ms(median(ours))}   peer (git log per question) {fmt_ms(median(peer))}"
+    )
+    _goals.report(f"git authors, {notebooks} notebooks x2, against a git log each", ratio,
+                  "<=", GOAL_GIT, "x", f"{median(ours) * 1000:.0f} ms against "
+                  f"{median(peer) * 1000:.0f} ms")  # fmt: skip
+    return {"git_authors_s": median(ours), "git_log_each_s": median(peer), "ratio": ratio}
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=200)
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--notebooks", type=int, default=20)
+    parser.add_argument("--commits", type=int, default=300)
+    parser.add_argument("--git-only", action="store_true", help="only the git authors part")
     args = parser.parse_args()
-    run(args.projects, args.entries, args.rounds)
+    if not args.git_only:
+        run(args.projects, args.entries, args.rounds)
+    run_git_authors(args.notebooks, args.commits, args.rounds)

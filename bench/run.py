@@ -53,6 +53,7 @@ def main() -> None:
     results["panel"] = bench_panel.run()
     print("== portfolio, 200 projects x 1,000 entries (goal: warm under 1 s)")
     results["portfolio"] = bench_portfolio.run()
+    results["git_authors"] = bench_portfolio.run_git_authors()
     print("== runs (against MLflow directly)")
     results["runs"] = bench_runs.run()
     print("== data add (against dvc add)")

@@ -181,3 +181,74 @@ print(sys.modules[IRI_CHECKER])
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert kernel.stdout.strip() == "True"  # elsewhere jsonschema loads it as before
+
+
+def _children() -> dict[int, str]:
+    """This process's child processes and their state (``R``, ``S``, ``Z`` for a zombie...)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        state, ppid = text.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == os.getpid():
+            found[int(stat.parent.name)] = state
+    return found
+
+
+def _kernels_of(batch_ids: set[str]) -> list[int]:
+    """Processes still running (not zombies) whose environment names one of ``batch_ids``."""
+    from jupyterlab_mlops.kernel import BATCH_ENV
+
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            names = environ.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(f"{BATCH_ENV}={b}".encode() in names for b in batch_ids):
+            found.append(int(environ.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_worker_does_not_wait_for_its_kernels_yet_leaves_none_behind(approved) -> None:
+    """Each run's kernel is killed without waiting for it to exit; the next run reaps it, and
+    closing the pools waits for the rest: no kernel runs on, no zombie is left."""
+    from jupyterlab_mlops.batch.grid import run_task
+    from jupyterlab_mlops.batch.kernels import close_all
+    from jupyterlab_mlops.execution import _DYING
+
+    project, notebook = approved
+    before = set(_children())
+    seen: set[int] = set()
+    try:
+        for index, prestart in ((1, True), (2, True), (3, False)):
+            task = {
+                "grid": "g", "index": index, "root": str(project.root), "notebook": str(notebook),
+                "parameters": {"n": index}, "actor": ACTOR, "output_dir": None, "timeout": None,
+                "secret_env": [], "drift_threshold": None, "prestart": prestart,
+            }  # fmt: skip
+            assert run_task(task)["status"] == "succeeded"
+            seen |= set(_children()) - before
+            assert len(_DYING) <= 2  # reaped as it goes, not only at the end
+    finally:
+        close_all()
+    assert len(seen) >= 3  # a fresh kernel per run
+    assert not _DYING
+    left = {pid: state for pid, state in _children().items() if pid in seen}
+    assert left == {}, left  # neither running nor zombie
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_no_kernel_outlives_a_grid_on_worker_processes(approved) -> None:
+    project, notebook = approved
+    before = len(batch_entries(project))
+    result = run_grid(project, notebook, [{"n": n} for n in range(1, 6)], actor=ACTOR, workers=2)
+    assert result.ok, result.to_json()
+    batch_ids = {e.payload["batch_id"] for e in batch_entries(project)[before:]}
+    assert len(batch_ids) == 5
+    assert _kernels_of(batch_ids) == []
+    experiments = {e.payload["experiment_id"] for e in batch_entries(project)[before:]}
+    assert experiments == {store.experiment_id(project)}

@@ -61,6 +61,7 @@ def execute(
     env: Mapping[str, str] | None = None,
     progress_bar: bool = False,
     kernel_manager: Any = None,
+    wait_for_shutdown: bool = True,
 ) -> Execution:
     """Execute ``notebook`` (already read from ``source``) in a fresh kernel in ``source``'s
     folder, writing the executed copy to ``output`` as it goes.
@@ -72,8 +73,9 @@ def execute(
 
     ``kernel_manager``: a kernel started ahead (see :mod:`.batch.kernels`) with its folder and
     environment, in which nothing has run yet; it is used instead of starting one (``env`` is
-    then ignored). Either way the kernel is shut down at the end, and no process-wide state
-    (environment, working folder) changes, so several threads may execute at once.
+    then ignored). Either way the kernel is shut down at the end (without waiting for its
+    process to exit unless ``wait_for_shutdown``: see :func:`shut_down`), and no process-wide
+    state (environment, working folder) changes, so several threads may execute at once.
     """
     import nbformat
     import papermill
@@ -116,7 +118,7 @@ def execute(
         failure = {"cell": None, "error": f"{type(exc).__name__}: {exc}"[:500]}
     finally:
         if kernel_manager is not None:
-            shut_down(kernel_manager)
+            shut_down(kernel_manager, wait=wait_for_shutdown)
     return Execution(status, round(time.monotonic() - started, 2), kernel, failure)
 
 
@@ -217,19 +219,67 @@ def start_kernel(kernel_name: str, cwd: Path, env: Mapping[str, str]) -> Any:
     return manager
 
 
-def shut_down(manager: Any) -> None:
-    """Stop a kernel now and remove the socket folder :func:`start_kernel` made for it."""
+def shut_down(manager: Any, *, wait: bool = True) -> None:
+    """Stop a kernel now and remove the socket folder :func:`start_kernel` made for it.
+
+    With ``wait=False`` the kernel's process group is killed and its process is left to
+    :func:`reap_kernels` (called here for earlier ones, and by whoever owns many kernels, e.g.
+    a batch worker when it ends) instead of waiting here for it to exit."""
     from jupyter_core.utils import run_sync
 
-    try:
-        run_sync(manager.shutdown_kernel)(now=True)
-    except Exception:  # already gone, or called from another thread's event loop: kill it
-        process = getattr(getattr(manager, "provisioner", None), "process", None)
-        with contextlib.suppress(Exception):
-            process.kill()
-            process.wait(5)
-        with contextlib.suppress(Exception):
-            manager.cleanup_resources()
+    process = getattr(getattr(manager, "provisioner", None), "process", None)
+    if not wait and process is not None:
+        try:
+            run_sync(manager.provisioner.kill)()  # SIGKILL to its process group
+            run_sync(manager.cleanup_resources)()
+        except Exception:
+            with contextlib.suppress(Exception):
+                process.kill()
+        with _DYING_LOCK:
+            _DYING.append(process)
+        reap_kernels()
+    else:
+        try:
+            run_sync(manager.shutdown_kernel)(now=True)
+        except Exception:  # already gone, or called from another thread's event loop: kill it
+            with contextlib.suppress(Exception):
+                process.kill()
+                process.wait(5)
+            with contextlib.suppress(Exception):
+                manager.cleanup_resources()
     folder = getattr(manager, "_mlops_folder", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+#: kernel processes killed by ``shut_down(wait=False)`` and not yet reaped
+_DYING: list[Any] = []
+_DYING_LOCK = threading.Lock()
+
+
+def reap_kernels(*, wait: bool = False) -> int:
+    """Collect the exit of the kernels :func:`shut_down` killed without waiting (no zombie is
+    left); with ``wait``, wait for each (killing it again after 5 s). Returns how many are
+    still to be reaped."""
+    import subprocess
+
+    with _DYING_LOCK:
+        dying = list(_DYING)
+    for process in dying:
+        with contextlib.suppress(Exception):
+            if wait:
+                try:
+                    process.wait(5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(5)
+        if process.poll() is None:
+            continue
+        for stream in (process.stdin, process.stdout, process.stderr):
+            with contextlib.suppress(Exception):
+                if stream is not None:
+                    stream.close()
+        with _DYING_LOCK, contextlib.suppress(ValueError):
+            _DYING.remove(process)
+    with _DYING_LOCK:
+        return len(_DYING)

@@ -26,6 +26,7 @@ from .atomic import write_atomic
 from .confinement import confined_root, readable
 from .data.hashing import stat_signature
 from .errors import MlopsError
+from .git_history import git_head
 from .project import CONFIG_FILE, LEDGER_FILE, MARKER
 
 FORMAT = 1
@@ -114,41 +115,6 @@ def notebook_key(project_root: Path, notebook: str, data: list[str]) -> Key:
         "notebook": _stat(project_root / notebook),
         "data": [[d, _data_signature(project_root / d)] for d in data],
     }
-
-
-def git_head(start: Path) -> str | None:
-    """The commit ``HEAD`` names in the git repository holding ``start`` (``ref: ...`` text when
-    the branch has no commit yet), or None outside git."""
-    for folder in (start, *start.parents):
-        git = folder / ".git"
-        if git.is_dir():
-            return _head(git)
-        if git.is_file():  # a worktree or submodule: "gitdir: PATH"
-            text = git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return _head((folder / text.removeprefix("gitdir:").strip()).resolve())
-            return None
-    return None
-
-
-def _head(gitdir: Path) -> str | None:
-    try:
-        head = (gitdir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        return None
-    if not head.startswith("ref:"):
-        return head  # detached
-    ref = head.removeprefix("ref:").strip()
-    common = gitdir
-    if (gitdir / "commondir").is_file():
-        common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
-    for base in (gitdir, common):
-        try:
-            return (base / ref).read_text(encoding="utf-8", errors="replace").strip()
-        except OSError:
-            continue
-    packed = _stat(common / "packed-refs")  # the ref lives there: key on the file itself
-    return f"{head} packed {packed}"
 
 
 @functools.cache

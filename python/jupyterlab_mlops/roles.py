@@ -9,10 +9,8 @@ Roles name people; a person acts through any identity listed as theirs (:mod:`.p
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
 from .errors import ForbiddenError
+from .git_history import git_authors
 from .kinds import DATA_REGISTERED, DECISION, RUN_LOGGED
 from .ledger import Entry
 from .people import is_anonymous, member_key, person_key
@@ -96,7 +94,7 @@ def notebook_authors(
         if e.kind in (DECISION, DATA_REGISTERED)
         or (e.kind == RUN_LOGGED and not e.payload.get("batch_id"))
     }
-    return authors | _git_authors(project.root, notebook)
+    return authors | git_authors(project.root, notebook)
 
 
 def check_independence(project: Project, notebook: str, role: str, actor: str) -> None:
@@ -112,18 +110,3 @@ def check_independence(project: Project, notebook: str, role: str, actor: str) -
             f"{actor} worked on {notebook}{also}, so cannot sign as {role} (independent review)",
             f"the {project.config.risk_tier} risk tier needs someone who did not author the notebook",
         )
-
-
-def _git_authors(root: Path, notebook: str) -> set[str]:
-    try:
-        done = subprocess.run(
-            ["git", "log", "--format=%an <%ae>", "--", notebook],
-            cwd=root, capture_output=True, text=True, timeout=10, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return set()
-    return (
-        {line.strip() for line in done.stdout.splitlines() if line.strip()}
-        if done.returncode == 0
-        else set()
-    )

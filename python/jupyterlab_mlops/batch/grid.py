@@ -175,8 +175,10 @@ def run_grid(
     if not combos:
         raise MlopsError("the grid holds no combinations", "list values in the grid file")
     _prepare_store(project)
+    grid_id = os.urandom(8).hex()
     tasks = [
         {
+            "grid": grid_id,
             "index": index,
             "root": str(project.root),
             "notebook": str(project.root / relative),
@@ -231,6 +233,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
             drift_threshold=task["drift_threshold"],
             kernels=worker_pool(),
             prestart=task.get("prestart", True),
+            experiment_id=_EXPERIMENTS.get((task.get("grid"), task["root"])),
         )
     except BatchInterrupted as exc:
         return Outcome(index, parameters, "interrupted", error=exc.message).to_json()
@@ -240,10 +243,25 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
         error = f"{type(exc).__name__}: {exc}"[:500]
         return Outcome(index, parameters, "error", error=error).to_json()
     p = done.entry.payload
+    _remember_experiment((task.get("grid"), task["root"]), p.get("experiment_id"))
     return Outcome(
         index, parameters, p["status"], p["seconds"], p["output"], p["failure"],
         done.entry.hash, None, list((p.get("drift") or {}).get("flagged") or []),
     ).to_json()  # fmt: skip
+
+
+#: the MLflow experiment of each (grid, project) this worker ran, looked up by its first run
+_EXPERIMENTS: dict[tuple[Any, str], str] = {}
+
+
+def _remember_experiment(key: tuple[Any, str], experiment: Any) -> None:
+    """Later runs of the same grid on this worker skip the lookup (a long-lived Dask worker
+    keeps the last few grids only)."""
+    if key[0] is None or not isinstance(experiment, str) or key in _EXPERIMENTS:
+        return
+    _EXPERIMENTS[key] = experiment
+    while len(_EXPERIMENTS) > 8:
+        _EXPERIMENTS.pop(next(iter(_EXPERIMENTS)), None)
 
 
 def _outcome(data: dict[str, Any]) -> Outcome:
@@ -265,6 +283,7 @@ def _init_worker(root: str, notebook: str, kernel_name: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _skip_iri_checker()
+    _exit_without_teardown()
     project = find_project(root)
     source = Path(notebook)
     with contextlib.suppress(Exception):  # else the first run starts its own kernel
@@ -277,6 +296,33 @@ def _init_worker(root: str, notebook: str, kernel_name: str) -> None:
 
     for module in ("papermill", "mlflow"):  # once per worker, not once per run
         importlib.import_module(module)
+
+
+def _exit_without_teardown() -> None:
+    """When this worker process ends, skip Python's teardown of its thousands of modules
+    (papermill, MLflow, pandas: seconds of garbage collection, for nothing, in every worker at
+    the end of every grid). Everything else an exit does still happens first, in order: the
+    multiprocessing finalizers (spare kernels shut down, dying ones reaped), other threads
+    joined, ``atexit`` functions run, output flushed. An exit while an error propagates takes
+    the ordinary way."""
+    import atexit
+    import sys
+    import threading
+    from multiprocessing import util
+
+    def exit_now() -> None:
+        if sys.exc_info()[0] is not None:
+            return
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and not thread.daemon:
+                thread.join()
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(0)
+
+    util.Finalize(None, exit_now, exitpriority=-(2**31))  # the last finalizer to run
 
 
 #: jsonschema's optional IRI format checker: it compiles a grammar when imported (seconds)

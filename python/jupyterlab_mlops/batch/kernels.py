@@ -7,7 +7,9 @@ nothing has run in it. It was started in the run's folder with the run's environ
 names the batch id; the id is therefore chosen when the kernel starts, and the run adopts it.
 
 Kernels talk over Unix sockets in a private folder (not localhost TCP). A worker that dies
-leaves no kernel behind for long: the kernel exits when its parent process is gone.
+leaves no kernel behind for long: the kernel exits when its parent process is gone. A run's
+kernel is killed when the run ends, without waiting for it to exit; the pool reaps it at its
+next run, and every kernel is waited for when the pools close (no zombie outlives a grid).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..execution import shut_down, start_kernel
+from ..execution import reap_kernels, shut_down, start_kernel
 
 _POOLS: dict[int, KernelPool] = {}  # one per thread
 _LOCK = threading.Lock()
@@ -63,6 +65,7 @@ class KernelPool:
                 lease = spare[1]
             else:
                 shut_down(spare[1].manager)
+        reap_kernels()  # the kernels of earlier runs, killed when they ended
         if lease is None:
             lease = _start(kernel_name, cwd, env_for)
         if prestart:
@@ -110,12 +113,13 @@ def in_worker_context(function: Callable[..., T], *args: Any, **kwargs: Any) -> 
 
 
 def close_all() -> None:
-    """Shut down every spare kernel of this process."""
+    """Shut down every spare kernel of this process, and wait for every kernel of its runs."""
     with _LOCK:
         pools = list(_POOLS.values())
         _POOLS.clear()
     for pool in pools:
         pool.close()
+    reap_kernels(wait=True)
 
 
 def _start(kernel_name: str, cwd: Path, env_for: Callable[[str], Mapping[str, str]]) -> Lease:

@@ -89,6 +89,7 @@ def batch_run(
     prestart: bool = True,
     batch_id: str | None = None,
     on_start: Callable[[dict[str, Any]], None] | None = None,
+    experiment_id: str | None = None,
 ) -> BatchRun:
     """Run an approved notebook with ``parameters``; raises before running if it may not run.
 
@@ -100,6 +101,8 @@ def batch_run(
     one ahead when ``prestart``. ``batch_id``: the run's id (a job's, without a pool).
     ``on_start`` is called with what :func:`record_interrupted` needs once the MLflow run
     exists and just before the notebook runs (a job store keeps it, in case its process dies).
+    ``experiment_id``: the project's MLflow experiment, when the caller looked it up already
+    (a grid's worker, once); otherwise it is looked up once for this run.
     """
     import nbformat
     from papermill.parameterize import parameterize_notebook
@@ -135,7 +138,9 @@ def batch_run(
     try:  # nothing has run yet: on any error, give the warm kernel back and record nothing
         output = _output_path(project, relative, batch_id, output_dir)
         state = notebook_state(project, source)
-        mlflow_run = _start_mlflow_run(project, relative, batch_id, values, bundle.digest)
+        mlflow_run, experiment_id = _start_mlflow_run(
+            project, relative, batch_id, values, bundle.digest, experiment_id
+        )
         if on_start is not None:
             on_start({
                 "batch_id": batch_id, "notebook": state.ref(), "parameters": values,
@@ -151,6 +156,7 @@ def batch_run(
             node, source=source, output=output, timeout=timeout,
             env=kernel_env(project, source, batch_id), progress_bar=progress_bar,
             kernel_manager=lease.manager if lease else None,
+            wait_for_shutdown=kernels is None,  # a pool's worker reaps its kernels itself
         )  # fmt: skip
     except BaseException as exc:  # recorded below as a failed run, then raised
         aborted = exc
@@ -167,7 +173,7 @@ def batch_run(
             drift = {"error": f"{type(exc).__name__}: {exc}"[:300], "flagged": []}
         entry = _record(
             project, state, actor, batch_id, result, failure, values, secrets, output,
-            execution, bundle.digest, mlflow_run, approvals, drift,
+            execution, bundle.digest, mlflow_run, approvals, drift, experiment_id,
         )  # fmt: skip
         alerts.batch_recorded(project, entry)  # batch.failed, drift.flagged (never raises)
     if result == "interrupted":
@@ -261,18 +267,20 @@ def _record(
     project: Project, state: Any, actor: str, batch_id: str, result: str,
     failure: dict[str, Any] | None, values: Mapping[str, Any], secrets: Mapping[str, str],
     output: Path, execution: Any, digest: str, mlflow_run: str, approvals: list[str],
-    drift: dict[str, Any] | None,
+    drift: dict[str, Any] | None, experiment: str | None = None,
 ) -> Entry:  # fmt: skip
-    """Redact, close the MLflow run, append the ``batch.run`` entry (in that order)."""
+    """Redact, close the MLflow run, append the ``batch.run`` entry (in that order);
+    ``experiment``: the run's MLflow experiment, if known (else it is looked up)."""
     try:
         redacted = _redact(output, secrets)
     except OSError as exc:  # keep the record; say the output may still hold the secret
         redacted = None
         failure = {**(failure or {}), "redaction": f"could not redact the output: {exc.strerror}"}
-    mlflow_problem = experiment = None
+    mlflow_problem = None
     try:
         _end_mlflow_run(project, mlflow_run, output, result)
-        experiment = store.experiment_id(project)  # for links to the run in the MLflow UI
+        if experiment is None:  # for links to the run in the MLflow UI
+            experiment = store.experiment_id(project)
     except MlopsError as exc:  # the run happened: record it even if MLflow is away
         mlflow_problem = exc.message
     except Exception as exc:  # an MLflow error we do not know: still record the run
@@ -364,13 +372,16 @@ def _redact(output: Path, secrets: Mapping[str, str]) -> int:
 
 
 def _start_mlflow_run(
-    project: Project, notebook: str, batch_id: str, values: Mapping[str, Any], digest: str
-) -> str:
+    project: Project, notebook: str, batch_id: str, values: Mapping[str, Any], digest: str,
+    experiment: str | None,
+) -> tuple[str, str]:  # fmt: skip
+    """The new MLflow run's id, and its experiment's (``experiment``, or looked up)."""
     client = store.client(project)
     uri = store.tracking_uri(project)
     with store.mlflow_errors(uri):
+        experiment = experiment or store.experiment_id(project)
         run = client.create_run(
-            store.experiment_id(project),
+            experiment,
             run_name=f"batch {Path(notebook).stem} {batch_id[:8]}",
             tags={
                 "mlops.kind": "batch",
@@ -383,7 +394,7 @@ def _start_mlflow_run(
             text = {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
             for key, value in validate_params(text).items():
                 client.log_param(run.info.run_id, key, value)
-    return str(run.info.run_id)
+    return str(run.info.run_id), experiment
 
 
 def _end_mlflow_run(project: Project, run_id: str, output: Path, result: str) -> None:
