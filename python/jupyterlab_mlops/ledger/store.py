@@ -392,8 +392,7 @@ class Ledger:
             return False
         if tip.lines <= self._lines:
             return False
-        stream.seek(tip.size - tip.last)
-        raw = stream.read(tip.last)
+        raw = os.pread(stream.fileno(), tip.last, tip.size - tip.last)
         last = last_entry(raw, tip)
         if last is None:
             return False
@@ -405,8 +404,7 @@ class Ledger:
 
     def _follow(self, stream: BinaryIO, size: int) -> bool:
         """Decode the complete lines between the parsed end and ``size`` into the view."""
-        stream.seek(self._offset)
-        data = stream.read(size - self._offset)
+        data = os.pread(stream.fileno(), size - self._offset, self._offset)
         followed = follow_lines(data, self._lines + 1, self._known)
         if followed is None:
             return False
@@ -432,8 +430,8 @@ class Ledger:
             or st.st_size < self._offset
         ):
             return False
-        stream.seek(self._offset - len(self._anchor))
-        return stream.read(len(self._anchor)) == self._anchor
+        at = self._offset - len(self._anchor)
+        return os.pread(stream.fileno(), len(self._anchor), at) == self._anchor
 
 
 def _close_kept(lock: WriterLock, file: AppendFile) -> None:
