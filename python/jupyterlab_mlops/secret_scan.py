@@ -6,16 +6,23 @@ remembered per text (its SHA-256), so scanning a notebook again only scans what 
 this process, and, given a ``cache`` file (a notebook's, in the project's git-ignored
 ``.mlops/cache/secrets/``), across processes. The cache holds the results of one scanner (the
 detect-secrets version and the detectors left out); another scanner's, or a damaged file, is
-ignored and rewritten. detect-secrets is imported on the first scan that needs it.
+ignored and rewritten. detect-secrets is imported on the first scan that needs it, without
+the two libraries it loads only for what this scan never does (see :func:`_detect_secrets`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import importlib
 import json
-from collections.abc import Iterable
+import sys
+import threading
+import types
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .atomic import write_atomic
 from .confinement import readable
@@ -25,6 +32,12 @@ _NOISY = {"Base64HighEntropyString", "HexHighEntropyString"}
 _SEEN: dict[str, list[tuple[int, str]]] = {}
 _SEEN_MAX = 20_000
 _FORMAT = 1
+# Imported by detect-secrets only to check a found secret online (requests) and to scan files
+# in parallel (multiprocessing); neither happens here, and requests alone costs more than
+# the rest of detect-secrets in a fresh process. Each name: what its modules read from it
+# while they are imported (only as a return annotation).
+_UNUSED = {"requests": ("Response",), "multiprocessing": ()}
+_SCANNING = threading.Lock()  # detect-secrets' settings are global: one scan at a time
 
 Lines = list[tuple[int, str]]
 
@@ -53,24 +66,66 @@ def secret_lines(texts: Iterable[str], cache: Path | None = None) -> list[Lines]
 
 
 def _scan(texts: dict[str, str]) -> dict[str, Lines]:
-    from detect_secrets.core.scan import scan_line
-    from detect_secrets.settings import default_settings, get_settings
-
     found = {}
     kinds: dict[str, list[str]] = {}  # per distinct line: a line's findings are its own alone
-    with default_settings():
-        settings = get_settings()
-        settings.plugins = {p: v for p, v in settings.plugins.items() if p not in _NOISY}
-        for key, text in texts.items():
-            lines = []
-            for number, line in enumerate(text.splitlines(), start=1):
-                if line not in kinds:
-                    kinds[line] = sorted({secret.type for secret in scan_line(line)})
-                lines += [(number, kind) for kind in kinds[line]]
-            found[key] = lines
+    with _SCANNING:
+        scan_line, default_settings, get_settings = _detect_secrets()
+        with default_settings():
+            get_settings().disable_plugins(*_NOISY)
+            for key, text in texts.items():
+                lines = []
+                for number, line in enumerate(text.splitlines(), start=1):
+                    if line not in kinds:
+                        kinds[line] = sorted({secret.type for secret in scan_line(line)})
+                    lines += [(number, kind) for kind in kinds[line]]
+                found[key] = lines
     return found
 
 
+def _detect_secrets() -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
+    """detect-secrets' line scan and settings, with every module the scan uses imported
+    (its plugins, its filters) while the libraries in ``_UNUSED`` are stand-ins: the real one
+    is imported when anything uses it, as it would be to check a secret online."""
+    with _standing_in(_UNUSED):
+        importlib.import_module("detect_secrets.filters.common")  # a filter; imports requests
+        from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+        from detect_secrets.core.scan import scan_line
+        from detect_secrets.settings import default_settings, get_settings
+
+        get_mapping_from_secret_type_to_class()  # imports every plugin (kept by lru_cache)
+    return scan_line, default_settings, get_settings
+
+
+class _StandIn(types.ModuleType):
+    """In place of a module not yet imported: the first use of anything in it imports it."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+@contextlib.contextmanager
+def _standing_in(unused: dict[str, tuple[str, ...]]) -> Iterator[None]:
+    """While imports run: a stand-in for each module of ``unused`` not imported yet. A name
+    read only as an annotation reads as the string postponed annotations would give. After:
+    the modules are imported as usual again, and the stand-ins forward every name."""
+    stand_ins = {name: _StandIn(name) for name in unused if name not in sys.modules}
+    for name, module in stand_ins.items():
+        for attribute in unused[name]:
+            setattr(module, attribute, f"{name}.{attribute}")
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, module in stand_ins.items():
+            for attribute in unused[name]:
+                module.__dict__.pop(attribute, None)
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
+@functools.cache
 def scanner() -> str:
     """What the results depend on besides the text: the detect-secrets version, the detectors
     left out, the cache's format."""
@@ -114,4 +169,4 @@ def _write_cache(path: Path, results: dict[str, Lines]) -> None:
     with contextlib.suppress(OSError, ForbiddenError):
         path.parent.mkdir(parents=True, exist_ok=True)
         readable(path.parent)  # never write through a link out of the server's root
-        write_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":")))
+        write_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":")), durable=False)
