@@ -119,9 +119,11 @@ def test_findings_are_those_of_a_plain_detect_secrets_scan(tmp_path: Path) -> No
 
 
 FORWARDING = """
-import os, sys
+import os, sys, threading
 if sys.argv[1] == "before":
     import requests
+if sys.argv[1] == "threads":  # as in the server or a kernel: no stand-ins, real imports
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
 from jupyterlab_mlops.secret_scan import secret_lines
 assert secret_lines(["aws_key = 'AKIA" + "IOSFODNN7EXAMPLE'"]) == [[(1, "AWS Access Key")]]
 import detect_secrets.core.secrets_collection as collection
@@ -129,14 +131,14 @@ import detect_secrets.plugins.base as base
 import requests
 assert type(sys.modules["requests"]) is type(os) and isinstance(requests.Response, type)
 assert base.requests.exceptions.RequestException is requests.exceptions.RequestException
-assert (base.requests is requests) == (sys.argv[1] == "before")
+assert (base.requests is requests) == (sys.argv[1] in ("before", "threads"))
 assert collection.mp.cpu_count() == os.cpu_count()
 print("ok")
 """
 
 
 def test_what_detect_secrets_was_imported_without_is_there_when_used() -> None:
-    for when in ("before", "after"):
+    for when in ("before", "after", "threads"):
         done = subprocess.run(
             [sys.executable, "-c", FORWARDING, when],
             capture_output=True, text=True, timeout=120, check=False,

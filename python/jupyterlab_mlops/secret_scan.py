@@ -85,8 +85,11 @@ def _scan(texts: dict[str, str]) -> dict[str, Lines]:
 def _detect_secrets() -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
     """detect-secrets' line scan and settings, with every module the scan uses imported
     (its plugins, its filters) while the libraries in ``_UNUSED`` are stand-ins: the real one
-    is imported when anything uses it, as it would be to check a secret online."""
-    with _standing_in(_UNUSED):
+    is imported when anything uses it, as it would be to check a secret online. Only in a
+    process with one thread (the CLI): in the server or a kernel another thread could import
+    one of them meanwhile, and there they are usually imported already."""
+    alone = threading.active_count() == 1
+    with _standing_in(_UNUSED) if alone else contextlib.nullcontext():
         importlib.import_module("detect_secrets.filters.common")  # a filter; imports requests
         from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
         from detect_secrets.core.scan import scan_line
