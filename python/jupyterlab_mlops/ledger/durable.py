@@ -17,6 +17,7 @@ import _thread
 import contextlib
 import io
 import os
+import queue
 import threading
 import time
 from pathlib import Path
@@ -33,6 +34,36 @@ except ImportError:  # Windows: filelock's own lock
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
+class _Wait:
+    """One wait for the lock: the descriptor to lock, and what came of it."""
+
+    __slots__ = ("fd", "guard", "locked", "outcome")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.locked, self.guard = threading.Event(), threading.Lock()
+        self.outcome: list[BaseException | None] = []  # [error or None] once flock returned
+
+
+def _serve_waits(waits: queue.SimpleQueue[_Wait]) -> None:
+    """A lock's waiter thread: block in ``flock`` for each wait in turn (daemon, lives on)."""
+    assert fcntl is not None
+    while True:
+        wait = waits.get()
+        try:
+            fcntl.flock(wait.fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            error: OSError | None = exc
+        else:
+            error = None
+        with wait.guard:
+            if wait.outcome:  # given up: closing the descriptor releases the lock
+                os.close(wait.fd)
+                continue
+            wait.outcome.append(error)
+            wait.locked.set()
+
+
 class LockTimeout(Exception):
     """The lock stayed held by another process for the whole timeout."""
 
@@ -46,6 +77,8 @@ class WriterLock:
         self._inode = (0, 0)  # (st_dev, st_ino) of the open lock file
         self._pid = 0
         self._fallback: Any = None
+        self._waits: queue.SimpleQueue[_Wait] | None = None
+        self._waits_pid = 0
 
     def acquire(self, timeout: float) -> None:
         """Take the lock, waiting at most ``timeout`` seconds (then :class:`LockTimeout`)."""
@@ -66,42 +99,32 @@ class WriterLock:
     def _wait(self, deadline: float) -> None:
         """Another process holds the lock: wait in the kernel until it is ours, up to ``deadline``.
 
-        A thread blocks in ``flock`` on a descriptor of its own (no polling: it wakes when the
-        lock is released, and waiting takes no CPU from the writer holding it). Given up at the
-        deadline, that thread unlocks and closes it once it gets the lock, so giving up never
-        leaves this process holding it.
+        This lock's waiter thread blocks in ``flock`` on a descriptor of its own (no polling:
+        it wakes when the lock is released, and waiting takes no CPU from the writer holding
+        it; the thread is started once, not per wait). Given up at the deadline, the waiter
+        closes that descriptor once it gets the lock, so giving up never leaves this process
+        holding it.
         """
-        assert fcntl is not None
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _CLOEXEC, 0o644)
-        locked, guard = threading.Event(), threading.Lock()
-        outcome: list[BaseException | None] = []  # [error or None] once flock returned
-
-        def block() -> None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except OSError as exc:
-                error: OSError | None = exc
-            else:
-                error = None
-            with guard:
-                if outcome:  # given up
-                    os.close(fd)
-                    return
-                outcome.append(error)
-                locked.set()
-
-        _thread.start_new_thread(block, ())  # not threading.Thread: no wait for it to start
-        locked.wait(max(0.0, deadline - time.monotonic()))
-        with guard:
-            if not outcome:
-                outcome.append(LockTimeout(str(self.path)))
+        wait = _Wait(os.open(self.path, os.O_RDWR | os.O_CREAT | _CLOEXEC, 0o644))
+        self._waiter().put(wait)
+        wait.locked.wait(max(0.0, deadline - time.monotonic()))
+        with wait.guard:
+            if not wait.outcome:
+                wait.outcome.append(LockTimeout(str(self.path)))
                 raise LockTimeout(str(self.path))
-        if outcome[0] is not None:
-            os.close(fd)
-            raise outcome[0]
+        if wait.outcome[0] is not None:
+            os.close(wait.fd)
+            raise wait.outcome[0]
         self._close()
-        opened = os.fstat(fd)
-        self._fd, self._inode = fd, (opened.st_dev, opened.st_ino)
+        opened = os.fstat(wait.fd)
+        self._fd, self._inode = wait.fd, (opened.st_dev, opened.st_ino)
+
+    def _waiter(self) -> queue.SimpleQueue[_Wait]:
+        """The queue of this lock's waiter thread (started on first use, again after fork)."""
+        if self._waits is None or self._waits_pid != os.getpid():
+            self._waits, self._waits_pid = queue.SimpleQueue(), os.getpid()
+            _thread.start_new_thread(_serve_waits, (self._waits,))
+        return self._waits
 
     def note(self) -> bytes:
         """Held: the note the last holder left in the lock file (empty where there is none)."""

@@ -17,7 +17,6 @@ Either way the read index catches up at the next read; ``verify`` checks the who
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,25 +38,21 @@ class Tip:
     last: int  # length of the last line, newline included
 
     def encode(self) -> bytes:
-        fields = [_NOTE_VERSION, self.dev, self.ino, self.size, self.lines, self.count, self.last]
-        # padded to one width, so that leaving a note never changes the lock file's size
-        return json.dumps(fields, separators=(",", ":")).encode("ascii").ljust(NOTE_MAX)
+        """Seven decimal numbers, the format's version first, padded to one width (so that
+        leaving a note never changes the lock file's size)."""
+        fields = (_NOTE_VERSION, self.dev, self.ino, self.size, self.lines, self.count, self.last)
+        return " ".join(map(str, fields)).encode("ascii").ljust(NOTE_MAX)
 
 
 def read_note(data: bytes) -> Tip | None:
     """The tip a lock file's note describes, or None (empty, foreign or damaged)."""
-    try:
-        fields = json.loads(data)
-    except ValueError:
+    fields = data.split()
+    if len(fields) != 7 or not all(f.isdigit() and len(f) <= 20 for f in fields):
+        return None  # bytes.isdigit: ASCII digits only
+    version, *numbers = map(int, fields)
+    if version != _NOTE_VERSION:
         return None
-    if not (
-        isinstance(fields, list)
-        and len(fields) == 7
-        and all(type(v) is int and v >= 0 for v in fields)
-        and fields[0] == _NOTE_VERSION
-    ):
-        return None
-    tip = Tip(*fields[1:])
+    tip = Tip(*numbers)
     if not (0 < tip.last <= tip.size and tip.count <= tip.lines):
         return None
     return tip
