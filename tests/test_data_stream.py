@@ -74,6 +74,32 @@ def test_blocks_and_threads_do_not_change_the_profile(
     assert profile_path(path, sample_rows=5_000) == fast  # reproducible
 
 
+@pytest.mark.parametrize("k", [1, 700, 5_000, 20_000])
+def test_the_sample_is_the_rows_with_the_smallest_keys_of_one_stream(k: int) -> None:
+    """The sampler keeps exactly the ``k`` rows whose keys (one seeded stream, a key per
+    row in file order) are smallest, in file order, however the rows come in batches."""
+    import numpy as np
+    import pyarrow as pa
+
+    from jupyterlab_mlops.data.sampling import _SEED, Sampler
+
+    n = 12_000
+    table = pa.table({"i": np.arange(n), "s": [f"v{i}" for i in range(n)]})
+    keys = np.random.default_rng(_SEED).random(n)
+    expected = np.sort(np.argsort(keys)[:k])
+    cuts = random.Random(k)
+    for _ in range(3):
+        sampler, start = Sampler(k), 0
+        while start < n:
+            size = cuts.choice([1, 7, 100, 1000, 4000])
+            for batch in table.slice(start, size).to_batches():
+                sampler.add(batch)
+            start += size
+        sample = sampler.table(table.schema)
+        assert sample.column("i").to_pylist() == expected.tolist()
+        assert sample.column("s").to_pylist() == [f"v{i}" for i in expected]
+
+
 def test_a_bad_row_deep_in_a_threaded_read_is_named(tmp_path: Path) -> None:
     path = tmp_path / "late.csv"
     with open(path, "w") as out:

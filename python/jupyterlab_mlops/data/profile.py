@@ -7,7 +7,7 @@ such files sharing one schema, as a table (read by :mod:`.tables`, each column d
 
 What a profile may contain: counts, rates, lengths and numeric statistics. It never holds a
 raw value of a column that holds personal data: the sample is screened with
-:func:`~jupyterlab_mlops.data.pii.screen_table` and flagged or declared columns are *withheld*
+:func:`~jupyterlab_mlops.data.pii.screen_arrow` and flagged or declared columns are *withheld*
 (only counts and lengths are kept). Strings never get a min/max, and top values are kept only
 for low-cardinality categorical columns (at most :data:`~.columns.TOP_MAX_DISTINCT` distinct
 values; only values seen at least :data:`~.columns.TOP_MIN_COUNT` times are listed).
@@ -30,7 +30,7 @@ from typing import Any
 from ..canonical import sha256_hex
 from ..errors import MlopsError, NotFoundError
 from .columns import ColumnProfile, base_type, column_profile
-from .pii import PiiFinding, screen_table
+from .pii import PiiFinding, screen_arrow
 from .tables import (
     SchemaMismatch,
     check_readable,
@@ -187,7 +187,7 @@ def _profile_table(
     findings: list[PiiFinding] = []
     if screen or declared:
         # CSV: the raw strings, so the screen sees leading zeros, "+" and spaces
-        findings = screen_table(sample.to_pandas(), declared=declared)
+        findings = screen_arrow(sample, declared=declared)
         if not screen:
             findings = [f for f in findings if f.kind == "declared_sensitive"]
     withheld = {f.column for f in findings}
