@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pyarrow as pa
 
-SEGMENT = 16 << 20  # bytes a worker parses in one call
+SEGMENT = 8 << 20  # bytes a worker parses in one call
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
 _QUOTE = b'"'
 _SEARCH = 1 << 20
@@ -82,7 +82,7 @@ def _segments(
             pending.append(pool.submit(parse, cuts[-2], cuts[-1]))
 
     try:
-        for _ in range(_WORKERS + 1):
+        for _ in range(_WORKERS):
             submit()
         for batch in head.read_all().to_batches():
             yield batch, cuts[1]
