@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jupyterlab_mlops.data.pii import PiiFinding, screen_table
+from jupyterlab_mlops.data.pii import PiiFinding, screen_arrow, screen_table
 from jupyterlab_mlops.errors import MlopsError
 
 from .helpers import data_fixtures as fx
@@ -331,3 +331,30 @@ def test_screen_is_fast_enough_for_200k_rows_by_30_columns() -> None:
         "notes",
     }
     assert elapsed < 30, f"{elapsed:.1f}s"  # ~2-3 s on a 2-core machine
+
+
+def test_screen_of_an_arrow_table_equals_the_screen_of_its_frame() -> None:
+    """A profile screens its sample as an Arrow table (strings without pandas): the findings
+    are those of ``screen_table(table.to_pandas())``, for every column type, declared
+    columns and a row limit included."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(21)
+    frame = fx.make_data().make_applications(3000, 4)
+    n = len(frame)
+    frame["card_int"] = [int(c.replace(" ", "")) for c in fx.cards(rng, n, spaced=False)]
+    frame["ssn"] = [fx._ssn(rng).replace("-", "") for _ in range(n)]
+    frame["amount"] = np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n))
+    frame["born"] = pd.to_datetime(frame["date_of_birth"])
+    frame["flag"] = rng.random(n) < 0.5
+    frame["telefon"] = [f"030 {v}" if v % 7 else None for v in rng.integers(10**6, 10**7, n)]
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.set_column(
+        table.column_names.index("region"), "region", table.column("region").dictionary_encode()
+    )
+    frame = table.to_pandas()
+    declared = ["amount", "telefon", "region"]
+    for limit in (10_000, 1000):  # all rows, then DataFrame.sample's rows
+        expected = screen_table(frame, declared=declared, max_rows=limit)
+        assert screen_arrow(table, declared=declared, max_rows=limit) == expected
+        assert {"card_int", "ssn", "born", "telefon"} <= set(kinds(expected))

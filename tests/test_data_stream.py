@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -18,6 +19,7 @@ from jupyterlab_mlops.errors import MlopsError
 from jupyterlab_mlops.project import Project, find_project
 
 from .helpers import ACTOR, git_project
+from .helpers import data_fixtures as fx
 
 #: null spellings both pandas and pyarrow read as missing
 NULLS = ["", "NA", "null", "NaN", "N/A"]
@@ -72,6 +74,32 @@ def test_blocks_and_threads_do_not_change_the_profile(
         one_block.to_json(), sort_keys=True
     )
     assert profile_path(path, sample_rows=5_000) == fast  # reproducible
+
+
+@pytest.mark.parametrize("k", [1, 700, 5_000, 20_000])
+def test_the_sample_is_the_rows_with_the_smallest_keys_of_one_stream(k: int) -> None:
+    """The sampler keeps exactly the ``k`` rows whose keys (one seeded stream, a key per
+    row in file order) are smallest, in file order, however the rows come in batches."""
+    import numpy as np
+    import pyarrow as pa
+
+    from jupyterlab_mlops.data.sampling import _SEED, Sampler
+
+    n = 12_000
+    table = pa.table({"i": np.arange(n), "s": [f"v{i}" for i in range(n)]})
+    keys = np.random.default_rng(_SEED).random(n)
+    expected = np.sort(np.argsort(keys)[:k])
+    cuts = random.Random(k)
+    for _ in range(3):
+        sampler, start = Sampler(k), 0
+        while start < n:
+            size = cuts.choice([1, 7, 100, 1000, 4000])
+            for batch in table.slice(start, size).to_batches():
+                sampler.add(batch)
+            start += size
+        sample = sampler.table(table.schema)
+        assert sample.column("i").to_pylist() == expected.tolist()
+        assert sample.column("s").to_pylist() == [f"v{i}" for i in expected]
 
 
 def test_a_bad_row_deep_in_a_threaded_read_is_named(tmp_path: Path) -> None:
@@ -136,3 +164,43 @@ def test_background_result_error_and_cancel() -> None:
     assert not job.failed
     with pytest.raises(Cancelled):
         job.result()
+
+
+def test_a_csv_cut_into_segments_profiles_as_one_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV without quote characters is cut at line ends and its segments parsed on several
+    threads; from the first segment with a quote on, the rest is one stream. Either way the
+    profile is the one of a single stream, and a bad row is still named."""
+    from jupyterlab_mlops.data import csv_parallel
+
+    plain = tmp_path / "plain.csv"
+    fx.write_credit_csv(plain, 30_000, 4)
+    assert b'"' not in plain.read_bytes()
+    text = plain.read_bytes()
+    quoted = tmp_path / "quoted.csv"
+    middle = text.index(b"\n", len(text) * 2 // 3) + 1
+    quoted.write_bytes(text[:middle] + b'"a, ""quoted""\nvalue",' + text[middle:].split(b",", 1)[1])
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(text.replace(b"\n", b"\r\n"))
+    monkeypatch.setattr(csv_parallel, "SEGMENT", 1 << 60)  # one stream
+    expected = {p: profile_path(p, sample_rows=3_000).to_json() for p in (plain, quoted, crlf)}
+    monkeypatch.setattr(csv_parallel, "SEGMENT", 1 << 16)
+    cut: list[int] = []
+    original = csv_parallel._segments
+
+    def counted(*args: Any) -> Any:
+        for item in original(*args):
+            cut.append(item[1])
+            yield item
+
+    monkeypatch.setattr(csv_parallel, "_segments", counted)
+    for path, profile in expected.items():
+        seen: list[int] = []
+        assert profile_path(path, sample_rows=3_000, progress=seen.append).to_json() == profile
+        assert seen == sorted(seen) and seen[-1] == path.stat().st_size
+    assert len(set(cut)) > 20  # the segments were parsed apart
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(text + b"1,2\n")
+    with pytest.raises(MlopsError, match=r"row 30002 \(counting the header\) has 2 fields"):
+        profile_path(bad)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def column_profile(
         distinct = len(frequencies)
         if sampled:
             distinct = _distinct_estimate(frequencies, rows - missing, count)
-        if kind == "categorical" and not withheld and len(frequencies) <= TOP_MAX_DISTINCT:
+        if kind == "categorical" and len(frequencies) <= TOP_MAX_DISTINCT:
             pairs = zip(counted.field("values").to_pylist(), frequencies.tolist(), strict=True)
             kept = [(str(v), int(c)) for v, c in pairs if c >= TOP_MIN_COUNT]
             top = tuple(sorted(kept, key=lambda p: (-p[1], p[0])))
@@ -215,8 +215,6 @@ def column_profile(
             "max_length": int(lengths.max()),
             "mean_length": json_number(lengths.mean()),
         }
-    elif withheld:
-        pass  # numbers, dates: every statistic would be derived from personal data
     elif kind in ("integer", "float") and count:
         numbers = values.to_numpy(zero_copy_only=False).astype("float64")
         finite = numbers[np.isfinite(numbers)]
@@ -239,7 +237,7 @@ def column_profile(
     elif kind == "datetime" and count:
         extremes = pc.min_max(values).as_py()
         stats |= {"min": _iso(extremes["min"]), "max": _iso(extremes["max"])}
-    return ColumnProfile(
+    profile = ColumnProfile(
         name=name,
         type=kind,
         missing=missing,
@@ -248,8 +246,16 @@ def column_profile(
         distinct_approx=sampled and distinct is not None,
         stats=stats,
         top=top,
-        withheld=withheld,
     )
+    return withhold(profile) if withheld else profile
+
+
+def withhold(profile: ColumnProfile) -> ColumnProfile:
+    """The profile of a column that holds personal data: counts and lengths are kept; top
+    values and the statistics of numbers, dates and booleans (derived from it) are not."""
+    kept = ("count", "min_length", "max_length", "mean_length")
+    stats = {k: v for k, v in profile.stats.items() if k in kept}
+    return replace(profile, stats=stats, top=None, withheld=True)
 
 
 #: where the histogram of a numeric column cuts: its deciles

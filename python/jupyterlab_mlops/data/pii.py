@@ -30,23 +30,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MlopsError
-from .pii_detectors import DETECTORS, GATES, LOCAL_PHONE, SSN_DIGITS, Detector
-from .pii_names import (
-    NAME_SHAPE,
-    SINGLE_SHAPE,
-    column_hints,
-    fold,
-    mask_name,
-    name_lists,
-    name_parts,
-)
+from .pii_columns import Column, from_arrow, from_series, match_all, prefiltered
+from .pii_detectors import DETECTORS, LOCAL_PHONE, SSN_DIGITS, Detector
+from .pii_names import NAME_SHAPE, SINGLE_SHAPE, fold, mask_name, name_lists, name_parts
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -136,12 +128,41 @@ def screen_table(
     declared_set = _check_declared(declared, names)
     if len(frame) > max_rows:
         frame = frame.sample(n=max_rows, random_state=_SEED)
-    findings: list[PiiFinding] = []
+    prepared = []
     for position, name in enumerate(names):
-        column = _prepare(name, frame.iloc[:, position])
+        series = frame.iloc[:, position]
+        checked = int(series.notna().sum()) if name in declared_set else 0
+        prepared.append((name, from_series(name, series), checked))
+    return _screen(prepared, declared_set)
+
+
+def screen_arrow(
+    table: pa.Table, *, declared: Iterable[str] = (), max_rows: int = MAX_ROWS
+) -> list[PiiFinding]:
+    """:func:`screen_table` of a pyarrow Table (a profile's sample), with the same findings as
+    for ``table.to_pandas()``; string columns are screened without pandas or Python objects."""
+    names = list(table.column_names)
+    declared_set = _check_declared(declared, names)
+    if table.num_rows > max_rows:  # the rows DataFrame.sample would pick, in its order
+        import pandas as pd
+
+        rows = pd.RangeIndex(table.num_rows).to_series()
+        table = table.take(rows.sample(n=max_rows, random_state=_SEED).to_numpy())
+    prepared = [(name, *from_arrow(name, table.column(i))) for i, name in enumerate(names)]
+    return _screen(prepared, declared_set)
+
+
+def _screen(prepared: list[tuple[str, Column | None, int]], declared: set[str]) -> list[PiiFinding]:
+    """Findings per column, in column order; ``prepared`` holds each column's name, its
+    values (``None``: nothing to screen) and its non-missing count (used when declared)."""
+    match_all(
+        [c for _, c, _ in prepared if c is not None and c.kind == "text" and not c.free_text],
+        NAME_SHAPE,
+    )  # person names: one regex call for all columns
+    findings: list[PiiFinding] = []
+    for name, column, checked in prepared:
         found = _screen_column(column) if column is not None else []
-        if name in declared_set:
-            checked = int(frame.iloc[:, position].notna().sum())
+        if name in declared:
             found.append(
                 PiiFinding(name, "declared_sensitive", checked, checked, 1.0 if checked else 0.0)
             )
@@ -159,66 +180,6 @@ def _check_declared(declared: Iterable[str], names: Sequence[str]) -> set[str]:
             f"the table's columns are: {shown}",
         )
     return {str(d) for d in wanted}
-
-
-# --- column preparation ----------------------------------------------------------------------
-
-
-@dataclass
-class _Column:
-    name: str
-    values: pa.Array  # distinct non-missing values as strings
-    counts: np.ndarray  # how often each occurs
-    checked: int
-    kind: str  # "text", "number" (integers written as digits) or "datetime"
-    hints: frozenset[str]
-    free_text: bool = False
-    _gates: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def gate(self, name: str) -> np.ndarray | None:
-        """Distinct values that may hold a digit-based id (``digits``: six digits close
-        together) or a national id (``ids``: any id pattern as a whole word); cached."""
-        if not name:
-            return None
-        if name not in self._gates:
-            within = self.gate("digits") if name == "ids" else None
-            self._gates[name] = _prefiltered(self, GATES[name], 10**12, within)[0]
-        return self._gates[name]
-
-
-def _prepare(name: str, series: pd.Series) -> _Column | None:
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    series = series.dropna()
-    hints = column_hints(name)
-    kind = "text"
-    if len(series) == 0 or pd.api.types.is_bool_dtype(series.dtype):
-        return None
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        if "birth" not in hints:
-            return None  # only a date of birth can be told from dates, and only by its name
-        series, kind = series.dt.strftime("%Y-%m-%d"), "datetime"
-    elif pd.api.types.is_integer_dtype(series.dtype):
-        series, kind = series.astype("int64").astype(str), "number"
-    elif pd.api.types.is_float_dtype(series.dtype):
-        values = series.to_numpy(dtype="float64")
-        if not (np.isfinite(values).all() and (values == np.round(values)).all()):
-            return None  # amounts and measurements, not identifiers
-        if np.abs(values).max() >= 2**53:
-            return None
-        series, kind = series.astype("int64").astype(str), "number"
-    array = pa.array(series.astype(str), type=pa.string(), from_pandas=True)
-    counted = pc.value_counts(array)
-    values = counted.field("values")
-    counts = counted.field("counts").to_numpy(zero_copy_only=False).astype(np.int64)
-    column = _Column(name, values, counts, int(counts.sum()), kind, hints)
-    if kind == "text":
-        words = pc.count_substring_regex(values, r"\s+").to_numpy(zero_copy_only=False)
-        column.free_text = float((words * counts).sum()) / column.checked >= 3.0
-    return column
 
 
 # --- screening one column --------------------------------------------------------------------
@@ -252,7 +213,7 @@ class _Tally:
         )  # fmt: skip
 
 
-def _screen_column(column: _Column) -> list[PiiFinding]:
+def _screen_column(column: Column) -> list[PiiFinding]:
     detectors: list[Detector] = [] if column.kind == "datetime" else list(DETECTORS)
     if "ssn" in column.hints and column.kind != "datetime":
         detectors.append(SSN_DIGITS)
@@ -286,29 +247,9 @@ def _screen_column(column: _Column) -> list[PiiFinding]:
     return findings
 
 
-def _prefiltered(
-    column: _Column, pattern: str, limit: int, within: np.ndarray | None = None
-) -> tuple[np.ndarray, float, bool]:
-    """Indices of distinct values (``within`` a subset) matching ``pattern``, a seeded sample
-    if more than ``limit``, and the factor that scales counts over the sample up to all."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    values = column.values if within is None else column.values.take(within)
-    if not len(values):
-        return np.zeros(0, dtype=np.int64), 1.0, False
-    hits = pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
-    index = np.flatnonzero(hits) if within is None else within[hits]
-    if len(index) <= limit:
-        return index, 1.0, False
-    rng = np.random.default_rng(_SEED)
-    chosen = np.sort(rng.choice(index, size=limit, replace=False))
-    return chosen, float(column.counts[index].sum()) / float(column.counts[chosen].sum()), True
-
-
-def _run(detector: Detector, column: _Column) -> _Tally | None:
+def _run(detector: Detector, column: Column) -> _Tally | None:
     within = column.gate(detector.gate)
-    index, scale, estimated = _prefiltered(column, detector.prefilter, detector.limit, within)
+    index, scale, estimated = prefiltered(column, detector.prefilter, detector.limit, within)
     if not len(index):
         return None
     values = column.values.take(index).to_pylist()
@@ -344,11 +285,11 @@ def _run(detector: Detector, column: _Column) -> _Tally | None:
 # person names ---------------------------------------------------------------------------------
 
 
-def _screen_names(column: _Column) -> PiiFinding | None:
+def _screen_names(column: Column) -> PiiFinding | None:
     """Values shaped like "Given Family" (2-4 capitalised tokens) whose given name is known."""
     first_names, surnames = name_lists()
     person = "person" in column.hints
-    shaped, scale, estimated = _prefiltered(column, NAME_SHAPE, 20_000)
+    shaped, scale, estimated = prefiltered(column, NAME_SHAPE, 20_000, cached=True)
     matched = structural = 0
     example = ""
     values = column.values.take(shaped).to_pylist()
@@ -366,7 +307,7 @@ def _screen_names(column: _Column) -> PiiFinding | None:
     else:
         flagged = matched >= MIN_SHARE * checked
     if not flagged and person:  # a first-name or a surname column: one known token per value
-        single, scale, estimated = _prefiltered(column, SINGLE_SHAPE, 20_000)
+        single, scale, estimated = prefiltered(column, SINGLE_SHAPE, 20_000)
         values = column.values.take(single).to_pylist()
         matched, example = 0, ""
         for value, weight in zip(values, column.counts[single].tolist(), strict=True):
@@ -386,7 +327,7 @@ def _screen_names(column: _Column) -> PiiFinding | None:
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%Y%m%d", "%d-%m-%Y")
 
 
-def _screen_birth(column: _Column) -> PiiFinding | None:
+def _screen_birth(column: Column) -> PiiFinding | None:
     """Dates in a column named like a date of birth, implying ages of 0-120 years today."""
     import numpy as np
     import pandas as pd

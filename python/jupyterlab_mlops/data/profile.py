@@ -7,7 +7,7 @@ such files sharing one schema, as a table (read by :mod:`.tables`, each column d
 
 What a profile may contain: counts, rates, lengths and numeric statistics. It never holds a
 raw value of a column that holds personal data: the sample is screened with
-:func:`~jupyterlab_mlops.data.pii.screen_table` and flagged or declared columns are *withheld*
+:func:`~jupyterlab_mlops.data.pii.screen_arrow` and flagged or declared columns are *withheld*
 (only counts and lengths are kept). Strings never get a min/max, and top values are kept only
 for low-cardinality categorical columns (at most :data:`~.columns.TOP_MAX_DISTINCT` distinct
 values; only values seen at least :data:`~.columns.TOP_MIN_COUNT` times are listed).
@@ -23,14 +23,15 @@ new data against. :func:`~.tables.table_sample` reads a table's typed sample wit
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..canonical import sha256_hex
 from ..errors import MlopsError, NotFoundError
-from .columns import ColumnProfile, base_type, column_profile
-from .pii import PiiFinding, screen_table
+from .columns import ColumnProfile, base_type, column_profile, withhold
+from .pii import PiiFinding, screen_arrow
 from .tables import (
     SchemaMismatch,
     check_readable,
@@ -184,25 +185,21 @@ def _profile_table(
         table.rows, table.raw, table.names, table.typed, table.missing
     )  # fmt: skip
     sampled = table.sampled
-    findings: list[PiiFinding] = []
-    if screen or declared:
-        # CSV: the raw strings, so the screen sees leading zeros, "+" and spaces
-        findings = screen_table(sample.to_pandas(), declared=declared)
-        if not screen:
-            findings = [f for f in findings if f.kind == "declared_sensitive"]
-    withheld = {f.column for f in findings}
-    columns = tuple(
-        column_profile(
-            name,
-            kind,
-            array,
-            int(missing[i]),
-            rows,
-            sampled,
-            name in withheld,
+    with ThreadPoolExecutor(1, thread_name_prefix="mlops-pii") as pool:
+        # the screen (Python) runs beside the columns' statistics (pyarrow, numpy); on CSV it
+        # sees the raw strings, so leading zeros, "+" and spaces
+        screened = (
+            pool.submit(screen_arrow, sample, declared=declared) if screen or declared else None
         )
-        for i, (name, (kind, array)) in enumerate(zip(names, typed, strict=True))
-    )
+        columns = [
+            column_profile(name, kind, array, int(missing[i]), rows, sampled, False)
+            for i, (name, (kind, array)) in enumerate(zip(names, typed, strict=True))
+        ]
+        findings = screened.result() if screened is not None else []
+    if not screen:
+        findings = [f for f in findings if f.kind == "declared_sensitive"]
+    withheld = {f.column for f in findings}
+    columns = [withhold(c) if c.name in withheld else c for c in columns]
     return DataProfile(
         kind="table",
         format=fmt,
@@ -212,7 +209,7 @@ def _profile_table(
         rows=rows,
         sampled=sampled,
         sample_rows=sample.num_rows,
-        columns=columns,
+        columns=tuple(columns),
         schema_fingerprint=schema_fingerprint((c.name, c.type) for c in columns),
         pii=tuple(findings),
     )

@@ -1,8 +1,15 @@
 """A seeded uniform sample of rows from a stream of Arrow record batches ("bottom-k": the
-rows with the smallest random keys), kept in file order."""
+rows with the smallest random keys), kept in file order.
+
+Every row gets the next key of one seeded stream, so the sample depends only on the rows'
+order, never on how they were cut into batches. Only the keys are compared and sorted (numpy):
+rows are copied out of a batch once, when a batch holds some that may still be chosen, and
+again only when most of what a kept part holds can no longer be chosen.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -10,6 +17,17 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 _SEED = 20240630
+#: the threshold is tightened once this many times ``k`` rows may still be chosen
+_SLACK = 1.25
+
+
+@dataclass
+class _Part:
+    """Rows kept from one batch: their data, keys, and how many of them may still be chosen."""
+
+    batch: pa.RecordBatch
+    keys: np.ndarray
+    live: int
 
 
 class Sampler:
@@ -20,45 +38,57 @@ class Sampler:
 
         self.k = k
         self.rng = np.random.default_rng(_SEED)
-        self.parts: list[tuple[pa.RecordBatch, np.ndarray, np.ndarray]] = []
-        self.held = 0
-        self.seen = 0
-        self.threshold = 2.0
+        self.parts: list[_Part] = []
+        self.live = 0  # rows kept whose key is below the threshold
+        self.threshold = 2.0  # keys are in [0, 1): at first every row is kept
 
     def add(self, batch: pa.RecordBatch) -> None:
         import numpy as np
 
         keys = self.rng.random(batch.num_rows)
-        keep = np.flatnonzero(keys < self.threshold)
-        if len(keep) < batch.num_rows:
-            batch = batch.take(keep)
-        self.parts.append((batch, keys[keep], keep + self.seen))
-        self.held += len(keep)
-        self.seen += len(keys)
-        if self.held > 2 * self.k:
-            self._compact()
+        keep = keys < self.threshold
+        kept = int(np.count_nonzero(keep))
+        if not kept:
+            return
+        if kept < batch.num_rows:
+            batch, keys = batch.filter(keep), keys[keep]
+        self.parts.append(_Part(batch, keys, kept))
+        self.live += kept
+        if self.live > _SLACK * self.k:
+            self._tighten()
 
-    def _compact(self) -> None:
+    def _tighten(self) -> None:
+        """The threshold becomes the ``k``-th smallest key kept (rows above it can never be
+        chosen); parts of which at most half may still be chosen are copied down."""
         import numpy as np
-        import pyarrow as pa
 
-        table = pa.Table.from_batches([b for b, _, _ in self.parts])
-        keys = np.concatenate([k for _, k, _ in self.parts])
-        rows = np.concatenate([r for _, _, r in self.parts])
+        keys = np.concatenate([p.keys[p.keys < self.threshold] for p in self.parts])
         if len(keys) > self.k:
-            chosen = np.argpartition(keys, self.k - 1)[: self.k]
-            self.threshold = float(keys[chosen].max())
-        else:
-            chosen = np.arange(len(keys))
-        chosen = chosen[np.argsort(rows[chosen], kind="stable")]  # back in file order
-        batches = table.take(chosen).combine_chunks().to_batches()
-        self.parts = [(batches[0], keys[chosen], rows[chosen])] if batches else []
-        self.held = len(chosen)
+            self.threshold = float(np.partition(keys, self.k)[self.k])  # first key left out
+        parts: list[_Part] = []
+        self.live = 0
+        for part in self.parts:
+            keep = part.keys < self.threshold
+            live = int(np.count_nonzero(keep))
+            if not live:
+                continue
+            if 2 * live <= len(part.keys):
+                part = _Part(part.batch.filter(keep), part.keys[keep], live)
+            part.live = live
+            parts.append(part)
+            self.live += live
+        self.parts = parts
 
     def table(self, schema: pa.Schema) -> pa.Table:
+        """The sample: the ``k`` rows with the smallest keys (all rows if fewer), in order."""
         import pyarrow as pa
 
-        if self.held > self.k:
-            self._compact()
-        batches = [b for b, _, _ in self.parts]
-        return pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
+        if self.live > self.k:
+            self._tighten()
+        batches = [
+            p.batch if p.live == len(p.keys) else p.batch.filter(p.keys < self.threshold)
+            for p in self.parts
+        ]
+        if not batches:
+            return schema.empty_table()
+        return pa.Table.from_batches(batches, schema=schema).combine_chunks()

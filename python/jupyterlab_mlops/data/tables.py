@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import MlopsError, NotFoundError
 from .columns import typed_column
+from .csv_parallel import parallel_batches
 from .hashing import data_files
 from .sampling import Sampler
 
@@ -148,14 +149,30 @@ class _Source:
             self._check_names(file, header)
             raw.seek(0)
             try:
-                for batch in _csv_reader(file, raw, header, delimiter, threads=True):
+                for batch, read in self._csv_batches(file, raw, header, delimiter):
                     self.rows += batch.num_rows
                     yield batch
-                    self.report(raw.tell())
+                    self.report(read)
             except (pa.ArrowException, OSError, EOFError) as exc:
                 raise _csv_error(
                     file, _serial_error(file, header, delimiter) or exc, header
                 ) from None
+
+    @staticmethod
+    def _csv_batches(
+        file: Path, raw: io.BufferedReader, header: list[str], delimiter: str
+    ) -> Iterator[tuple[pa.RecordBatch, int]]:
+        """Batches and the bytes read through each: on several threads when the file can be
+        cut (see :mod:`.csv_parallel`), else pyarrow's stream."""
+        if not file.name.lower().endswith(".gz"):
+
+            def open_reader(stream: Any, names: list[str] | None, threads: bool) -> Any:
+                return _csv_reader(file, stream, header, delimiter, threads=threads, names=names)
+
+            parallel = parallel_batches(file, open_reader)
+            if parallel is not None:
+                return parallel
+        return ((b, raw.tell()) for b in _csv_reader(file, raw, header, delimiter, threads=True))
 
     def _parquet(self, file: Path) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
@@ -194,9 +211,16 @@ class _Source:
 
 
 def _csv_reader(
-    file: Path, raw: io.BufferedReader, header: list[str], delimiter: str, *, threads: bool
+    file: Path,
+    raw: Any,
+    header: list[str],
+    delimiter: str,
+    *,
+    threads: bool,
+    names: list[str] | None = None,
 ) -> Any:
-    """pyarrow's streaming reader over ``raw``: every column as strings, batches in order."""
+    """pyarrow's streaming reader over ``raw``: every column as strings, batches in order;
+    ``names``: the column names of a part of the file that has no header row."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -205,7 +229,7 @@ def _csv_reader(
         stream = pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "gzip")
     return pacsv.open_csv(
         stream,
-        read_options=pacsv.ReadOptions(block_size=_BLOCK, use_threads=threads),
+        read_options=pacsv.ReadOptions(block_size=_BLOCK, use_threads=threads, column_names=names),
         # a quoted value may hold a newline: blocks are then cut where a row really ends
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
