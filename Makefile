@@ -13,7 +13,8 @@ TEST_STAMP := $(VENV)/.installed-test
 EXAMPLE := examples/credit-risk
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
-PYTEST_ARGS ?=
+# a worker per core, a test file each (the suite is CPU-bound: more workers would not help)
+PYTEST_ARGS ?= -n auto --dist loadfile
 # the build hooks call jlpm and jupyter from the environment
 export PATH := $(abspath $(BIN)):$(PATH)
 

@@ -101,7 +101,7 @@ def grow(project: Any, total: int) -> None:
     with open(project.ledger_path, "ab", buffering=1 << 20) as stream:
         for i in range(total - len(ledger)):
             n += 1
-            when = start + datetime.timedelta(milliseconds=i + 1)
+            when = start + datetime.timedelta(microseconds=i + 1)  # 1M entries span 1 s
             notebook = (
                 {"path": f"other/nb{i % 100}.ipynb", "fingerprint": "sha256:" + "0" * 64}
                 if i % 2

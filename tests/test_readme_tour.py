@@ -191,6 +191,7 @@ def run_block(block: str, *, repo: Path, state: Path, env: dict[str, str]) -> st
     return log
 
 
+@pytest.mark.timeout(900)  # about 2 minutes alone; 5 beside another worker on 2 cores
 def test_the_readme_tour_works_when_followed_literally(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
