@@ -197,6 +197,31 @@ def test_an_input_changed_just_now_is_not_kept_and_a_broken_cache_is_rebuilt(
     assert list(stored["notebooks"]) == ["train.ipynb"] and notebook.exists()
 
 
+def test_the_cache_is_written_without_fsync_and_a_torn_one_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is rebuildable, so saving it never waits for the disk; a crash that leaves it
+    empty or cut short costs one evaluation, not a wrong answer."""
+    import os
+
+    (tmp_path / "p").mkdir()
+    init_project(tmp_path / "p", name="p", template="classification", risk_tier="high", actor=ACTOR)
+    make_notebook(tmp_path / "p" / "train.ipynb", ["x = 1"])
+    portfolio(tmp_path)  # the project's first entries and read index are written first
+    settle()
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    assert portfolio(tmp_path).evaluated == 1
+    assert cache_path(tmp_path / "p").is_file() and synced == []
+    whole = cache_path(tmp_path / "p").read_bytes()
+    for torn in (b"", whole[: len(whole) // 2]):
+        cache_path(tmp_path / "p").write_bytes(torn)
+        assert portfolio(tmp_path).evaluated == 1
+        assert cache_path(tmp_path / "p").read_bytes() == whole
+        assert portfolio(tmp_path).cached == 1
+
+
 def test_the_server_never_writes_its_cache_through_a_link_out_of_its_root(tmp_path: Path) -> None:
     from jupyterlab_mlops.confinement import confined_to
 

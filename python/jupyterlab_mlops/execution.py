@@ -245,8 +245,8 @@ def shut_down(manager: Any, *, wait: bool = True) -> None:
             with contextlib.suppress(Exception):
                 process.kill()
                 process.wait(5)
-            with contextlib.suppress(Exception):
-                manager.cleanup_resources()
+            with contextlib.suppress(Exception):  # a coroutine on an async manager: awaited
+                run_sync(manager.cleanup_resources)()  # closes its sockets and zmq context
     folder = getattr(manager, "_mlops_folder", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)

@@ -78,7 +78,8 @@ def save(project_root: Path, cache: dict[str, Any]) -> None:
     try:
         readable(path.parent)  # never write through a link out of the server's root
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps({**cache, "format": FORMAT}))
+        # not flushed to disk: a cache a crash left empty or torn is not valid JSON, so unused
+        write_atomic(path, json.dumps({**cache, "format": FORMAT}), durable=False)
     except (OSError, MlopsError):
         pass  # not kept: the next answer evaluates again
 
