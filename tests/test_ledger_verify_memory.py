@@ -1,9 +1,13 @@
-"""``mlops verify`` streams the history: what it keeps per entry is a fraction of the entry."""
+"""``mlops verify`` streams the history: what it keeps per entry is a fraction of the entry,
+and it shows how far it has read."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import subprocess
 import tracemalloc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +69,37 @@ def test_verify_keeps_far_less_than_each_entry_and_streams_the_committed_copy(
         figures.append((project.ledger_path.stat().st_size, peak))
     (small_size, small_peak), (large_size, large_peak) = figures
     assert large_peak - small_peak < 0.5 * (large_size - small_size), figures
+
+
+def test_verify_reports_its_progress_in_bytes_read(project: Project) -> None:
+    grow_to(project, 3_000)
+    told: list[tuple[int, str]] = []
+    advanced: list[int] = []
+
+    @contextlib.contextmanager
+    def progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
+        told.append((total, description))
+        yield advanced.append
+
+    assert verify_ledger(project.ledger_path, check_git=False, progress=progress).ok
+    size = project.ledger_path.stat().st_size
+    assert told == [(size, "Verifying ledger.jsonl")]
+    assert sum(advanced) == size and len(advanced) >= 2  # a chunk at a time, not at the end
+
+
+@pytest.mark.slow
+def test_mlops_verify_in_a_kernel_shows_a_progress_bar(project: Project) -> None:
+    from .test_magics import errors_of, run_cells, text_of
+
+    cells = [
+        "%load_ext jupyterlab_mlops",
+        "%config MlopsMagics.progress_min_bytes = 1\n%mlops verify",
+    ]
+    nb = run_cells(project.root / "train.ipynb", cells)
+    bars = [
+        o for o in nb.cells[1].outputs
+        if "Verifying ledger.jsonl" in (o.get("text", "") or json.dumps(o.get("data", {})))
+    ]  # fmt: skip
+    assert bars, nb.cells[1].outputs
+    assert "OK: 1 entry, every hash and link checks out" in text_of(nb.cells[1])
+    assert not [e for e in errors_of(nb.cells[1]) if "Verifying" not in e]

@@ -229,7 +229,8 @@ class VerifyView(View):
             anchor = (
                 f"; the ledger committed at {r.git_commit[:10]} is intact" if r.git_commit else ""
             )
-            lines.append(f"OK: {r.entries} entries, every hash and link checks out{anchor}.")
+            count = f"{r.entries} entr{'y' if r.entries == 1 else 'ies'}"
+            lines.append(f"OK: {count}, every hash and link checks out{anchor}.")
         else:
             first = r.first_problem
             assert first is not None

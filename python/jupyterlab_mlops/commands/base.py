@@ -57,6 +57,14 @@ class Invocation:
         """Why the kernel's notebook is unknown, if it is."""
         return self._located[1]
 
+    def byte_progress(self) -> Any:
+        """The progress factory for byte-counted work here (hashing, profiling, verifying):
+        bars for work of at least ``progress_min_bytes``."""
+        from ..progress import DEFAULT_MIN_BYTES, byte_progress
+
+        minimum = self.progress_min_bytes
+        return byte_progress(self.surface, DEFAULT_MIN_BYTES if minimum is None else minimum)
+
     def variable(self, name: str) -> Any:
         """The kernel variable ``name`` (an error naming it when there is none)."""
         if self.namespace is None:

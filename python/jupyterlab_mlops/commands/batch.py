@@ -227,7 +227,6 @@ def _export(
 def _retrain(args: argparse.Namespace, where: Invocation) -> View:
     from ..batch.retrain import retrain  # lazy: ~35 ms
     from ..batch.views import RetrainView  # lazy: ~35 ms
-    from ..progress import DEFAULT_MIN_BYTES, byte_progress
 
     notebook = required_notebook(where, args.notebook, "retrain")
     project = project_for(where, notebook)
@@ -245,10 +244,7 @@ def _retrain(args: argparse.Namespace, where: Invocation) -> View:
         actor=where.who(),
         timeout=args.timeout,
         progress_bar=where.surface == "cli" and sys.stderr.isatty(),  # not into a pipe or log
-        data_progress=byte_progress(
-            where.surface,
-            DEFAULT_MIN_BYTES if where.progress_min_bytes is None else where.progress_min_bytes,
-        ),
+        data_progress=where.byte_progress(),
         step=lambda text: print(f"{text} ...", file=sys.stderr, flush=True),
     )
     return RetrainView(retraining)

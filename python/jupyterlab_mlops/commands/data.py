@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..progress import DEFAULT_MIN_BYTES, byte_progress
 from ..render import View
 from ..views import DecisionRecordedView
 from .base import (
@@ -94,7 +93,6 @@ def _data(args: argparse.Namespace, where: Invocation) -> View:
     project = project_for(where)
     if args.data_command == "add":
         notebook = notebook_for(where, args.notebook)
-        minimum = where.progress_min_bytes
         registration = register.register_data(
             project,
             where.cwd / Path(args.path).expanduser(),
@@ -103,9 +101,7 @@ def _data(args: argparse.Namespace, where: Invocation) -> View:
             description=args.description,
             sensitive=args.sensitive,
             notebook=notebook,
-            progress=byte_progress(
-                where.surface, DEFAULT_MIN_BYTES if minimum is None else minimum
-            ),
+            progress=where.byte_progress(),
             **cell_fields(where, notebook),
         )
         return views.DataRegisteredView(registration)

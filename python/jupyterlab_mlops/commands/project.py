@@ -211,7 +211,7 @@ def _status(args: argparse.Namespace, where: Invocation) -> View:
 
 
 def _verify(args: argparse.Namespace, where: Invocation) -> View:
-    return VerifyView(verify_ledger(project_for(where).ledger_path))
+    return VerifyView(verify_ledger(project_for(where).ledger_path, progress=where.byte_progress()))
 
 
 HANDLERS: dict[str, Handler] = {

@@ -14,10 +14,11 @@ machine integers (:class:`_Seen`), about a third of the entry's size in the file
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import subprocess
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -34,6 +35,8 @@ _EPOCH = datetime.datetime(1970, 1, 1)
 _MICROSECOND = datetime.timedelta(microseconds=1)
 _SKEW_US = CLOCK_SKEW // _MICROSECOND
 _NO_TIME = -(2**63)  # a time that does not parse: every comparison with it fails
+#: ``progress(total_bytes, description)``: a context manager yielding ``advance(n_bytes)``
+Progress = Callable[[int, str], contextlib.AbstractContextManager[Callable[[int], None]]]
 
 
 @dataclass(frozen=True)
@@ -133,38 +136,49 @@ def _micros(time: str) -> int:
         return _NO_TIME
 
 
-def _lines_of(stream: IO[bytes]) -> Iterator[bytes]:
-    """A stream's complete lines (without their newline), read a chunk at a time."""
+def _lines_of(stream: IO[bytes], advance: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """A stream's complete lines (without their newline), read a chunk at a time (each
+    chunk's size passed to ``advance``)."""
     carry = b""
     while chunk := stream.read(_CHUNK):
+        if advance is not None:
+            advance(len(chunk))
         data = carry + chunk
         end = data.rfind(b"\n") + 1
         carry = data[end:]
         yield from data[:end].split(b"\n")[:-1]
 
 
-def _complete_lines(path: Path) -> Iterator[bytes]:
+def _complete_lines(path: Path, advance: Callable[[int], None] | None = None) -> Iterator[bytes]:
     with open(readable(path), "rb") as stream:
-        yield from _lines_of(stream)
+        yield from _lines_of(stream, advance)
 
 
-def verify_ledger(path: Path, *, check_git: bool = True) -> VerifyReport:
+@contextlib.contextmanager
+def _no_progress(_total: int, _description: str) -> Iterator[Callable[[int], None]]:
+    yield lambda _n: None
+
+
+def verify_ledger(
+    path: Path, *, check_git: bool = True, progress: Progress | None = None
+) -> VerifyReport:
     """Recompute and cross-check everything in the ledger at ``path`` (streamed: no payload
-    is held after its line was checked)."""
+    is held after its line was checked); ``progress`` is told the bytes read."""
     size = readable(path).stat().st_size
     found: list[tuple[int, int, Problem]] = []  # (line, order within the line, problem)
     seen = _Seen()
     missing: list[tuple[int, int, str]] = []  # (position, order, parent) not seen before it
     complete = lines = 0
-    for line_no, raw in enumerate(_complete_lines(path), start=1):
-        lines, complete = line_no, complete + len(raw) + 1
-        try:
-            entry = decode(raw, line_no, canonical=True)
-        except MalformedEntry as exc:
-            message = f"line {line_no} is not a valid entry: {exc}"
-            found.append((line_no, 0, Problem("altered", line_no, None, message)))
-            continue
-        found.extend((line_no, order, p) for order, p in _check_entry(entry, seen, missing))
+    with (progress or _no_progress)(size, f"Verifying {path.name}") as advance:
+        for line_no, raw in enumerate(_complete_lines(path, advance), start=1):
+            lines, complete = line_no, complete + len(raw) + 1
+            try:
+                entry = decode(raw, line_no, canonical=True)
+            except MalformedEntry as exc:
+                message = f"line {line_no} is not a valid entry: {exc}"
+                found.append((line_no, 0, Problem("altered", line_no, None, message)))
+                continue
+            found.extend((line_no, order, p) for order, p in _check_entry(entry, seen, missing))
     found.extend(_resolve_missing(missing, seen))
     report = VerifyReport(path=str(path), torn_tail_bytes=max(size - complete, 0))
     problems = [problem for _, _, problem in sorted(found, key=lambda f: (f[0], f[1]))]
