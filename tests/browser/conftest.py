@@ -162,6 +162,14 @@ def page(browser, request: pytest.FixtureRequest) -> Iterator:
     ``test-artifacts/failed-TEST.png`` for a person to look at."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
+    # JupyterLab may ask which kernel to start when the notebook's own kernel is slow to come
+    # up (seen once with two test workers on 2 cores): answer as a person would, with the one
+    # it proposes; no test expects that question
+    asks_for_kernel = page.locator(".jp-Dialog").filter(has_text="Select kernel for")
+    page.add_locator_handler(
+        asks_for_kernel,
+        lambda dialog: dialog.get_by_role("button", name="Select", exact=True).click(),
+    )
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
